@@ -1,0 +1,103 @@
+package dev.push.audience;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.WriteModel;
+import dev.push.db.Collections;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The members of built audiences ({@code audience_chunks}): per shard a run of chunks
+ * {@code _id = {a, s, k}} of up to {@link #SIZE} member ids, k counting up from 0, each member
+ * once per audience. Readers go by key; the audience's layout says how many chunks a shard has.
+ */
+@ApplicationScoped
+public class AudienceChunks {
+    public static final int SIZE = 1000;
+    static final int WRITE_BATCH = 64;
+
+    @Inject
+    Collections collections;
+
+    MongoCollection<Document> coll() {
+        return collections.get(Collections.AUDIENCE_CHUNKS);
+    }
+
+    public static Document key(long audience, int shard, int k) {
+        return new Document("a", audience).append("s", shard).append("k", k);
+    }
+
+    /** The ids of one chunk, or an empty list when it does not exist. */
+    @SuppressWarnings("unchecked")
+    public List<String> read(long audience, int shard, int k) {
+        Document d = coll().find(Filters.eq("_id", key(audience, shard, k))).first();
+        return d == null ? List.of() : (List<String>) d.get("ids");
+    }
+
+    /** All ids of one shard of a built audience, in chunk order. */
+    public List<String> readShard(long audience, int shard, int chunks) {
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < chunks; k++) {
+            out.addAll(read(audience, shard, k));
+        }
+        return out;
+    }
+
+    /**
+     * Writes a shard's ids as chunks 0..n-1, replacing what an earlier attempt left; answers
+     * the number of chunks.
+     */
+    public int writeShard(long audience, int shard, List<String> ids) {
+        List<WriteModel<Document>> batch = new ArrayList<>();
+        int k = 0;
+        for (int from = 0; from < ids.size(); from += SIZE, k++) {
+            batch.add(chunk(audience, shard, k, ids.subList(from, Math.min(ids.size(), from + SIZE))));
+            if (batch.size() == WRITE_BATCH) {
+                write(batch);
+            }
+        }
+        write(batch);
+        return k;
+    }
+
+    static ReplaceOneModel<Document> chunk(long audience, int shard, int k, List<String> ids) {
+        Document key = key(audience, shard, k);
+        return new ReplaceOneModel<>(Filters.eq("_id", key),
+                new Document("_id", key).append("ids", new ArrayList<>(ids)), new ReplaceOptions().upsert(true));
+    }
+
+    void write(List<WriteModel<Document>> batch) {
+        if (!batch.isEmpty()) {
+            coll().bulkWrite(batch, new BulkWriteOptions().ordered(false));
+            batch.clear();
+        }
+    }
+
+    /** Removes every chunk of an audience, by key. */
+    public void delete(long audience, List<Integer> layout) {
+        if (layout == null) {
+            return;
+        }
+        List<Document> keys = new ArrayList<>();
+        for (int s = 0; s < layout.size(); s++) {
+            for (int k = 0; k < layout.get(s); k++) {
+                keys.add(key(audience, s, k));
+                if (keys.size() == 100) {
+                    coll().deleteMany(Filters.in("_id", keys));
+                    keys.clear();
+                }
+            }
+        }
+        if (!keys.isEmpty()) {
+            coll().deleteMany(Filters.in("_id", keys));
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.push.audience;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import dev.push.db.Collections;
+import dev.push.member.Shards;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Member ids given for an audience (an inline list or an uploaded file) before the build:
+ * routed to their shard as they stream in and written as chunks {@code _id = {a, u, s, k}} of
+ * upload {@code u}, duplicates and all. Only a shard's chunks are ever in memory at once, so an
+ * upload of any size streams through with bounded memory; the build de-duplicates shard by shard.
+ */
+@ApplicationScoped
+public class AudienceStaging {
+    static final int PENDING_CHUNKS = 64;
+
+    @Inject
+    Collections collections;
+
+    MongoCollection<Document> coll() {
+        return collections.get(Collections.AUDIENCE_STAGING);
+    }
+
+    static Document key(long audience, int upload, int shard, int k) {
+        return new Document("a", audience).append("u", upload).append("s", shard).append("k", k);
+    }
+
+    public Writer writer(long audience, int upload, int shards) {
+        return new Writer(audience, upload, shards);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> readShard(long audience, int upload, int shard, int chunks) {
+        List<String> out = new ArrayList<>();
+        for (int from = 0; from < chunks; from += 100) {
+            List<Document> keys = new ArrayList<>();
+            for (int k = from; k < Math.min(chunks, from + 100); k++) {
+                keys.add(key(audience, upload, shard, k));
+            }
+            List<Document> docs = coll().find(Filters.in("_id", keys)).into(new ArrayList<>());
+            docs.sort((x, y) -> Integer.compare(((Document) x.get("_id")).getInteger("k"),
+                    ((Document) y.get("_id")).getInteger("k")));
+            for (Document d : docs) {
+                out.addAll((List<String>) d.get("ids"));
+            }
+        }
+        return out;
+    }
+
+    /** Removes one upload's staged chunks, by key. */
+    public void delete(long audience, int upload, List<Integer> layout) {
+        List<Document> keys = new ArrayList<>();
+        for (int s = 0; s < layout.size(); s++) {
+            for (int k = 0; k < layout.get(s); k++) {
+                keys.add(key(audience, upload, s, k));
+                if (keys.size() == 100) {
+                    coll().deleteMany(Filters.in("_id", keys));
+                    keys.clear();
+                }
+            }
+        }
+        if (!keys.isEmpty()) {
+            coll().deleteMany(Filters.in("_id", keys));
+        }
+    }
+
+    /** Streams ids into staging chunks; {@link #finish()} writes the rest and answers the layout. */
+    public final class Writer {
+        private final long audience;
+        private final int upload;
+        private final int shards;
+        private final List<String>[] buffers;
+        private final int[] chunks;
+        private final List<Document> pending = new ArrayList<>();
+        private long lines;
+
+        @SuppressWarnings("unchecked")
+        Writer(long audience, int upload, int shards) {
+            this.audience = audience;
+            this.upload = upload;
+            this.shards = shards;
+            this.buffers = new List[shards];
+            this.chunks = new int[shards];
+        }
+
+        public void add(String memberId) {
+            int s = Shards.of(memberId, shards);
+            List<String> b = buffers[s];
+            if (b == null) {
+                b = buffers[s] = new ArrayList<>(AudienceChunks.SIZE);
+            }
+            b.add(memberId);
+            lines++;
+            if (b.size() == AudienceChunks.SIZE) {
+                seal(s);
+            }
+        }
+
+        private void seal(int s) {
+            pending.add(new Document("_id", key(audience, upload, s, chunks[s]++)).append("ids", buffers[s]));
+            buffers[s] = null;
+            if (pending.size() >= PENDING_CHUNKS) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            if (!pending.isEmpty()) {
+                coll().insertMany(new ArrayList<>(pending), new InsertManyOptions().ordered(false));
+                pending.clear();
+            }
+        }
+
+        public long lines() {
+            return lines;
+        }
+
+        public List<Integer> finish() {
+            for (int s = 0; s < shards; s++) {
+                if (buffers[s] != null && !buffers[s].isEmpty()) {
+                    seal(s);
+                }
+            }
+            flush();
+            return Arrays.stream(chunks).boxed().toList();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.push.campaign;
+
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import dev.push.channel.Outcome;
+import dev.push.db.Collections;
+import dev.push.task.Progress;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The claim protocol and per-member push records ({@code campaign_chunks}). A worker claims
+ * audience chunk {@code (s, k)} of campaign {@code c} by inserting {@code {_id: {c, s, k}}} with
+ * itself as owner. Before sending a sub-batch it advances {@code reserved} under
+ * {@code owner = me}; after sending it advances {@code committed} and records the outcomes. A
+ * worker that takes a chunk over marks the members between committed and reserved as unknown
+ * (possibly sent, never re-sent) and continues after reserved. So a member is pushed at most
+ * once per campaign, whatever pauses, crashes or slow workers happen.
+ */
+@ApplicationScoped
+public class CampaignChunks {
+    @Inject
+    Collections collections;
+
+    MongoCollection<Document> coll() {
+        return collections.get(Collections.CAMPAIGN_CHUNKS);
+    }
+
+    public static Document key(long campaign, int shard, int k) {
+        return new Document("c", campaign).append("s", shard).append("k", k);
+    }
+
+    public Document find(long campaign, int shard, int k) {
+        return coll().find(Filters.eq("_id", key(campaign, shard, k))).first();
+    }
+
+    /** Chunk records by key, in the given order; missing ones are null. */
+    public List<Document> findAll(List<Document> keys) {
+        List<Document> found = coll().find(Filters.in("_id", keys)).into(new ArrayList<>());
+        List<Document> out = new ArrayList<>(keys.size());
+        for (Document k : keys) {
+            Document match = null;
+            for (Document d : found) {
+                if (k.equals(d.get("_id"))) {
+                    match = d;
+                    break;
+                }
+            }
+            out.add(match);
+        }
+        return out;
+    }
+
+    /**
+     * Claims a chunk for {@code me}: a new claim, or a take-over of an earlier holder's (the
+     * caller holds the shard's lease, so the earlier holder is dead, fenced or from an earlier
+     * run). Answers the record as it stands after the claim; {@code ids} are the chunk's members.
+     */
+    public Document claim(long campaign, int shard, int k, String me, List<String> ids) {
+        Document key = key(campaign, shard, k);
+        try {
+            Document fresh = new Document("_id", key).append("owner", me).append("size", ids.size())
+                    .append("reserved", 0).append("committed", 0)
+                    .append("nSent", 0).append("nFailed", 0).append("nSkipped", 0).append("nUnknown", 0)
+                    .append("failed", new ArrayList<>()).append("skipped", new ArrayList<>())
+                    .append("unknown", new ArrayList<>());
+            coll().insertOne(fresh);
+            return fresh;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCode() != 11000) {
+                throw e;
+            }
+        }
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Document seen = coll().find(Filters.eq("_id", key)).first();
+            if (me.equals(seen.getString("owner"))) {
+                return seen;
+            }
+            Document taken = coll().findOneAndUpdate(
+                    Filters.and(Filters.eq("_id", key), Filters.eq("owner", seen.get("owner"))),
+                    Updates.set("owner", me), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            if (taken == null) {
+                continue;
+            }
+            int committed = taken.getInteger("committed");
+            int reserved = taken.getInteger("reserved");
+            if (reserved > committed) {
+                List<String> unknown = ids.subList(committed, reserved);
+                Document marked = coll().findOneAndUpdate(
+                        Filters.and(Filters.eq("_id", key), Filters.eq("owner", me)),
+                        Updates.combine(Updates.set("committed", reserved), Updates.inc("nUnknown", unknown.size()),
+                                Updates.pushEach("unknown", new ArrayList<>(unknown))),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+                if (marked == null) {
+                    continue;
+                }
+                return marked;
+            }
+            return taken;
+        }
+        throw new IllegalStateException("chunk " + key.toJson() + " keeps changing hands");
+    }
+
+    /** Reserves positions [from, to) for sending; false when this worker was fenced off. */
+    public boolean reserve(Document key, String me, int from, int to) {
+        return coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("owner", me), Filters.eq("reserved", from)),
+                Updates.set("reserved", to)).getMatchedCount() == 1;
+    }
+
+    /** Records a sent sub-batch's outcomes and advances committed; false when fenced off. */
+    public boolean commit(Document key, String me, int to, List<Outcome> outcomes) {
+        int sent = 0;
+        List<Document> failed = new ArrayList<>();
+        List<Document> skipped = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            switch (o.status()) {
+                case SENT -> sent++;
+                case FAILED -> failed.add(new Document("m", o.memberId()).append("r", o.reason()).append("x", o.retryable()));
+                case SKIPPED -> skipped.add(new Document("m", o.memberId()).append("r", o.reason()));
+            }
+        }
+        List<Bson> updates = new ArrayList<>();
+        updates.add(Updates.set("committed", to));
+        updates.add(Updates.inc("nSent", sent));
+        if (!failed.isEmpty()) {
+            updates.add(Updates.inc("nFailed", failed.size()));
+            updates.add(Updates.pushEach("failed", failed));
+        }
+        if (!skipped.isEmpty()) {
+            updates.add(Updates.inc("nSkipped", skipped.size()));
+            updates.add(Updates.pushEach("skipped", skipped));
+        }
+        return coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("owner", me), Filters.eq("reserved", to)),
+                Updates.combine(updates)).getMatchedCount() == 1;
+    }
+
+    /** The counters a chunk record holds. */
+    public static Progress counts(Document record) {
+        Progress p = new Progress();
+        p.sent = record.getInteger("nSent", 0);
+        p.failed = record.getInteger("nFailed", 0);
+        p.skipped = record.getInteger("nSkipped", 0);
+        p.unknown = record.getInteger("nUnknown", 0);
+        p.processed = p.sent + p.failed + p.skipped + p.unknown;
+        return p;
+    }
+}

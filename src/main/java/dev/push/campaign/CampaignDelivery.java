@@ -1,0 +1,272 @@
+package dev.push.campaign;
+
+import com.mongodb.client.model.Updates;
+import dev.push.audience.AudienceChunks;
+import dev.push.channel.Channel;
+import dev.push.channel.Channels;
+import dev.push.channel.Delivery;
+import dev.push.channel.Outcome;
+import dev.push.engine.TaskKind;
+import dev.push.engine.UnitWork;
+import dev.push.engine.WorkerContext;
+import dev.push.member.MemberStore;
+import dev.push.task.Progress;
+import dev.push.task.Task;
+import dev.push.task.TaskShards;
+import dev.push.task.TaskState;
+import dev.push.task.Tasks;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How workers deliver a campaign: a unit is one shard of its audience, walked chunk by chunk
+ * under the claim protocol of {@link CampaignChunks}, one sub-batch per step. The unit's
+ * counters are the sum of its chunk records, checkpointed with the cursor under the lease.
+ */
+@ApplicationScoped
+public class CampaignDelivery implements TaskKind {
+    private static final Logger LOG = Logger.getLogger(CampaignDelivery.class);
+    static final int DEFAULT_BATCH = 200;
+    private static final int UNIT_DONE = -1;
+    private static final int CHUNK_DONE = 0;
+    private static final int FENCED = -2;
+
+    @Inject
+    CampaignChunks claims;
+
+    @Inject
+    AudienceChunks audienceChunks;
+
+    @Inject
+    TaskShards shards;
+
+    @Inject
+    Tasks tasks;
+
+    @Inject
+    Channels channels;
+
+    @Inject
+    MemberStore members;
+
+    @Override
+    public boolean handles(Task task) {
+        return Task.CAMPAIGN.equals(task.kind);
+    }
+
+    @Inject
+    Campaigns campaigns;
+
+    @Override
+    public long startCheck(Task task) {
+        return campaigns.startCheck(task);
+    }
+
+    @Override
+    public UnitWork open(WorkerContext worker, Task campaign, Document leasedUnit) {
+        Task audience = tasks.find(campaign.audienceId);
+        return new ShardDelivery(worker, campaign, audience, leasedUnit);
+    }
+
+    private final class ShardDelivery implements UnitWork {
+        private final WorkerContext worker;
+        private final Task campaign;
+        private final Channel channel;
+        private final long audienceId;
+        private final Document unitKey;
+        private final int shard;
+        private final int chunksInShard;
+        private final Progress base;
+        private int cursor;
+        private List<String> ids;
+        private Document chunkKey;
+        private Progress chunk;
+        private int pos;
+        private boolean hadErrors;
+
+        ShardDelivery(WorkerContext worker, Task campaign, Task audience, Document unit) {
+            this.worker = worker;
+            this.campaign = campaign;
+            this.channel = channels.get(campaign.channel);
+            this.audienceId = audience.id;
+            this.unitKey = (Document) unit.get("_id");
+            this.shard = unitKey.getInteger("s");
+            this.chunksInShard = audience.layout.get(shard);
+            this.cursor = unit.getInteger("cursor", 0);
+            this.base = Progress.of((Document) unit.get("base"));
+        }
+
+        @Override
+        public Uni<Boolean> step() {
+            return Uni.createFrom().item(this::prepare).onItem().transformToUni(batch -> {
+                if (batch == UNIT_DONE) {
+                    return Uni.createFrom().item(complete());
+                }
+                if (batch == FENCED) {
+                    return Uni.createFrom().item(false);
+                }
+                if (batch == CHUNK_DONE) {
+                    return Uni.createFrom().item(true);
+                }
+                long wait = worker.reserve(batch);
+                Uni<Integer> paced = Uni.createFrom().item(batch);
+                if (wait > 0) {
+                    paced = paced.onItem().delayIt().by(Duration.ofMillis(wait)).emitOn(worker.blocking());
+                }
+                return paced.onItem().transformToUni(this::sendBatch);
+            });
+        }
+
+        /**
+         * Opens the next chunk if needed; answers the size of the next sub-batch, or
+         * UNIT_DONE, CHUNK_DONE (an already complete chunk was passed) or FENCED.
+         */
+        private int prepare() {
+            if (ids == null) {
+                if (cursor >= chunksInShard) {
+                    return UNIT_DONE;
+                }
+                ids = audienceChunks.read(audienceId, shard, cursor);
+                Document record = claims.claim(campaign.id, shard, cursor, worker.workerId(), ids);
+                chunkKey = CampaignChunks.key(campaign.id, shard, cursor);
+                chunk = CampaignChunks.counts(record);
+                pos = record.getInteger("committed");
+            }
+            if (pos >= ids.size()) {
+                return advance() ? CHUNK_DONE : FENCED;
+            }
+            int configured = campaign.batchSize > 0 ? campaign.batchSize : DEFAULT_BATCH;
+            return Math.min(worker.batchAllowance(configured), ids.size() - pos);
+        }
+
+        private Uni<Boolean> sendBatch(int n) {
+            int from = pos;
+            int to = pos + n;
+            if (!claims.reserve(chunkKey, worker.workerId(), from, to)) {
+                LOG.infof("worker %s fenced off chunk %s", worker.workerId(), chunkKey.toJson());
+                return Uni.createFrom().item(false);
+            }
+            List<String> batch = ids.subList(from, to);
+            List<Outcome> outcomes = new ArrayList<>(n);
+            List<Delivery.Recipient> recipients = recipients(batch, outcomes);
+            Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
+                    : channel.send(new Delivery(campaign.id, campaign.channel, campaign.message, recipients))
+                    .onFailure().recoverWithItem(e -> recipients.stream()
+                            .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList());
+            return sent.emitOn(worker.blocking()).map(result -> {
+                outcomes.addAll(result);
+                if (!claims.commit(chunkKey, worker.workerId(), to, outcomes)) {
+                    LOG.infof("worker %s fenced off chunk %s at commit", worker.workerId(), chunkKey.toJson());
+                    return false;
+                }
+                pos = to;
+                account(outcomes);
+                if (pos >= ids.size()) {
+                    return advance();
+                }
+                return checkpoint();
+            });
+        }
+
+        /** Members of the batch with the address the channel needs; the others are skipped. */
+        private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
+            List<Delivery.Recipient> out = new ArrayList<>(batch.size());
+            String kind = channel.addressKind();
+            if (kind == null) {
+                batch.forEach(m -> out.add(new Delivery.Recipient(m, null)));
+                return out;
+            }
+            Map<String, String> addresses = members.addressesOf(batch, kind);
+            for (String m : batch) {
+                String address = addresses.get(m);
+                if (address == null) {
+                    outcomes.add(Outcome.skipped(m, "no " + kind + " address"));
+                } else {
+                    out.add(new Delivery.Recipient(m, address));
+                }
+            }
+            return out;
+        }
+
+        private void account(List<Outcome> outcomes) {
+            int failed = 0;
+            int sent = 0;
+            List<String> reasons = new ArrayList<>();
+            for (Outcome o : outcomes) {
+                switch (o.status()) {
+                    case SENT -> {
+                        chunk.sent++;
+                        sent++;
+                    }
+                    case FAILED -> {
+                        chunk.failed++;
+                        failed++;
+                        if (reasons.size() < 3) {
+                            reasons.add(o.memberId() + ": " + o.reason());
+                        }
+                    }
+                    case SKIPPED -> chunk.skipped++;
+                }
+                chunk.processed++;
+            }
+            if (failed > 0 && sent == 0) {
+                recordErrors(failed, reasons);
+            } else if (sent > 0 && hadErrors) {
+                hadErrors = false;
+                tasks.update(campaign.id, Updates.set("errorStreak", 0L));
+            }
+        }
+
+        /** Channel errors in a row beyond the error budget fail the campaign. */
+        private void recordErrors(int failed, List<String> reasons) {
+            hadErrors = true;
+            Task after = tasks.addErrors(campaign.id, failed, reasons);
+            if (after != null && after.errorStreak > campaign.errorBudget && after.taskState().running()) {
+                String reason = "error budget exceeded: " + after.errorStreak + " errors in a row (budget "
+                        + campaign.errorBudget + "); last: " + String.join("; ", after.lastErrors);
+                if (tasks.move(after, after.taskState(), TaskState.FAILED, "worker " + worker.workerId(), reason,
+                        null) != null) {
+                    LOG.warnf("campaign %d failed: %s", campaign.id, reason);
+                }
+            }
+        }
+
+        /** The chunk is complete: fold it into the unit's base and move the cursor on. */
+        private boolean advance() {
+            base.add(chunk);
+            cursor++;
+            ids = null;
+            chunk = null;
+            return checkpoint();
+        }
+
+        private boolean checkpoint() {
+            Progress counts = new Progress();
+            counts.add(base);
+            if (chunk != null) {
+                counts.add(chunk);
+            }
+            return shards.checkpoint(unitKey, worker.workerId(), worker.leaseMillis(),
+                    new Document("cursor", cursor).append("base", base.toDocument()).append("counts", counts.toDocument()));
+        }
+
+        private boolean complete() {
+            shards.complete(unitKey, worker.workerId(),
+                    new Document("cursor", cursor).append("base", base.toDocument()).append("counts", base.toDocument()));
+            return false;
+        }
+
+        @Override
+        public void release() {
+            shards.release(unitKey, worker.workerId());
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.push.campaign;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+/** What an operator sends to create a campaign. */
+public record CampaignRequest(
+        @NotBlank @Size(max = 200) String name,
+        @NotNull Long audienceId,
+        @NotBlank @Size(max = 32) String channel,
+        @NotNull @Valid Message message,
+        @Min(1) @Max(256) Integer workers,
+        @Min(0) @Max(1_000_000) Integer qps,
+        @Min(0) @Max(1_000_000_000) Integer errorBudget,
+        @Min(1) @Max(1000) Integer batchSize,
+        OffsetDateTime startAt) {
+
+    /** The message every member receives. */
+    public record Message(
+            @Size(max = 500) String title,
+            @Size(max = 4000) String body,
+            @Size(max = 2000) String link,
+            @Size(max = 100) Map<String, Object> data) {
+    }
+}

@@ -1,0 +1,128 @@
+package dev.push.campaign;
+
+import dev.push.task.Task;
+import dev.push.task.TaskEndpoints;
+import dev.push.task.TaskState;
+import dev.push.task.TaskView;
+import dev.push.task.TaskViews;
+import dev.push.api.ApiException;
+import com.mongodb.client.model.Filters;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+
+@Path("/api/campaigns")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Campaigns")
+@Blocking
+public class CampaignResource {
+    static final String BY = "api";
+
+    @Inject
+    Campaigns campaigns;
+
+    @Inject
+    TaskEndpoints endpoints;
+
+    @Inject
+    TaskViews views;
+
+    @Inject
+    dev.push.task.Tasks tasks;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a campaign: a message for every member of an audience through a channel")
+    public Response create(@NotNull @Valid CampaignRequest request) {
+        Task t = campaigns.create(request, BY);
+        return Response.created(URI.create("/api/campaigns/" + t.id)).entity(views.view(t)).build();
+    }
+
+    @GET
+    public TaskEndpoints.Page list(@QueryParam("state") String state, @QueryParam("offset") @DefaultValue("0") int offset,
+                                   @QueryParam("limit") @DefaultValue("50") int limit) {
+        return endpoints.list(Task.CAMPAIGN, state, offset, limit);
+    }
+
+    @GET
+    @Path("{id}")
+    public TaskView get(@PathParam("id") long id) {
+        return endpoints.get(Task.CAMPAIGN, id);
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change name, workers or qps; workers and qps take effect while running")
+    public TaskView patch(@PathParam("id") long id, @NotNull @Valid TaskEndpoints.Patch patch) {
+        return endpoints.patch(Task.CAMPAIGN, id, patch, BY);
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a campaign that has never run (its delivery records are the proof of what was sent)")
+    public Response delete(@PathParam("id") long id) {
+        Task t = tasks.get(Task.CAMPAIGN, id);
+        if (t.run > 0) {
+            throw ApiException.conflict("campaign " + id + " has run; its delivery records are kept");
+        }
+        Task.mongoCollection().deleteOne(Filters.eq("_id", id));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{id}/deliveries")
+    @Operation(summary = "Per-member outcomes, in audience order, paged by cursor")
+    public Campaigns.DeliveryPage deliveries(@PathParam("id") long id, @QueryParam("state") String state,
+                                             @QueryParam("after") String after,
+                                             @QueryParam("limit") @DefaultValue("100") int limit) {
+        return campaigns.deliveries(id, state, after, limit);
+    }
+
+    @GET
+    @Path("{id}/deliveries/{memberId}")
+    public Campaigns.DeliveryView delivery(@PathParam("id") long id, @PathParam("memberId") String memberId) {
+        return campaigns.delivery(id, memberId);
+    }
+
+    @POST
+    @Path("{id}/start")
+    public TaskView start(@PathParam("id") long id) {
+        return endpoints.command(Task.CAMPAIGN, id, TaskState.Command.START, BY, campaigns::startCheck);
+    }
+
+    @POST
+    @Path("{id}/pause")
+    public TaskView pause(@PathParam("id") long id) {
+        return endpoints.command(Task.CAMPAIGN, id, TaskState.Command.PAUSE, BY, null);
+    }
+
+    @POST
+    @Path("{id}/resume")
+    public TaskView resume(@PathParam("id") long id) {
+        return endpoints.command(Task.CAMPAIGN, id, TaskState.Command.RESUME, BY, null);
+    }
+
+    @POST
+    @Path("{id}/stop")
+    public TaskView stop(@PathParam("id") long id) {
+        return endpoints.command(Task.CAMPAIGN, id, TaskState.Command.STOP, BY, null);
+    }
+}

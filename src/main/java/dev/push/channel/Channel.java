@@ -1,0 +1,19 @@
+package dev.push.channel;
+
+import io.smallrye.mutiny.Uni;
+
+import java.util.List;
+
+/**
+ * A way of delivering a campaign's message. A channel sends one sub-batch at a time and answers
+ * one outcome per recipient, in the recipients' order.
+ */
+public interface Channel {
+    /** The name campaigns use ({@code log}, {@code webhook}, …). */
+    String name();
+
+    /** The member address this channel needs ({@code email}, {@code fcm}, …), or null for none. */
+    String addressKind();
+
+    Uni<List<Outcome>> send(Delivery delivery);
+}

@@ -1,0 +1,47 @@
+package dev.push.db;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Updates.inc;
+
+/** The service's collections, by name, as raw documents for the hot paths. */
+@ApplicationScoped
+public class Collections {
+    public static final String TASKS = "tasks";
+    public static final String TASK_SHARDS = "task_shards";
+    public static final String MEMBERS = "members";
+    public static final String AUDIENCE_CHUNKS = "audience_chunks";
+    public static final String AUDIENCE_STAGING = "audience_staging";
+    public static final String CAMPAIGN_CHUNKS = "campaign_chunks";
+    public static final String SEQUENCES = "sequences";
+
+    @Inject
+    MongoClient client;
+
+    @ConfigProperty(name = "quarkus.mongodb.database")
+    String databaseName;
+
+    public MongoDatabase database() {
+        return client.getDatabase(databaseName);
+    }
+
+    public MongoCollection<Document> get(String name) {
+        return database().getCollection(name);
+    }
+
+    /** The next number of a named sequence (task ids), atomically. */
+    public long nextId(String sequence) {
+        Document d = get(SEQUENCES).findOneAndUpdate(eq("_id", sequence), inc("value", 1L),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        return ((Number) d.get("value")).longValue();
+    }
+}

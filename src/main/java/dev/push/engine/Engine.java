@@ -1,0 +1,98 @@
+package dev.push.engine;
+
+import dev.push.task.RateMeter;
+import dev.push.task.TaskShards;
+import dev.push.task.Tasks;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** This instance's master, ticked by the scheduler, never overlapping itself. */
+@ApplicationScoped
+public class Engine {
+    private static final Logger LOG = Logger.getLogger(Engine.class);
+
+    @Inject
+    EngineConfig config;
+
+    @Inject
+    Tasks tasks;
+
+    @Inject
+    TaskShards shards;
+
+    @Inject
+    Instance<TaskKind> kinds;
+
+    @Inject
+    RateMeter rates;
+
+    @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
+    String version;
+
+    private volatile Master master;
+
+    public Master master() {
+        Master m = master;
+        if (m == null) {
+            synchronized (this) {
+                if (master == null) {
+                    String host = hostName();
+                    List<TaskKind> all = new ArrayList<>();
+                    kinds.forEach(all::add);
+                    master = new Master(host + "-" + UUID.randomUUID().toString().substring(0, 6), host, version,
+                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates);
+                }
+                m = master;
+            }
+        }
+        return m;
+    }
+
+    @Scheduled(every = "${push.engine.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Disabled.class)
+    void tick() {
+        try {
+            master().tick();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "master tick failed; retrying next tick");
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (master != null && config.enabled()) {
+            master.drain(5_000);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    /** Skips ticks on instances configured without an engine. */
+    @ApplicationScoped
+    public static class Disabled implements Scheduled.SkipPredicate {
+        @Inject
+        EngineConfig config;
+
+        @Override
+        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
+            return !config.enabled();
+        }
+    }
+}

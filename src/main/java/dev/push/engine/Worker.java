@@ -1,0 +1,167 @@
+package dev.push.engine;
+
+import dev.push.task.Task;
+import dev.push.task.TaskShards;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import org.bson.Document;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+/**
+ * One worker of a task: a Mutiny loop that leases a unit, works it step by step, and leases
+ * the next, until there is no work left or it is told to stop. It never holds a thread while
+ * it waits (rate limit, idle); the blocking database steps run on the worker pool.
+ */
+final class Worker implements WorkerContext {
+    private static final Logger LOG = Logger.getLogger(Worker.class);
+
+    final String id;
+    final long taskId;
+    final int slot;
+    private final TaskShards shards;
+    private final List<TaskKind> kinds;
+    private final Executor blocking;
+    private final long leaseMillis;
+    private final long idleMillis;
+    private final RateLimit rate = new RateLimit();
+    private volatile Task task;
+    private volatile boolean stopRequested;
+    private volatile boolean finished;
+    private UnitWork current;
+    private int preferredUnit;
+
+    Worker(String instanceId, Task task, int slot, TaskShards shards, List<TaskKind> kinds, Executor blocking,
+           long leaseMillis, long idleMillis) {
+        this.id = instanceId + "/" + task.id + "-" + slot + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.taskId = task.id;
+        this.slot = slot;
+        this.task = task;
+        this.shards = shards;
+        this.kinds = kinds;
+        this.blocking = blocking;
+        this.leaseMillis = leaseMillis;
+        this.idleMillis = idleMillis;
+        this.preferredUnit = task.units == 0 ? 0 : (int) ((long) slot * task.units / Math.max(1, task.workers));
+    }
+
+    void start(Runnable onExit) {
+        Multi.createBy().repeating().uni(this::step).whilst(more -> more)
+                .onFailure().invoke(e -> LOG.errorf(e, "worker %s of task %d failed", id, taskId))
+                .onTermination().invoke(() -> {
+                    releaseCurrent();
+                    finished = true;
+                    onExit.run();
+                })
+                .subscribe().with(x -> {
+                }, e -> {
+                });
+    }
+
+    private Uni<Boolean> step() {
+        if (stopRequested) {
+            return Uni.createFrom().item(false);
+        }
+        if (current == null) {
+            return Uni.createFrom().item(this::leaseUnit).runSubscriptionOn(blocking).onItem().transformToUni(work -> {
+                if (work == null) {
+                    // Nothing free now: others hold the rest; wait, a lease may expire or the task finish.
+                    return Uni.createFrom().item(true).onItem().delayIt().by(Duration.ofMillis(idleMillis));
+                }
+                current = work;
+                return Uni.createFrom().item(true);
+            });
+        }
+        UnitWork work = current;
+        return work.step().runSubscriptionOn(blocking).map(more -> {
+            if (!more) {
+                current = null;
+            }
+            return true;
+        });
+    }
+
+    private UnitWork leaseUnit() {
+        Task t = task;
+        Document unit = shards.lease(t.id, t.run, t.units, id, leaseMillis, preferredUnit);
+        if (unit == null) {
+            return null;
+        }
+        preferredUnit = TaskShards.unitOf(unit) + 1;
+        for (TaskKind kind : kinds) {
+            if (kind.handles(t)) {
+                return kind.open(this, t, unit);
+            }
+        }
+        throw new IllegalStateException("no task kind handles task " + t.id + " (" + t.kind + ")");
+    }
+
+    private void releaseCurrent() {
+        UnitWork work = current;
+        current = null;
+        if (work != null) {
+            try {
+                work.release();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "worker %s could not release its unit; its lease will expire", id);
+            }
+        }
+    }
+
+    void update(Task latest, double qpsShare) {
+        this.task = latest;
+        rate.setRate(qpsShare);
+    }
+
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    @Override
+    public String workerId() {
+        return id;
+    }
+
+    @Override
+    public Task task() {
+        return task;
+    }
+
+    @Override
+    public long reserve(int n) {
+        return rate.reserve(n);
+    }
+
+    @Override
+    public int batchAllowance(int configured) {
+        double r = rate.rate();
+        if (r <= 0) {
+            return configured;
+        }
+        // About one second of sends per sub-batch, so leases renew and stops are obeyed promptly.
+        return (int) Math.max(1, Math.min(configured, Math.ceil(r)));
+    }
+
+    @Override
+    public long leaseMillis() {
+        return leaseMillis;
+    }
+
+    @Override
+    public Executor blocking() {
+        return blocking;
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+}

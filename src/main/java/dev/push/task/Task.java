@@ -1,0 +1,70 @@
+package dev.push.task;
+
+import io.quarkus.mongodb.panache.common.MongoEntity;
+import io.quarkus.mongodb.panache.PanacheMongoEntityBase;
+import org.bson.Document;
+import org.bson.codecs.pojo.annotations.BsonId;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * An audience build or a campaign: its configuration, state and audit trail. Workers never
+ * write here per member; live counters live in the task's shard documents (see
+ * {@link TaskShards}) and are folded into {@link #progress} when the task leaves a running state.
+ */
+@MongoEntity(collection = "tasks")
+public class Task extends PanacheMongoEntityBase {
+    public static final String AUDIENCE = "audience";
+    public static final String CAMPAIGN = "campaign";
+
+    @BsonId
+    public Long id;
+    public String kind;
+    public String name;
+    public String state;
+    public String stateReason;
+    public int workers;
+    public int qps;
+    /** Shards the members are split into (fixed per audience, inherited by its campaigns). */
+    public int shards;
+    /** Units of work of one run: the shards, or a single unit for a query scan. */
+    public int units;
+    /** Incremented by every start; shard leases and counters belong to one run. */
+    public long run;
+    public boolean disabled;
+    public Progress progress = new Progress();
+    public Date createdAt;
+    public Date updatedAt;
+    public Date startedAt;
+    public Date finishedAt;
+    public List<Transition> history = new ArrayList<>();
+
+    // audience
+    public Document source;
+    /** Chunks per shard of a built audience. */
+    public List<Integer> layout;
+    /** Chunks per shard staged by the last upload (or inline id list), not yet de-duplicated. */
+    public List<Integer> staged;
+    public long stagedLines;
+    public int stagedUpload;
+
+    // campaign
+    public Long audienceId;
+    public String channel;
+    public Document message;
+    public int errorBudget;
+    public int batchSize;
+    public Date startAt;
+    public long errorStreak;
+    public List<String> lastErrors;
+
+    public TaskState taskState() {
+        return TaskState.fromWire(state);
+    }
+
+    public boolean isAudience() {
+        return AUDIENCE.equals(kind);
+    }
+}

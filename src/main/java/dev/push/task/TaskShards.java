@@ -1,0 +1,141 @@
+package dev.push.task;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import dev.push.db.Collections;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The units of work of one task run ({@code task_shards}): who holds each unit's lease and
+ * until when, how far it got (cursor), whether it is done, and its exact counters. A unit is
+ * only ever written under {@code owner = me}, so a worker whose lease was taken over can no
+ * longer change it. Every access is by key: {@code _id = {t, r, s}}.
+ */
+@ApplicationScoped
+public class TaskShards {
+    /** Keys per {@code $in}: the embedded server answers slices of ~100 much faster than 1000. */
+    static final int KEY_SLICE = 100;
+
+    @Inject
+    Collections collections;
+
+    MongoCollection<Document> coll() {
+        return collections.get(Collections.TASK_SHARDS);
+    }
+
+    public static Document key(long task, long run, int unit) {
+        return new Document("t", task).append("r", run).append("s", unit);
+    }
+
+    /** Creates the unit documents of a new run; existing ones (a concurrent start) are kept. */
+    public void create(long task, long run, int units) {
+        List<Document> docs = new ArrayList<>(units);
+        for (int s = 0; s < units; s++) {
+            docs.add(new Document("_id", key(task, run, s)).append("owner", null).append("until", 0L)
+                    .append("cursor", 0).append("done", false).append("counts", new Document()));
+        }
+        try {
+            coll().insertMany(docs, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteErrors().stream().anyMatch(w -> w.getCode() != 11000)) {
+                throw e;
+            }
+        }
+    }
+
+    /** All unit documents of a run, in unit order, read by key in slices. */
+    public List<Document> all(long task, long run, int units) {
+        List<Document> out = new ArrayList<>(units);
+        for (int from = 0; from < units; from += KEY_SLICE) {
+            List<Document> keys = new ArrayList<>();
+            for (int s = from; s < Math.min(units, from + KEY_SLICE); s++) {
+                keys.add(key(task, run, s));
+            }
+            Document[] slice = new Document[keys.size()];
+            for (Document d : coll().find(Filters.in("_id", keys))) {
+                slice[((Document) d.get("_id")).getInteger("s") - from] = d;
+            }
+            for (Document d : slice) {
+                if (d != null) {
+                    out.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
+    public static int unitOf(Document unit) {
+        return ((Document) unit.get("_id")).getInteger("s");
+    }
+
+    /**
+     * Takes the lease of a unit that is not done and free (no owner or lease expired), trying
+     * the candidates from {@code preferred} on; null when none is free.
+     */
+    public Document lease(long task, long run, int units, String owner, long leaseMs, int preferred) {
+        List<Document> docs = all(task, run, units);
+        long now = System.currentTimeMillis();
+        int n = docs.size();
+        for (int i = 0; i < n; i++) {
+            Document d = docs.get((preferred + i) % n);
+            if (d.getBoolean("done", false)) {
+                continue;
+            }
+            Object seenOwner = d.get("owner");
+            long until = ((Number) d.get("until")).longValue();
+            if (seenOwner != null && until >= now) {
+                continue;
+            }
+            Bson cas = Filters.and(Filters.eq("_id", d.get("_id")), Filters.eq("owner", seenOwner),
+                    Filters.eq("until", until), Filters.eq("done", false));
+            Document taken = coll().findOneAndUpdate(cas,
+                    Updates.combine(Updates.set("owner", owner), Updates.set("until", now + leaseMs),
+                            Updates.set("previousOwner", seenOwner)),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            if (taken != null) {
+                return taken;
+            }
+        }
+        return null;
+    }
+
+    /** Checkpoints a held unit and renews its lease; false when the lease was lost (fenced). */
+    public boolean checkpoint(Document key, String owner, long leaseMs, Document fields) {
+        Document set = new Document(fields).append("until", System.currentTimeMillis() + leaseMs);
+        return coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("owner", owner)),
+                new Document("$set", set)).getMatchedCount() == 1;
+    }
+
+    /** Marks a held unit done with its final fields; false when the lease was lost. */
+    public boolean complete(Document key, String owner, Document fields) {
+        Document set = new Document(fields).append("done", true).append("owner", null).append("until", 0L);
+        return coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("owner", owner)),
+                new Document("$set", set)).getMatchedCount() == 1;
+    }
+
+    /** Gives a held unit back (pause, stop, shutdown) so another worker may take it at once. */
+    public void release(Document key, String owner) {
+        coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("owner", owner)),
+                Updates.combine(Updates.set("owner", null), Updates.set("until", 0L)));
+    }
+
+    /** The sum of the units' counters. */
+    public static Progress sum(List<Document> units) {
+        Progress p = new Progress();
+        for (Document d : units) {
+            p.add(Progress.of((Document) d.get("counts")));
+        }
+        return p;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.push.task;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+/** A task as the API and the console show it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskView(long id, String name, String kind, TaskState state, String stateReason, boolean disabled,
+                       int workers, int qps, int shards, Progress progress, Rate rate, Long eta,
+                       List<LiveWorker> liveWorkers, Date createdAt, Date startedAt, Date finishedAt,
+                       List<Transition> history, Map<String, Object> source, Long audienceId, String channel,
+                       Map<String, Object> message, Integer errorBudget, Integer batchSize, Date startAt,
+                       Long errorStreak, List<String> lastErrors) {
+
+    public record Rate(int configured, Double observed) {
+    }
+
+    public record LiveWorker(String id, String instance, int slot, long heartbeatAgeMs) {
+    }
+}

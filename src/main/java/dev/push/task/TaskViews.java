@@ -1,0 +1,73 @@
+package dev.push.task;
+
+import com.mongodb.client.model.Filters;
+import dev.push.db.Collections;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Assembles what the API shows of a task: live counters, rate, ETA and workers. */
+@ApplicationScoped
+public class TaskViews {
+    @Inject
+    Tasks tasks;
+
+    @Inject
+    RateMeter rates;
+
+    @Inject
+    Collections collections;
+
+    public TaskView view(Task t) {
+        long now = System.currentTimeMillis();
+        Progress p = tasks.liveProgress(t);
+        boolean running = t.taskState().running();
+        Double observed = running ? rates.observed(t.id, now) : null;
+        Long eta = null;
+        if (running && observed != null && observed > 0 && p.total > 0) {
+            eta = (long) Math.ceil(Math.max(0, p.total - p.processed) / observed);
+        } else if (t.taskState() == TaskState.FINISHED) {
+            eta = 0L;
+        }
+        boolean campaign = Task.CAMPAIGN.equals(t.kind);
+        return new TaskView(t.id, t.name, t.kind, t.taskState(), t.stateReason, t.disabled, t.workers, t.qps,
+                t.shards, p, new TaskView.Rate(t.qps, observed), eta, running ? liveWorkers(t, now) : List.of(),
+                t.createdAt, t.startedAt, t.finishedAt, t.history, publicSource(t.source), t.audienceId, t.channel,
+                t.message, campaign ? t.errorBudget : null, campaign ? t.batchSize : null, t.startAt,
+                campaign ? t.errorStreak : null, campaign ? t.lastErrors : null);
+    }
+
+    /** The source without an inline id list, which can be large (its size is shown instead). */
+    private static Map<String, Object> publicSource(Document source) {
+        if (source == null) {
+            return null;
+        }
+        Document d = new Document(source);
+        Object ids = d.remove("ids");
+        if (ids instanceof List<?> l) {
+            d.append("idCount", l.size());
+        }
+        return d;
+    }
+
+    private List<TaskView.LiveWorker> liveWorkers(Task t, long now) {
+        List<String> keys = new ArrayList<>();
+        for (int s = 0; s < t.workers; s++) {
+            keys.add(t.id + ":" + s);
+        }
+        List<TaskView.LiveWorker> out = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += 100) {
+            for (Document d : collections.get("workers").find(Filters.in("_id", keys.subList(from,
+                    Math.min(keys.size(), from + 100))))) {
+                out.add(new TaskView.LiveWorker(d.getString("owner"), d.getString("instance"), d.getInteger("slot"),
+                        now - ((Number) d.get("heartbeat")).longValue()));
+            }
+        }
+        out.sort((a, b) -> Integer.compare(a.slot(), b.slot()));
+        return out;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.push.task;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import dev.push.api.ApiException;
+import dev.push.db.Collections;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.conversions.Bson;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Creates tasks and moves them between states. Every transition is one compare-and-set on the
+ * task document's current state, and appends to its audit trail in the same update.
+ */
+@ApplicationScoped
+public class Tasks {
+    @Inject
+    Collections collections;
+
+    @Inject
+    TaskShards shards;
+
+    MongoCollection<Task> coll() {
+        return Task.mongoCollection();
+    }
+
+    public Task create(Task t, String by) {
+        Date now = new Date();
+        t.id = collections.nextId("task");
+        t.state = TaskState.READY.wire();
+        t.createdAt = now;
+        t.updatedAt = now;
+        t.history = new ArrayList<>(List.of(new Transition(now, null, TaskState.READY.wire(), by, "created")));
+        coll().insertOne(t);
+        return t;
+    }
+
+    public Task find(long id) {
+        return coll().find(Filters.eq("_id", id)).first();
+    }
+
+    public Task get(String kind, long id) {
+        Task t = find(id);
+        if (t == null || !t.kind.equals(kind)) {
+            throw ApiException.notFound(kind, id);
+        }
+        return t;
+    }
+
+    /**
+     * Carries out an operator's command, or answers 409 naming the current state.
+     * {@code startCheck} may refuse a start for reasons of the task's kind, and answers the
+     * total of members the run will process (0 when not known in advance).
+     */
+    public Task command(String kind, long id, TaskState.Command command, String by, StartCheck startCheck) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Task t = get(kind, id);
+            TaskState current = t.taskState();
+            if (!command.from.contains(current)) {
+                throw ApiException.conflict("cannot " + command.wire() + " " + kind + " " + id + ": its state is "
+                        + current.wire() + " (allowed from " + command.from.stream().map(TaskState::wire).sorted()
+                        .collect(Collectors.joining(", ")) + ")");
+            }
+            if (t.disabled && command == TaskState.Command.START) {
+                throw ApiException.conflict(kind + " " + id + " is disabled");
+            }
+            Bson extra;
+            if (command == TaskState.Command.START) {
+                long total = startCheck == null ? 0 : startCheck.totalFor(t);
+                long run = t.run + 1;
+                shards.create(t.id, run, t.units);
+                extra = Updates.combine(Updates.set("run", run), Updates.set("startedAt", new Date()),
+                        Updates.set("finishedAt", null), Updates.set("errorStreak", 0L),
+                        Updates.set("lastErrors", List.of()),
+                        Updates.set("progress", new Progress().withTotal(total).toDocument()));
+            } else {
+                extra = null;
+            }
+            Task moved = move(t, current, command.to, by, command.wire(), extra);
+            if (moved != null) {
+                return moved;
+            }
+        }
+        throw ApiException.conflict(kind + " " + id + " is changing state concurrently; try again");
+    }
+
+    /**
+     * Compare-and-set from {@code from} to {@code to}; null when the task was no longer in
+     * {@code from}. {@code extra} is applied in the same update.
+     */
+    public Task move(Task t, TaskState from, TaskState to, String by, String reason, Bson extra) {
+        Date now = new Date();
+        List<Bson> updates = new ArrayList<>();
+        updates.add(Updates.set("state", to.wire()));
+        updates.add(Updates.set("updatedAt", now));
+        updates.add(Updates.set("stateReason", reason));
+        updates.add(Updates.push("history", new org.bson.Document("at", now).append("from", from.wire())
+                .append("to", to.wire()).append("by", by).append("reason", reason)));
+        if (to == TaskState.FINISHED || to == TaskState.FAILED || to == TaskState.STOPPED) {
+            updates.add(Updates.set("finishedAt", now));
+        }
+        if (extra != null) {
+            updates.add(extra);
+        }
+        return coll().findOneAndUpdate(Filters.and(Filters.eq("_id", t.id), Filters.eq("state", from.wire())),
+                Updates.combine(updates), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+    }
+
+    /** Tasks in which workers run (started or reboot). The tasks collection is small. */
+    public List<Task> running() {
+        return coll().find(Filters.in("state", TaskState.STARTED.wire(), TaskState.REBOOT.wire()))
+                .into(new ArrayList<>());
+    }
+
+    /** Ready tasks whose start time has come. */
+    public List<Task> due(long now) {
+        return coll().find(Filters.and(Filters.eq("state", TaskState.READY.wire()), Filters.lte("startAt", new Date(now))))
+                .into(new ArrayList<>());
+    }
+
+    /** Live progress of a task's current run, summed from its units. */
+    public Progress liveProgress(Task t) {
+        if (t.run == 0) {
+            return t.progress == null ? new Progress() : t.progress;
+        }
+        TaskState s = t.taskState();
+        if (s == TaskState.FINISHED || s == TaskState.FAILED) {
+            return t.progress;
+        }
+        Progress p = TaskShards.sum(shards.all(t.id, t.run, t.units));
+        p.total = t.progress == null ? 0 : t.progress.total;
+        return p;
+    }
+
+    /** Adds channel errors to the task's streak of errors in a row; answers the task after. */
+    public Task addErrors(long id, int count, List<String> reasons) {
+        return coll().findOneAndUpdate(Filters.eq("_id", id),
+                Updates.combine(Updates.inc("errorStreak", (long) count), Updates.set("lastErrors", reasons)),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+    }
+
+    /** Checks a task may start and answers how many members its run will process. */
+    @FunctionalInterface
+    public interface StartCheck {
+        long totalFor(Task t);
+    }
+
+    public void update(long id, Bson update) {
+        coll().updateOne(Filters.eq("_id", id), Updates.combine(update, Updates.set("updatedAt", new Date())));
+    }
+}

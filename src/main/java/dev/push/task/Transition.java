@@ -1,0 +1,23 @@
+package dev.push.task;
+
+import java.util.Date;
+
+/** One entry of a task's audit trail: who moved it from which state to which, when and why. */
+public class Transition {
+    public Date at;
+    public String from;
+    public String to;
+    public String by;
+    public String reason;
+
+    public Transition() {
+    }
+
+    public Transition(Date at, String from, String to, String by, String reason) {
+        this.at = at;
+        this.from = from;
+        this.to = to;
+        this.by = by;
+        this.reason = reason;
+    }
+}
