@@ -220,7 +220,7 @@ public class Audiences {
 
     /** Checks an audience may be built and answers the number of members it will read. */
     public long startCheck(Task t) {
-        Task user = Task.mongoCollection().find(Filters.and(Filters.eq("kind", Task.CAMPAIGN),
+        Task user = Task.<Task>mongoCollection().find(Filters.and(Filters.eq("kind", Task.CAMPAIGN),
                 Filters.eq("audienceId", t.id), Filters.gt("run", 0L))).first();
         if (user != null) {
             throw ApiException.conflict("audience " + t.id + " is used by campaign " + user.id
@@ -341,12 +341,12 @@ public class Audiences {
         if (t.taskState().running() || t.taskState() == TaskState.PAUSED) {
             throw ApiException.conflict("audience " + id + " is " + t.state + ": stop it before deleting it");
         }
-        Task user = Task.mongoCollection().find(Filters.and(Filters.eq("kind", Task.CAMPAIGN),
+        Task user = Task.<Task>mongoCollection().find(Filters.and(Filters.eq("kind", Task.CAMPAIGN),
                 Filters.eq("audienceId", id))).first();
         if (user != null) {
             throw ApiException.conflict("audience " + id + " is used by campaign " + user.id);
         }
-        Task used = Task.mongoCollection().find(Filters.and(Filters.eq("kind", Task.AUDIENCE),
+        Task used = Task.<Task>mongoCollection().find(Filters.and(Filters.eq("kind", Task.AUDIENCE),
                 Filters.eq("source.audiences", id))).first();
         if (used != null) {
             throw ApiException.conflict("audience " + id + " is combined into audience " + used.id);
@@ -355,6 +355,6 @@ public class Audiences {
         if (t.staged != null) {
             staging.delete(id, t.stagedUpload, t.staged);
         }
-        Task.mongoCollection().deleteOne(Filters.eq("_id", id));
+        Task.<Task>mongoCollection().deleteOne(Filters.eq("_id", id));
     }
 }

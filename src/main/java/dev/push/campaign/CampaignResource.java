@@ -83,7 +83,7 @@ public class CampaignResource {
         if (t.run > 0) {
             throw ApiException.conflict("campaign " + id + " has run; its delivery records are kept");
         }
-        Task.mongoCollection().deleteOne(Filters.eq("_id", id));
+        Task.<Task>mongoCollection().deleteOne(Filters.eq("_id", id));
         return Response.noContent().build();
     }
 

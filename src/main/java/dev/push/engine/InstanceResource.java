@@ -35,7 +35,7 @@ public class InstanceResource {
         List<InstanceView> out = new ArrayList<>();
         for (ServiceInstance i : ServiceInstance.<ServiceInstance>listAll()) {
             List<WorkerView> ws = new ArrayList<>();
-            for (WorkerSlot w : WorkerSlot.mongoCollection().find(Filters.eq("instance", i.id))) {
+            for (WorkerSlot w : WorkerSlot.<WorkerSlot>mongoCollection().find(Filters.eq("instance", i.id))) {
                 ws.add(new WorkerView(w.owner, w.task, w.slot, now - w.heartbeat));
             }
             long age = now - i.heartbeat;

@@ -65,7 +65,7 @@ public final class Master {
     }
 
     MongoCollection<WorkerSlot> slots() {
-        return WorkerSlot.mongoCollection();
+        return WorkerSlot.<WorkerSlot>mongoCollection();
     }
 
     public void tick() {
@@ -253,7 +253,7 @@ public final class Master {
         w.update(task, share);
         workers.put(w.id, w);
         w.start(() -> onWorkerExit(w));
-        LOG.debugf("task %d: started worker %s in slot %d", task.id, w.id, slot);
+        LOG.debugf("task %s: started worker %s in slot %s", String.valueOf(task.id), w.id, String.valueOf(slot));
         return true;
     }
 
@@ -315,7 +315,7 @@ public final class Master {
         me.heartbeat = now;
         me.startedAt = startedAt;
         me.draining = draining;
-        ServiceInstance.mongoCollection().replaceOne(Filters.eq("_id", instanceId), me, new ReplaceOptions().upsert(true));
+        ServiceInstance.<ServiceInstance>mongoCollection().replaceOne(Filters.eq("_id", instanceId), me, new ReplaceOptions().upsert(true));
     }
 
     public List<ServiceInstance> liveInstances(long now) {
@@ -351,6 +351,6 @@ public final class Master {
                 break;
             }
         }
-        ServiceInstance.mongoCollection().deleteOne(Filters.eq("_id", instanceId));
+        ServiceInstance.<ServiceInstance>mongoCollection().deleteOne(Filters.eq("_id", instanceId));
     }
 }

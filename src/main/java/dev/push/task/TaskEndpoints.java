@@ -48,9 +48,9 @@ public class TaskEndpoints {
                 throw ApiException.badRequest("state", "unknown state '" + state + "'");
             }
         }
-        long total = Task.mongoCollection().countDocuments(filter);
+        long total = Task.<Task>mongoCollection().countDocuments(filter);
         List<TaskView> items = new ArrayList<>();
-        for (Object o : Task.mongoCollection().find(filter).sort(Sorts.descending("_id")).skip(offset).limit(limit)) {
+        for (Object o : Task.<Task>mongoCollection().find(filter).sort(Sorts.descending("_id")).skip(offset).limit(limit)) {
             items.add(views.view((Task) o));
         }
         return new Page(items, offset, limit, total);

@@ -29,7 +29,7 @@ public class Tasks {
     TaskShards shards;
 
     MongoCollection<Task> coll() {
-        return Task.mongoCollection();
+        return Task.<Task>mongoCollection();
     }
 
     public Task create(Task t, String by) {
