@@ -131,8 +131,7 @@ public class Tasks {
         if (t.run == 0) {
             return t.progress == null ? new Progress() : t.progress;
         }
-        TaskState s = t.taskState();
-        if (s == TaskState.FINISHED || s == TaskState.FAILED) {
+        if (t.taskState() == TaskState.FINISHED) {
             return t.progress;
         }
         Progress p = TaskShards.sum(shards.all(t.id, t.run, t.units));
