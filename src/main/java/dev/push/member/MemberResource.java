@@ -1,0 +1,96 @@
+package dev.push.member;
+
+import dev.push.api.ApiException;
+import dev.push.api.Problem;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+@Path("/api/members")
+@Tag(name = "Members", description = "Member profiles: attributes for audience queries, addresses for campaigns")
+public class MemberResource {
+    public static final String NDJSON = "application/x-ndjson";
+    public static final String CSV = "text/csv";
+
+    private final MemberImport memberImport;
+    private final MemberStore store;
+
+    public MemberResource(MemberImport memberImport, MemberStore store) {
+        this.memberImport = memberImport;
+        this.store = store;
+    }
+
+    @POST
+    @Path("/import")
+    @Consumes({NDJSON, CSV})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Import members",
+            description = "Upserts members from a streamed file of any size, replacing each named member's whole profile. "
+                    + "NDJSON: one {\"id\", \"attributes\", \"addresses\"} object a line. CSV: a header row with id, "
+                    + "email, webhook, fcm, apns and attr.NAME columns; attribute values that look like numbers or "
+                    + "true/false are typed, an empty field is absent. Bad lines (numbered from 1, a CSV header is line 1) "
+                    + "are reported and the rest is imported. Lines over 64 KiB are rejected. UTF-8 unless the content type names "
+                    + "US-ASCII, ISO-8859-1, ISO-8859-15 or windows-1252.")
+    @RequestBody(content = {
+            @Content(mediaType = NDJSON, examples = @ExampleObject(name = "ndjson",
+                    value = "{\"id\": \"u1\", \"attributes\": {\"country\": \"FR\", \"age\": 31}, \"addresses\": {\"email\": \"a@example.org\"}}\n")),
+            @Content(mediaType = CSV, examples = @ExampleObject(name = "csv",
+                    value = "id,email,attr.country,attr.age\nu1,a@example.org,FR,31\n"))})
+    @APIResponse(responseCode = "200", description = "Counts of created and replaced members, and the rejected lines")
+    @APIResponse(responseCode = "400", description = "A CSV header the import cannot use", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "415", description = "Neither NDJSON nor CSV, or an unsupported charset", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public ImportReport importMembers(@Context HttpHeaders headers, InputStream body) {
+        MediaType type = headers.getMediaType();
+        MemberImport.Format format = type.isCompatible(MediaType.valueOf(CSV)) ? MemberImport.Format.CSV : MemberImport.Format.NDJSON;
+        return memberImport.run(body, format, charset(type.getParameters().get(MediaType.CHARSET_PARAMETER)));
+    }
+
+    private static Charset charset(String name) {
+        if (name == null) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            Charset charset = Charset.forName(name);
+            if (MemberImport.CHARSETS.contains(charset)) {
+                return charset;
+            }
+        } catch (IllegalArgumentException e) {
+            // unknown or illegal name: refused below like an unsupported one
+        }
+        throw new ApiException(415, "Unsupported Media Type",
+                "charset " + name + " is not supported (send UTF-8, US-ASCII, ISO-8859-1, ISO-8859-15 or windows-1252)", List.of());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One member")
+    @APIResponse(responseCode = "200", description = "The member")
+    @APIResponse(responseCode = "400", description = "An id outside [A-Za-z0-9_.:@+-]{1,128}", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "No such member", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Member get(@PathParam("id") String id) {
+        if (!MemberId.isValid(id)) {
+            throw ApiException.badRequest("id", MemberId.RULE);
+        }
+        return store.find(id).orElseThrow(() -> ApiException.notFound("member", id));
+    }
+}
