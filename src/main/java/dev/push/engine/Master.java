@@ -135,7 +135,8 @@ public final class Master {
         }
         double share = task.qps <= 0 ? 0 : (double) task.qps / Math.max(1, Math.max(liveWorkers, 1));
         for (Worker w : local) {
-            boolean keep = w.slot < task.workers && !draining;
+            // A worker of an earlier run (the task was started again) makes way for a fresh one.
+            boolean keep = w.slot < task.workers && !draining && w.task().run == task.run;
             WorkerSlot doc = slotDocs.get(w.slot);
             if (doc == null || !w.id.equals(doc.owner)) {
                 keep = false;

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A channel for fault tests: delivers like the log channel, but when closed, the next send
- * hangs (as a send to a stuck provider would) until the gate opens again.
+ * hangs (as a send to a stuck provider would) until the gate opens again; later sends pass.
  */
 @ApplicationScoped
 public class GateChannel implements Channel {
@@ -34,10 +34,13 @@ public class GateChannel implements Channel {
     @Override
     public Uni<List<Outcome>> send(Delivery d) {
         sends.incrementAndGet();
-        CompletableFuture<Void> g = gate;
         List<String> ids = d.recipients().stream().map(Delivery.Recipient::memberId).toList();
-        if (!g.isDone()) {
-            held.complete(ids);
+        CompletableFuture<Void> g;
+        synchronized (this) {
+            g = gate;
+            if (!g.isDone() && !held.complete(ids)) {
+                g = CompletableFuture.completedFuture(null);
+            }
         }
         return Uni.createFrom().completionStage(g.thenApplyAsync(x -> {
             List<Outcome> out = new ArrayList<>();
