@@ -121,13 +121,16 @@ public final class Master {
         }
         List<Worker> local = localWorkers(task.id);
         Map<Integer, WorkerSlot> slotDocs = readSlots(task.id, Math.max(task.workers, maxSlot(local) + 1));
+        Set<String> mine = new HashSet<>();
+        local.forEach(w -> mine.add(w.id));
         int liveWorkers = 0;
         List<String> dead = new ArrayList<>();
         for (WorkerSlot s : slotDocs.values()) {
             if (s.slot >= task.workers) {
                 continue;
             }
-            if (now - s.heartbeat <= heartbeatTimeout) {
+            // Our own workers are heart-beaten below, whatever their slot said a moment ago.
+            if (mine.contains(s.owner) || now - s.heartbeat <= heartbeatTimeout) {
                 liveWorkers++;
             } else {
                 dead.add(s.owner + " on " + s.instance);
@@ -160,14 +163,14 @@ public final class Master {
         }
         if (!draining) {
             int fairShare = (task.workers + liveInstances - 1) / liveInstances;
-            int mine = (int) local.stream().filter(w -> !w.stopRequested()).count();
-            for (int slot = 0; slot < task.workers && mine < fairShare; slot++) {
+            int running = (int) local.stream().filter(w -> !w.stopRequested()).count();
+            for (int slot = 0; slot < task.workers && running < fairShare; slot++) {
                 WorkerSlot doc = slotDocs.get(slot);
-                if (doc != null && now - doc.heartbeat <= heartbeatTimeout) {
+                if (doc != null && (mine.contains(doc.owner) || now - doc.heartbeat <= heartbeatTimeout)) {
                     continue;
                 }
                 if (claimAndStart(task, slot, doc, now, share)) {
-                    mine++;
+                    running++;
                 }
             }
         }
