@@ -19,7 +19,10 @@ import de.bwaldvogel.mongo.MongoServer;
 /**
  * Not a test: measures the H2 file after 100,000 claim inserts and 110,000 fenced updates, with the stock MVStore
  * settings ({@code stock}) and with {@link EmbeddedDatabase}'s ({@code compacted}).
- * Run: {@code java -cp target/classes:target/test-classes:$(cat cp.txt) dev.push.db.H2FileSizeBenchmark compacted DIR}
+ * Run: {@code ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * -Dmdep.includeScope=test}, then {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt)
+ * dev.push.db.H2FileSizeBenchmark stock|compacted DIR}. Measured 2026-11: stock 375 MB after the inserts, 506 MB
+ * after the updates and at close; compacted 48 MB after the inserts, at most 65 MB during the updates, 25 MB at close.
  */
 public final class H2FileSizeBenchmark {
 
