@@ -1,0 +1,18 @@
+package dev.push.db;
+
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+
+/** The in-memory backend with key-narrowed filters. Everything is lost when it closes. */
+public final class KeyedMemoryBackend extends MemoryBackend implements KeyedBackend {
+
+    @Override
+    public MemoryDatabase openOrCreateDatabase(String name) {
+        return new KeyedMemoryDatabase(name, getCursorRegistry());
+    }
+
+    @Override
+    public long documentsExamined(String database, String collection) {
+        return listDatabaseNames().contains(database) ? ExaminedCounter.of(resolveDatabase(database), collection) : 0;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.push.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+
+class EmbeddedDatabaseTest {
+
+    private static final Document CLAIM = new Document("c", 4).append("s", 1).append("k", 0);
+
+    @Test
+    void keepsDataInItsFileAcrossRestarts(@TempDir Path temp) {
+        Path dir = temp.resolve("data");
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(dir, 0))) {
+            assertEquals(dir.resolve(EmbeddedDatabase.FILE_NAME).toAbsolutePath(), database.file());
+            assertTrue(database.connectionString().startsWith("mongodb://127.0.0.1:"));
+            try (MongoClient client = MongoClients.create(database.connectionString())) {
+                claims(client).insertOne(new Document("_id", CLAIM).append("owner", "w1"));
+            }
+        }
+        assertTrue(Files.isRegularFile(dir.resolve(EmbeddedDatabase.FILE_NAME)));
+
+        // Reopening builds the keyed collections from the file, and exact-key filters are narrowed there too.
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(dir, 0));
+             MongoClient client = MongoClients.create(database.connectionString())) {
+            long before = database.backend().documentsExamined("push", "campaign_chunks");
+            Document fenced = new Document("_id", CLAIM).append("owner", "w1");
+            assertEquals(1, claims(client).updateOne(fenced, new Document("$set", new Document("reserved", 3)))
+                .getModifiedCount());
+            assertEquals(1, database.backend().documentsExamined("push", "campaign_chunks") - before);
+        }
+    }
+
+    @Test
+    void writesFilesTheStockBackendReads(@TempDir Path temp) {
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(temp, 0));
+             MongoClient client = MongoClients.create(database.connectionString())) {
+            claims(client).insertOne(new Document("_id", CLAIM).append("owner", "w1"));
+        }
+        MongoServer stock = new MongoServer(new H2Backend(temp.resolve(EmbeddedDatabase.FILE_NAME).toString()));
+        try (MongoClient client = MongoClients.create(stock.bindAndGetConnectionString())) {
+            assertEquals("w1", claims(client).find(new Document("_id", CLAIM)).first().getString("owner"));
+        } finally {
+            stock.shutdownNow();
+        }
+    }
+
+    @Test
+    void memoryBackendHasNoFile() {
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.memory(0));
+             MongoClient client = MongoClients.create(database.connectionString())) {
+            assertNull(database.file());
+            claims(client).insertOne(new Document("_id", CLAIM));
+            assertEquals(1, claims(client).find().into(new ArrayList<>()).size());
+            assertEquals(0, database.backend().documentsExamined("push", "no_such_collection"));
+            assertEquals(0, database.backend().documentsExamined("no_such_database", "campaign_chunks"));
+        }
+    }
+
+    @Test
+    void closingTwiceIsHarmless(@TempDir Path temp) {
+        EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(temp, 0));
+        database.close();
+        database.close();
+        assertTrue(Files.isRegularFile(temp.resolve(EmbeddedDatabase.FILE_NAME)));
+    }
+
+    private static MongoCollection<Document> claims(MongoClient client) {
+        return client.getDatabase("push").getCollection("campaign_chunks");
+    }
+}

@@ -1,0 +1,192 @@
+package dev.push.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.h2.mvstore.MVStore;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.result.DeleteResult;
+import com.mongodb.client.result.UpdateResult;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+/** Every filter path gives the same answers and leaves the same data with and without key narrowing. */
+class KeyedBackendEquivalenceTest {
+
+    private static final String COLLECTION = "campaign_chunks";
+
+    interface Operations {
+        List<Object> apply(MongoDatabase database, MongoCollection<Document> collection);
+    }
+
+    static Stream<Arguments> backends() {
+        Supplier<MongoBackend> stockMemory = MemoryBackend::new;
+        Supplier<MongoBackend> keyedMemory = KeyedMemoryBackend::new;
+        Supplier<MongoBackend> stockH2 = H2Backend::inMemory;
+        Supplier<MongoBackend> keyedH2 = () -> new KeyedH2Backend(new MVStore.Builder().open());
+        return Stream.of(Arguments.of("memory", stockMemory, keyedMemory), Arguments.of("h2", stockH2, keyedH2));
+    }
+
+    static Document key(int c, int s, int k) {
+        return new Document("c", c).append("s", s).append("k", k);
+    }
+
+    static List<Document> documents() {
+        List<Document> documents = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            documents.add(new Document("_id", key(1, i % 4, i / 4)).append("owner", i % 3 == 0 ? "w1" : "old")
+                .append("n", i % 5));
+        }
+        documents.add(new Document("_id", key(2, 0, 0)).append("owner", "w1").append("n", 1));
+        documents.add(new Document("_id", 7).append("tag", "x").append("n", 2));
+        documents.add(new Document("_id", "m-9").append("tag", "y").append("n", 3));
+        documents.add(new Document("_id", 8.5).append("tag", "x").append("n", 3));
+        return documents;
+    }
+
+    /** Filters with an exact _id and more conditions, matching and not, in the shapes the service uses. */
+    static List<Bson> filters() {
+        List<Document> someIds = List.of(key(1, 3, 9), key(1, 0, 0), key(9, 9, 9), key(1, 2, 4), key(1, 0, 0),
+            key(2, 0, 0));
+        return List.of(
+            new Document("_id", key(2, 0, 0)).append("owner", "w1"),
+            new Document("_id", key(2, 0, 0)).append("owner", "w2"),
+            new Document("_id", key(9, 0, 0)).append("owner", "w1"),
+            new Document("_id", new Document("$eq", key(2, 0, 0))).append("n", 1),
+            new Document("_id", new Document("$eq", key(1, 1, 1))),
+            new Document("_id", new Document("$in", someIds)).append("owner", "old"),
+            new Document("_id", new Document("$in", someIds)).append("n", new Document("$gte", 1)),
+            new Document("_id", new Document("$in", someIds).append("$ne", key(1, 0, 0))),
+            new Document("_id", new Document("$in", List.of())).append("owner", "w1"),
+            new Document("_id", new Document("k", 0).append("s", 0).append("c", 2)).append("owner", "w1"),
+            new Document("_id", 7L).append("tag", "x"),
+            new Document("_id", 7.0).append("tag", "y"),
+            new Document("_id", new Document("$in", List.of(7, 8.5, "m-9", 7L))).append("n", new Document("$lt", 9)),
+            new Document("_id", new Document("$gt", key(1, 2, 0))).append("owner", "w1"),
+            new Document("owner", "w1"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void sameAnswers(String name, Supplier<MongoBackend> stock, Supplier<MongoBackend> keyed) {
+        compare(stock, keyed, (database, collection) -> {
+            List<Object> answers = new ArrayList<>();
+            for (Bson filter : filters()) {
+                answers.add(collection.find(filter).into(new ArrayList<>()));
+                answers.add(collection.find(filter).sort(new Document("n", -1)).skip(1).limit(3)
+                    .projection(new Document("owner", 1)).into(new ArrayList<>()));
+                answers.add(collection.find(filter).sort(new Document("owner", 1)).into(new ArrayList<>()));
+                answers.add(collection.find(filter).sort(new Document("$natural", -1)).into(new ArrayList<>()));
+                answers.add(collection.countDocuments(filter));
+                answers.add(count(database, filter));
+                answers.add(collection.distinct("n", filter, Integer.class).into(new ArrayList<>()));
+            }
+            return answers;
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void sameWrites(String name, Supplier<MongoBackend> stock, Supplier<MongoBackend> keyed) {
+        compare(stock, keyed, (database, collection) -> {
+            List<Object> answers = new ArrayList<>();
+            int round = 0;
+            for (Bson filter : filters()) {
+                round++;
+                Document set = new Document("$set", new Document("reserved", round)).append("$inc", new Document("n", 1));
+                answers.add(describe(collection.updateOne(filter, set)));
+                answers.add(describe(collection.updateMany(filter, new Document("$inc", new Document("n", 10)))));
+                answers.add(collection.findOneAndUpdate(filter, new Document("$set", new Document("after", round)),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+                answers.add(collection.findOneAndUpdate(filter, new Document("$set", new Document("before", round)),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE).sort(new Document("n", 1))
+                        .projection(new Document("n", 1))));
+                answers.add(all(collection));
+            }
+            return answers;
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void sameUpsertsAndDeletes(String name, Supplier<MongoBackend> stock, Supplier<MongoBackend> keyed) {
+        compare(stock, keyed, (database, collection) -> {
+            List<Object> answers = new ArrayList<>();
+            Document fenced = new Document("_id", key(3, 0, 0)).append("owner", "w1");
+            Document update = new Document("$set", new Document("reserved", 5));
+            answers.add(describe(collection.updateOne(fenced, update, new UpdateOptions().upsert(true))));
+            answers.add(describe(collection.updateOne(fenced, update, new UpdateOptions().upsert(true))));
+            answers.add(collection.findOneAndUpdate(new Document("_id", key(3, 0, 1)).append("owner", "w2"), update,
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER)));
+            answers.add(collection.findOneAndUpdate(new Document("_id", key(3, 0, 2)).append("owner", "w2"), update,
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE)));
+            answers.add(all(collection));
+            for (Bson filter : filters()) {
+                answers.add(collection.findOneAndDelete(filter));
+                answers.add(describe(collection.deleteOne(filter)));
+                answers.add(describe(collection.deleteMany(filter)));
+                answers.add(all(collection));
+            }
+            return answers;
+        });
+    }
+
+    private static void compare(Supplier<MongoBackend> stock, Supplier<MongoBackend> keyed,
+                                Operations operations) {
+        List<Object> expected = run(stock.get(), operations);
+        List<Object> actual = run(keyed.get(), operations);
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(String.valueOf(expected.get(i)), String.valueOf(actual.get(i)), "answer " + i);
+        }
+    }
+
+    private static List<Object> run(MongoBackend backend, Operations operations) {
+        MongoServer server = new MongoServer(backend);
+        try (MongoClient client = MongoClients.create(server.bindAndGetConnectionString())) {
+            MongoDatabase database = client.getDatabase("push");
+            MongoCollection<Document> collection = database.getCollection(COLLECTION);
+            collection.insertMany(documents());
+            return operations.apply(database, collection);
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
+    /** The count command, which the driver's countDocuments (an aggregation) does not use. */
+    private static int count(MongoDatabase database, Bson filter) {
+        Document command = new Document("count", COLLECTION).append("query", filter);
+        return database.runCommand(command).getInteger("n");
+    }
+
+    private static List<Document> all(MongoCollection<Document> collection) {
+        return collection.find().into(new ArrayList<>());
+    }
+
+    private static String describe(UpdateResult result) {
+        return result.getMatchedCount() + "/" + result.getModifiedCount() + "/" + result.getUpsertedId();
+    }
+
+    private static String describe(DeleteResult result) {
+        return String.valueOf(result.getDeletedCount());
+    }
+}
