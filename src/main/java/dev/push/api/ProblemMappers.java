@@ -45,6 +45,12 @@ public class ProblemMappers {
         return Problem.response(400, "Bad request", field + " " + message, List.of(new ApiException.FieldError(field, message)));
     }
 
+    /** Quarkus maps this type itself (without the field); ours, for the same type, wins. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return json(e);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();

@@ -1,6 +1,5 @@
 package dev.push.member;
 
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,6 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 @QuarkusTest
-@WithTestResource(MemberTestMongo.class)
 class MemberResourceTest {
 
     @Test

@@ -1,0 +1,160 @@
+package dev.push.audience;
+
+import dev.push.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@QuarkusTest
+class AudienceBuildTest {
+
+    static long create(Map<String, Object> source) {
+        return given().contentType(ContentType.JSON).body(Map.of("name", "audience", "source", source, "workers", 3))
+                .post("/api/audiences").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    static JsonPath build(long id) {
+        Api.command("audiences", id, "start", 200);
+        return Api.awaitState("audiences", id, "finished", Duration.ofSeconds(60));
+    }
+
+    static List<String> members(long id) {
+        List<String> out = new ArrayList<>();
+        String after = "";
+        while (after != null) {
+            JsonPath page = given().queryParam("after", after).queryParam("limit", 700)
+                    .get("/api/audiences/" + id + "/members").then().statusCode(200).extract().jsonPath();
+            out.addAll(page.getList("members"));
+            after = page.getString("next");
+        }
+        return out;
+    }
+
+    @Test
+    void uploadIsDeduplicatedAndBadLinesAreReportedByLineNumber() {
+        long id = create(Map.of("kind", "upload"));
+        StringBuilder file = new StringBuilder();
+        for (int i = 0; i < 5_000; i++) {
+            file.append("up-").append(i % 4_000).append('\n'); // 1,000 duplicates
+        }
+        file.append("bad id with spaces\n").append("\n").append("up-last\r\n");
+
+        given().contentType(ContentType.TEXT).body(file.toString()).put("/api/audiences/" + id + "/upload")
+                .then().statusCode(200)
+                .body("accepted", equalTo(5_001))
+                .body("rejected", equalTo(1))
+                .body("rejects[0].line", equalTo(5_001))
+                .body("rejects[0].reason", containsString("[A-Za-z0-9_.:@+-]"));
+        given().post("/api/audiences/" + id + "/count").then().statusCode(200).body("members", equalTo(4_001));
+
+        JsonPath built = build(id);
+
+        assertEquals(4_001, built.getLong("progress.sent"), "members added");
+        assertEquals(1_000, built.getLong("progress.skipped"), "duplicates skipped");
+        List<String> got = members(id);
+        assertEquals(4_001, got.size());
+        Set<String> expected = IntStream.range(0, 4_000).mapToObj(i -> "up-" + i).collect(Collectors.toCollection(HashSet::new));
+        expected.add("up-last");
+        assertEquals(expected, new HashSet<>(got));
+    }
+
+    @Test
+    void csvUploadReadsTheIdColumn() {
+        long id = create(Map.of("kind", "upload"));
+        given().contentType("text/csv").body("email,id\na@x.org,csv-1\nb@x.org,csv-2\nc@x.org,csv-1\n")
+                .put("/api/audiences/" + id + "/upload").then().statusCode(200).body("accepted", equalTo(3));
+        build(id);
+        assertEquals(Set.of("csv-1", "csv-2"), new HashSet<>(members(id)));
+    }
+
+    @Test
+    void startingAnUploadAudienceBeforeItsFileIsRefused() {
+        long id = create(Map.of("kind", "upload"));
+        given().post("/api/audiences/" + id + "/start").then().statusCode(409)
+                .body("detail", containsString("upload a file first"));
+    }
+
+    @Test
+    void queryAudienceSelectsTheMatchingMembers() {
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 0; i < 3_000; i++) {
+            ndjson.append("{\"id\":\"q-").append(i).append("\",\"attributes\":{\"age\":").append(i % 60)
+                    .append(",\"country\":\"").append(i % 3 == 0 ? "FR" : "DE").append("\"}}\n");
+        }
+        given().contentType("application/x-ndjson").body(ndjson.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/members/import")
+                .then().statusCode(200).body("imported", equalTo(3_000));
+        Set<String> expected = IntStream.range(0, 3_000).filter(i -> i % 60 >= 50 && i % 3 == 0)
+                .mapToObj(i -> "q-" + i).collect(Collectors.toSet());
+
+        long id = create(Map.of("kind", "query", "filter",
+                Map.of("age", Map.of("$gte", 50), "country", "FR", "id", Map.of("$in", new ArrayList<>(allIds())))));
+        given().post("/api/audiences/" + id + "/count").then().statusCode(200).body("members", equalTo(expected.size()));
+        JsonPath built = build(id);
+
+        assertEquals(expected.size(), built.getLong("progress.sent"));
+        assertEquals(expected, new HashSet<>(members(id)));
+    }
+
+    private static List<String> allIds() {
+        return IntStream.range(0, 3_000).mapToObj(i -> "q-" + i).toList();
+    }
+
+    @Test
+    void combineUnitesIntersectsAndExcludesFinishedAudiences() {
+        long a = Api.builtAudience(IntStream.range(0, 100).mapToObj(i -> "c-" + i).toList());
+        long b = Api.builtAudience(IntStream.range(50, 150).mapToObj(i -> "c-" + i).toList());
+
+        long union = create(Map.of("kind", "combine", "op", "union", "audiences", List.of(a, b)));
+        long intersect = create(Map.of("kind", "combine", "op", "intersect", "audiences", List.of(a, b)));
+        long exclude = create(Map.of("kind", "combine", "op", "exclude", "audiences", List.of(a, b)));
+        build(union);
+        build(intersect);
+        build(exclude);
+
+        assertEquals(range(0, 150), new HashSet<>(members(union)));
+        assertEquals(range(50, 100), new HashSet<>(members(intersect)));
+        assertEquals(range(0, 50), new HashSet<>(members(exclude)));
+        assertEquals(150, members(union).size(), "each member once");
+    }
+
+    static Set<String> range(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> "c-" + i).collect(Collectors.toSet());
+    }
+
+    @Test
+    void queryWithAForbiddenOperatorIsRefusedNamingIt() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "evil", "source", Map.of("kind", "query", "filter", Map.of("$where", "sleep(1000)"))))
+                .post("/api/audiences").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", containsString("source.filter"))
+                .body("detail", containsString("$where"));
+    }
+
+    @Test
+    void audienceUsedByACampaignThatRanCannotBeRebuiltOrDeleted() {
+        long audience = Api.builtAudience(List.of("u-1", "u-2"));
+        long campaign = Api.campaign(audience, "log", 1, 0, 10, 10);
+        Api.command("campaigns", campaign, "start", 200);
+        Api.awaitState("campaigns", campaign, "finished", Duration.ofSeconds(30));
+
+        given().post("/api/audiences/" + audience + "/start").then().statusCode(409)
+                .body("detail", containsString("used by campaign " + campaign));
+        given().delete("/api/audiences/" + audience).then().statusCode(409);
+    }
+}
