@@ -2,8 +2,6 @@ package dev.push.audience;
 
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.WriteModel;
 import dev.push.db.Collections;
 import dev.push.engine.TaskKind;
 import dev.push.engine.UnitWork;
@@ -122,7 +120,7 @@ public class AudienceBuild implements TaskKind {
         int shardCount = task.shards;
         List<String>[] buffers = newBuffers(shardCount);
         int[] next = new int[shardCount];
-        List<WriteModel<Document>> pending = new ArrayList<>();
+        List<Document> pending = new ArrayList<>();
         long matched = 0;
         long renewAt = System.currentTimeMillis() + worker.leaseMillis() / 3;
         try (MongoCursor<Document> cursor = collections.get(Collections.MEMBERS).find(filter)
@@ -164,8 +162,8 @@ public class AudienceBuild implements TaskKind {
                 .append("counts", counts.toDocument()));
     }
 
-    private static ReplaceOneModel<Document> seal(long audience, int s, int[] next, List<String>[] buffers) {
-        ReplaceOneModel<Document> model = AudienceChunks.chunk(audience, s, next[s]++, buffers[s]);
+    private static Document seal(long audience, int s, int[] next, List<String>[] buffers) {
+        Document model = AudienceChunks.chunk(audience, s, next[s]++, buffers[s]);
         buffers[s] = new ArrayList<>();
         return model;
     }

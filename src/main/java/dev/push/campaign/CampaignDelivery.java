@@ -65,6 +65,8 @@ public class CampaignDelivery implements TaskKind {
     @Inject
     Campaigns campaigns;
 
+    private final Map<Long, Task> audiences = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public long startCheck(Task task) {
         return campaigns.startCheck(task);
@@ -72,7 +74,8 @@ public class CampaignDelivery implements TaskKind {
 
     @Override
     public UnitWork open(WorkerContext worker, Task campaign, Document leasedUnit) {
-        Task audience = tasks.find(campaign.audienceId);
+        // A finished audience never changes (it cannot be rebuilt once a campaign has run on it).
+        Task audience = audiences.computeIfAbsent(campaign.audienceId, tasks::find);
         return new ShardDelivery(worker, campaign, audience, leasedUnit);
     }
 

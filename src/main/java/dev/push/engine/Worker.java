@@ -8,6 +8,7 @@ import org.bson.Document;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -34,6 +35,7 @@ final class Worker implements WorkerContext {
     private volatile boolean finished;
     private UnitWork current;
     private int preferredUnit;
+    private List<Document> candidates = new ArrayList<>();
 
     Worker(String instanceId, Task task, int slot, TaskShards shards, List<TaskKind> kinds, Executor blocking,
            long leaseMillis, long idleMillis) {
@@ -85,9 +87,18 @@ final class Worker implements WorkerContext {
         });
     }
 
+    /** Leases the next free unit, trying the ones seen free last time before reading them again. */
     private UnitWork leaseUnit() {
         Task t = task;
-        Document unit = shards.lease(t.id, t.run, t.units, id, leaseMillis, preferredUnit);
+        boolean fresh = candidates.isEmpty();
+        if (fresh) {
+            candidates = shards.leasable(t.id, t.run, t.units, preferredUnit);
+        }
+        Document unit = leaseFirstFree();
+        if (unit == null && !fresh) {
+            candidates = shards.leasable(t.id, t.run, t.units, preferredUnit);
+            unit = leaseFirstFree();
+        }
         if (unit == null) {
             return null;
         }
@@ -98,6 +109,14 @@ final class Worker implements WorkerContext {
             }
         }
         throw new IllegalStateException("no task kind handles task " + t.id + " (" + t.kind + ")");
+    }
+
+    private Document leaseFirstFree() {
+        Document unit = null;
+        while (unit == null && !candidates.isEmpty()) {
+            unit = shards.lease(candidates.remove(0), id, leaseMillis);
+        }
+        return unit;
     }
 
     private void releaseCurrent() {

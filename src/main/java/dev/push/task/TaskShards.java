@@ -80,34 +80,35 @@ public class TaskShards {
     }
 
     /**
-     * Takes the lease of a unit that is not done and free (no owner or lease expired), trying
-     * the candidates from {@code preferred} on; null when none is free.
+     * The units a worker may try to lease now: not done, and free (no owner or lease expired),
+     * in unit order starting from {@code preferred} so that workers spread out.
      */
-    public Document lease(long task, long run, int units, String owner, long leaseMs, int preferred) {
+    public List<Document> leasable(long task, long run, int units, int preferred) {
         List<Document> docs = all(task, run, units);
         long now = System.currentTimeMillis();
+        List<Document> out = new ArrayList<>();
         int n = docs.size();
         for (int i = 0; i < n; i++) {
             Document d = docs.get((preferred + i) % n);
-            if (d.getBoolean("done", false)) {
-                continue;
-            }
-            Object seenOwner = d.get("owner");
-            long until = ((Number) d.get("until")).longValue();
-            if (seenOwner != null && until >= now) {
-                continue;
-            }
-            Bson cas = Filters.and(Filters.eq("_id", d.get("_id")), Filters.eq("owner", seenOwner),
-                    Filters.eq("until", until), Filters.eq("done", false));
-            Document taken = coll().findOneAndUpdate(cas,
-                    Updates.combine(Updates.set("owner", owner), Updates.set("until", now + leaseMs),
-                            Updates.set("previousOwner", seenOwner)),
-                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-            if (taken != null) {
-                return taken;
+            boolean free = d.get("owner") == null || ((Number) d.get("until")).longValue() < now;
+            if (!d.getBoolean("done", false) && free) {
+                out.add(d);
             }
         }
-        return null;
+        return out;
+    }
+
+    /**
+     * Takes the lease of a unit as it was seen: a compare-and-set on its owner and lease expiry,
+     * so only one of the workers that saw it free gets it. Answers the unit, or null.
+     */
+    public Document lease(Document seen, String owner, long leaseMs) {
+        Bson cas = Filters.and(Filters.eq("_id", seen.get("_id")), Filters.eq("owner", seen.get("owner")),
+                Filters.eq("until", seen.get("until")), Filters.eq("done", false));
+        return coll().findOneAndUpdate(cas,
+                Updates.combine(Updates.set("owner", owner), Updates.set("until", System.currentTimeMillis() + leaseMs),
+                        Updates.set("previousOwner", seen.get("owner"))),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
     }
 
     /** Checkpoints a held unit and renews its lease; false when the lease was lost (fenced). */
