@@ -91,14 +91,8 @@ public class AudienceChunks {
         for (int s = 0; s < layout.size(); s++) {
             for (int k = 0; k < layout.get(s); k++) {
                 keys.add(key(audience, s, k));
-                if (keys.size() == 100) {
-                    coll().deleteMany(Filters.in("_id", keys));
-                    keys.clear();
-                }
             }
         }
-        if (!keys.isEmpty()) {
-            coll().deleteMany(Filters.in("_id", keys));
-        }
+        Collections.deleteByKeys(coll(), keys);
     }
 }

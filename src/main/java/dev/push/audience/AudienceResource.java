@@ -1,8 +1,8 @@
 package dev.push.audience;
 
+import dev.push.engine.TaskCommands;
 import dev.push.task.Task;
 import dev.push.task.TaskEndpoints;
-import dev.push.task.TaskState;
 import dev.push.task.TaskView;
 import dev.push.task.TaskViews;
 import io.smallrye.common.annotation.Blocking;
@@ -45,6 +45,9 @@ public class AudienceResource {
 
     @Inject
     TaskViews views;
+
+    @Inject
+    TaskCommands commands;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -106,26 +109,9 @@ public class AudienceResource {
     }
 
     @POST
-    @Path("{id}/start")
-    public TaskView start(@PathParam("id") long id) {
-        return endpoints.command(Task.AUDIENCE, id, TaskState.Command.START, BY, audiences::startCheck);
-    }
-
-    @POST
-    @Path("{id}/pause")
-    public TaskView pause(@PathParam("id") long id) {
-        return endpoints.command(Task.AUDIENCE, id, TaskState.Command.PAUSE, BY, null);
-    }
-
-    @POST
-    @Path("{id}/resume")
-    public TaskView resume(@PathParam("id") long id) {
-        return endpoints.command(Task.AUDIENCE, id, TaskState.Command.RESUME, BY, null);
-    }
-
-    @POST
-    @Path("{id}/stop")
-    public TaskView stop(@PathParam("id") long id) {
-        return endpoints.command(Task.AUDIENCE, id, TaskState.Command.STOP, BY, null);
+    @Path(TaskCommands.PATH)
+    @Operation(summary = TaskCommands.SUMMARY)
+    public TaskView command(@PathParam("id") long id, @PathParam("command") String command) {
+        return commands.run(Task.AUDIENCE, id, command);
     }
 }

@@ -62,15 +62,9 @@ public class AudienceStaging {
         for (int s = 0; s < layout.size(); s++) {
             for (int k = 0; k < layout.get(s); k++) {
                 keys.add(key(audience, upload, s, k));
-                if (keys.size() == 100) {
-                    coll().deleteMany(Filters.in("_id", keys));
-                    keys.clear();
-                }
             }
         }
-        if (!keys.isEmpty()) {
-            coll().deleteMany(Filters.in("_id", keys));
-        }
+        Collections.deleteByKeys(coll(), keys);
     }
 
     /** Streams ids into staging chunks; {@link #finish()} writes the rest and answers the layout. */

@@ -1,8 +1,8 @@
 package dev.push.campaign;
 
+import dev.push.engine.TaskCommands;
 import dev.push.task.Task;
 import dev.push.task.TaskEndpoints;
-import dev.push.task.TaskState;
 import dev.push.task.TaskView;
 import dev.push.task.TaskViews;
 import dev.push.api.ApiException;
@@ -43,6 +43,9 @@ public class CampaignResource {
 
     @Inject
     TaskViews views;
+
+    @Inject
+    TaskCommands commands;
 
     @Inject
     dev.push.task.Tasks tasks;
@@ -103,26 +106,9 @@ public class CampaignResource {
     }
 
     @POST
-    @Path("{id}/start")
-    public TaskView start(@PathParam("id") long id) {
-        return endpoints.command(Task.CAMPAIGN, id, TaskState.Command.START, BY, campaigns::startCheck);
-    }
-
-    @POST
-    @Path("{id}/pause")
-    public TaskView pause(@PathParam("id") long id) {
-        return endpoints.command(Task.CAMPAIGN, id, TaskState.Command.PAUSE, BY, null);
-    }
-
-    @POST
-    @Path("{id}/resume")
-    public TaskView resume(@PathParam("id") long id) {
-        return endpoints.command(Task.CAMPAIGN, id, TaskState.Command.RESUME, BY, null);
-    }
-
-    @POST
-    @Path("{id}/stop")
-    public TaskView stop(@PathParam("id") long id) {
-        return endpoints.command(Task.CAMPAIGN, id, TaskState.Command.STOP, BY, null);
+    @Path(TaskCommands.PATH)
+    @Operation(summary = TaskCommands.SUMMARY)
+    public TaskView command(@PathParam("id") long id, @PathParam("command") String command) {
+        return commands.run(Task.CAMPAIGN, id, command);
     }
 }

@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
@@ -94,25 +93,26 @@ class WorkerTakeoverTest {
         masters.forEach(m -> m.drain(2_000));
     }
 
-    /** Ticks a master until the task reaches the state; answers the states seen on the way. */
-    static Set<String> tickUntil(Master m, String kinds, long id, String state) {
-        Set<String> seen = new HashSet<>();
+    /** Ticks a master until the task reaches the state. */
+    static void tickUntil(Master m, String kinds, long id, String state) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
             m.tick();
-            String now = Api.get(kinds, id).getString("state");
-            seen.add(now);
-            return state.equals(now);
+            return state.equals(Api.get(kinds, id).getString("state"));
         });
-        return seen;
     }
 
-    @Test
-    void deadWorkersChunkIsTakenOverAndItsInFlightBatchIsUnknownNeverResent() throws Exception {
+    record Hung(long campaign, List<String> inFlight) {
+    }
+
+    /**
+     * Instance A runs a campaign's only worker until a third is delivered; then its send hangs and
+     * A falls silent (never ticks again), while instance B ticks on until the campaign finishes.
+     */
+    Hung campaignWhoseWorkerOnAHangs(String prefix) throws Exception {
         gate.reset();
         Master a = master("instance-a");
         Master b = master("instance-b");
-        List<String> ids = Api.memberIds("takeover-", MEMBERS);
-        long audience = Api.idsAudience(ids);
+        long audience = Api.idsAudience(Api.memberIds(prefix, MEMBERS));
         Api.command("audiences", audience, "start", 200);
         tickUntil(b, "audiences", audience, "finished");
 
@@ -122,9 +122,15 @@ class WorkerTakeoverTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> gate.delivered().size() >= MEMBERS / 3);
         gate.close();
         List<String> inFlight = gate.held().get(30, TimeUnit.SECONDS);
-        // Instance A is now silent: it never ticks again, and its worker hangs in the send.
-
         tickUntil(b, "campaigns", campaign, "finished");
+        return new Hung(campaign, inFlight);
+    }
+
+    @Test
+    void deadWorkersChunkIsTakenOverAndItsInFlightBatchIsUnknownNeverResent() throws Exception {
+        Hung hung = campaignWhoseWorkerOnAHangs("takeover-");
+        long campaign = hung.campaign();
+        List<String> inFlight = hung.inFlight();
 
         JsonPath done = Api.get("campaigns", campaign);
         assertEquals(List.of("ready", "started", "reboot", "started", "finished"), done.getList("history.to"),
@@ -144,21 +150,9 @@ class WorkerTakeoverTest {
 
     @Test
     void slowWorkerWhoseLeaseWasTakenIsFencedOffAndSendsNothingMore() throws Exception {
-        gate.reset();
-        Master a = master("instance-slow");
-        Master b = master("instance-fast");
-        List<String> ids = Api.memberIds("fenced-", MEMBERS);
-        long audience = Api.idsAudience(ids);
-        Api.command("audiences", audience, "start", 200);
-        tickUntil(b, "audiences", audience, "finished");
-
-        long campaign = Api.campaign(audience, "gate", 1, 0, BATCH, 100);
-        Api.command("campaigns", campaign, "start", 200);
-        a.tick();
-        await().atMost(Duration.ofSeconds(30)).until(() -> gate.delivered().size() >= MEMBERS / 3);
-        gate.close();
-        List<String> inFlight = gate.held().get(30, TimeUnit.SECONDS);
-        tickUntil(b, "campaigns", campaign, "finished");
+        Hung hung = campaignWhoseWorkerOnAHangs("fenced-");
+        long campaign = hung.campaign();
+        List<String> inFlight = hung.inFlight();
         int sendsBefore = gate.sends();
         List<String> deliveredBefore = gate.delivered();
 
