@@ -109,6 +109,10 @@ public final class Master {
         return lastTick;
     }
 
+    public boolean draining() {
+        return draining;
+    }
+
     private void superviseTask(Task task, int liveInstances, long now) {
         List<Document> units = shards.all(task.id, task.run, task.units);
         Progress progress = TaskShards.sum(units);
@@ -163,7 +167,13 @@ public final class Master {
         }
         if (!draining) {
             int fairShare = (task.workers + liveInstances - 1) / liveInstances;
-            int running = (int) local.stream().filter(w -> !w.stopRequested()).count();
+            List<Worker> active = local.stream().filter(w -> !w.stopRequested())
+                    .sorted((x, y) -> Integer.compare(y.slot, x.slot)).toList();
+            // Another instance joined: hand our surplus over (each stops at its next step and frees its slot).
+            for (int i = 0; i < active.size() - fairShare; i++) {
+                active.get(i).requestStop();
+            }
+            int running = Math.min(active.size(), fairShare);
             for (int slot = 0; slot < task.workers && running < fairShare; slot++) {
                 WorkerSlot doc = slotDocs.get(slot);
                 if (doc != null && (mine.contains(doc.owner) || now - doc.heartbeat <= heartbeatTimeout)) {

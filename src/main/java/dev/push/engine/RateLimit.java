@@ -22,8 +22,8 @@ final class RateLimit {
             return 0;
         }
         double now = System.nanoTime() / 1e9;
-        // Idle time earns at most one second of burst.
-        double start = Math.max(nextFreeAt, now - 1.0);
+        // Idle time earns no credit: at most one sub-batch goes out ahead of the rate.
+        double start = Math.max(nextFreeAt, now);
         nextFreeAt = start + n / rate;
         double wait = start - now;
         return wait <= 0 ? 0 : (long) Math.ceil(wait * 1000);
