@@ -24,9 +24,11 @@ export function rateChart(windowSeconds = 300) {
   const draw = () => {
     grid.replaceChildren();
     const now = samples.length ? samples[samples.length - 1].t : Date.now();
-    const from = now - windowSeconds * 1000;
+    // The axis grows with the samples, from one minute up to the whole window.
+    const span = Math.min(windowSeconds, Math.max(60, Math.ceil((now - (samples.length ? samples[0].t : now)) / 60000) * 60));
+    const from = now - span * 1000;
     const max = niceMax(Math.max(1, ...samples.map((s) => Math.max(s.observed || 0, s.configured || 0))));
-    const x = (t) => PAD.left + ((t - from) / (windowSeconds * 1000)) * (W - PAD.left - PAD.right);
+    const x = (t) => PAD.left + ((t - from) / (span * 1000)) * (W - PAD.left - PAD.right);
     const y = (v) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
     for (let i = 0; i <= 4; i++) {
       const v = (max / 4) * i;
@@ -35,9 +37,10 @@ export function rateChart(windowSeconds = 300) {
       label.textContent = v >= 1000 ? `${v / 1000}k` : String(Math.round(v * 10) / 10);
       grid.append(label);
     }
-    for (let m = 0; m <= windowSeconds / 60; m++) {
-      const label = svg('text', { x: x(now - m * 60000), y: H - 6, 'text-anchor': 'middle' });
-      label.textContent = m === 0 ? 'now' : `-${m} min`;
+    const step = span <= 60 ? 10 : 60;
+    for (let s = 0; s <= span; s += step) {
+      const label = svg('text', { x: x(now - s * 1000), y: H - 6, 'text-anchor': s === span ? 'start' : 'middle' });
+      label.textContent = s === 0 ? 'now' : step === 60 ? `-${s / 60} min` : `-${s} s`;
       grid.append(label);
     }
     const points = (key) => samples.filter((s) => s[key] !== null && s[key] !== undefined)

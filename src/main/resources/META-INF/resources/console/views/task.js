@@ -88,18 +88,21 @@ function build(main, kind, path, first) {
         stat('sent', campaign ? 'sent' : 'added'), stat('failed', 'failed'), stat('skipped', 'skipped'), stat('unknown', 'unknown')),
       h('div', { class: 'progress-line' }, progressBar, percent),
       h('div', { class: 'rate-line' },
-        h('span', {}, 'Rate ', observed, ' / ', configured, ' a second'),
+        h('span', {}, 'Observed ', observed, ' a second'),
+        h('span', {}, 'Configured ', configured),
         h('span', {}, 'ETA ', eta)),
       timing),
     h('div', { class: 'two-col' },
       h('section', { class: 'panel', 'aria-labelledby': 'rate-h' },
-        h('h2', { id: 'rate-h' }, 'Rate'),
-        h('div', { class: 'legend' }, h('span', { class: 'key observed' }, 'observed'), h('span', { class: 'key configured' }, 'configured')),
+        h('h2', { id: 'rate-h' }, 'Rate a second'),
+        h('div', { class: 'legend' }, h('span', { class: 'key observed' }, 'observed'), h('span', { class: 'key configured' }, 'configured'),
+          h('span', { class: 'right' }, 'sampled while this page is open')),
         chart.el),
       h('section', { class: 'panel', 'aria-labelledby': 'workers-h' }, h('h2', { id: 'workers-h' }, 'Workers'), workersBox)),
-    h('section', { class: 'panel', 'aria-labelledby': 'errors-h' }, h('h2', { id: 'errors-h' }, 'Errors and state reason'), errorsBox),
     extra.el,
-    settings(path, first, (t) => update(t)),
+    h('div', { class: 'two-col' },
+      h('section', { class: 'panel', 'aria-labelledby': 'errors-h' }, h('h2', { id: 'errors-h' }, 'Errors'), errorsBox),
+      settings(path, first, (t) => update(t))),
     h('section', { class: 'panel', 'aria-labelledby': 'history-h' }, h('h2', { id: 'history-h' }, 'History'), historyBox));
 
   function update(t) {
@@ -120,7 +123,7 @@ function build(main, kind, path, first) {
     setBar(progressBar, f === null && running ? null : (f ?? (t.state === 'finished' ? 1 : 0)));
     percent.textContent = f === null ? (running ? 'counting…' : '') : `${Math.floor(f * 1000) / 10}%`;
     observed.textContent = rate(t.rate.observed);
-    configured.textContent = t.rate.configured ? num(t.rate.configured) : 'unlimited';
+    configured.textContent = t.rate.configured ? `${num(t.rate.configured)} a second` : 'unlimited';
     eta.textContent = running ? duration(t.eta) : t.state === 'finished' ? 'done' : '—';
     const took = t.startedAt && t.finishedAt ? ` · took ${duration((new Date(t.finishedAt) - new Date(t.startedAt)) / 1000)}` : '';
     timing.textContent = `Created ${when(t.createdAt)} · started ${when(t.startedAt)} · finished ${when(t.finishedAt)}${took}`;
@@ -160,7 +163,8 @@ function renderErrors(box, t) {
   const lastErrors = t.lastErrors || [];
   const parts = [];
   if (t.stateReason) {
-    parts.push(h('p', { class: t.state === 'failed' ? 'alert' : '' }, h('strong', {}, `${t.state}: `), h('span', { 'data-state-reason': true }, t.stateReason)));
+    const trouble = t.state === 'failed' || t.state === 'reboot';
+    parts.push(h('p', { class: trouble ? 'alert' : 'muted' }, `${trouble ? 'Why' : 'Last change'}: `, h('span', { 'data-state-reason': true }, t.stateReason)));
   }
   if (t.errorStreak) parts.push(h('p', {}, `${num(t.errorStreak)} errors in a row (budget ${num(t.errorBudget)})`));
   if (lastErrors.length) parts.push(h('ul', { class: 'errors' }, lastErrors.map((e) => h('li', { class: 'mono small' }, e))));
