@@ -63,11 +63,12 @@ export function audienceForm(main, query) {
     try {
       const body = { name: name.value.trim(), source, workers: Number(workers.value), qps: Number(qps.value) };
       const created = await post('/api/audiences', body);
-      if (src.afterCreate && !(await src.afterCreate(created))) return;
+      // An upload with rejected lines stays on the form to show them, with a link to the audience.
+      const leave = src.afterCreate ? await src.afterCreate(created) : true;
       if (buildNow.checked) {
         try { await post(`/api/audiences/${created.id}/start`); } catch { /* the detail page shows why and offers Start */ }
       }
-      go(`#/audiences/${created.id}`);
+      if (leave) go(`#/audiences/${created.id}`);
     } catch (err) {
       showErrors(form, err);
     } finally {
