@@ -58,7 +58,8 @@ class ConsoleJourneyTest {
 
         browser.click("button[data-command=start]");
         awaitState("started");
-        browser.await(d -> browser.number("[data-stat=processed]") > 0);
+        // A quarter in, so the chart and the counters show it moving before the pause.
+        browser.await(d -> browser.number("[data-stat=processed]") >= adults / 4);
         browser.screenshot("campaign-running");
 
         browser.click("button[data-command=pause]");

@@ -5,6 +5,9 @@ import { ago, alertBox, empty, every, h, isToday, loading, num, pageHeader, repl
 import { taskTable } from './tasklist.js';
 
 const ACTIVE = new Set(['started', 'reboot', 'paused']);
+// The instances API also lists the worker slots of tasks that ended, with their last heartbeat.
+const STALE_HEARTBEAT_MS = 3000;
+const heartBeating = (w) => w.heartbeatAgeMs <= STALE_HEARTBEAT_MS;
 
 export function dashboard(main) {
   const body = h('div', { class: 'dashboard' }, loading('the dashboard'));
@@ -53,7 +56,7 @@ function render(campaigns, audiences, instances) {
       h('h2', { id: 'instances-h' }, 'Live instances'),
       live.length ? table(['Instance', 'Host', 'Version', 'Heartbeat', 'Workers'],
         live.map((i) => h('tr', {}, h('td', {}, i.id), h('td', {}, i.host), h('td', {}, i.version),
-          h('td', {}, ago(i.heartbeatAgeMs)), h('td', { class: 'num' }, num(i.workers.length)))))
+          h('td', {}, ago(i.heartbeatAgeMs)), h('td', { class: 'num' }, num(i.workers.filter(heartBeating).length)))))
         : empty('No live instance: the engine is not heart-beating.')),
   ];
 }

@@ -46,7 +46,7 @@ function build(main, kind, path, first) {
   const badgeBox = h('span', { class: 'badge-box', 'aria-live': 'polite' });
   const liveDot = h('span', { class: 'live', role: 'status' }, 'Connecting…');
   const actionError = h('p', { class: 'alert', role: 'alert', hidden: true });
-  const buttons = COMMANDS.map(([command]) => h('button', { type: 'button', class: command === 'stop' ? 'danger' : 'primary', 'data-command': command, hidden: true }));
+  const buttons = COMMANDS.map(([command]) => h('button', { type: 'button', class: command === 'stop' ? 'danger' : '', 'data-command': command, hidden: true }));
   const progressBar = bar(0, 'Progress');
   const percent = h('span', { class: 'muted', 'data-stat': 'percent' });
   const observed = h('strong', { 'data-stat': 'observed' });
@@ -114,6 +114,8 @@ function build(main, kind, path, first) {
     COMMANDS.forEach(([, allowed, label], i) => {
       buttons[i].hidden = !allowed(t.state);
       buttons[i].textContent = label(t.state);
+      // The command the state most calls for stands out; starting again a paused task is allowed but rarely meant.
+      buttons[i].classList.toggle('primary', (i === 0 && t.state === 'ready') || (i === 2));
     });
     for (const key of ['total', 'processed', 'sent', 'failed', 'skipped', 'unknown']) {
       main.querySelector(`[data-stat="${key}"]`).textContent = num(t.progress[key]);

@@ -19,7 +19,7 @@ export function rateCell(t) {
 
 export function taskRow(t, withKind) {
   return h('tr', { 'data-task': t.id },
-    h('td', {}, h('a', { href: `#/${kinds(t.kind)}/${t.id}` }, t.name), h('div', { class: 'muted small' }, `#${t.id}`)),
+    h('td', { class: 'name' }, h('a', { href: `#/${kinds(t.kind)}/${t.id}` }, t.name), h('div', { class: 'muted small' }, `#${t.id}`)),
     withKind ? h('td', {}, t.kind) : null,
     h('td', {}, badge(t.state)),
     h('td', { class: 'wide' }, progressCell(t)),
@@ -27,11 +27,11 @@ export function taskRow(t, withKind) {
     h('td', { class: 'num' }, num(t.progress.failed + t.progress.unknown)),
     h('td', { class: 'num' }, rateCell(t)),
     h('td', { class: 'num' }, t.state === 'started' || t.state === 'reboot' ? duration(t.eta) : '—'),
-    h('td', { class: 'muted small' }, when(t.startedAt || t.createdAt)));
+    h('td', { class: 'muted small nowrap' }, when(t.startedAt || t.createdAt)));
 }
 
 export function taskTable(tasks, withKind, attrs) {
   return table(['Name', withKind ? 'Kind' : null, 'State', 'Progress', 'Sent', 'Failed / unknown',
-    'Rate (observed / configured per s)', 'ETA', 'Started'].filter(Boolean),
+    'Rate /s (observed / limit)', 'ETA', 'Started'].filter(Boolean),
   tasks.map((t) => taskRow(t, withKind)), { class: 'tasks', ...(attrs || {}) });
 }
