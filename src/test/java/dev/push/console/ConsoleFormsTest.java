@@ -35,7 +35,9 @@ class ConsoleFormsTest {
 
     @AfterEach
     void closeBrowser() {
-        browser.close();
+        if (browser != null) {
+            browser.close();
+        }
     }
 
     @Test

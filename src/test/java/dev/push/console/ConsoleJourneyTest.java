@@ -45,7 +45,9 @@ class ConsoleJourneyTest {
 
     @AfterEach
     void closeBrowser() {
-        browser.close();
+        if (browser != null) {
+            browser.close();
+        }
     }
 
     @Test
