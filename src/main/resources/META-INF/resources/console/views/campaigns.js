@@ -1,0 +1,126 @@
+// Campaigns: the list, and the form that creates one with a live preview of its message.
+import { get, post } from '../api.js';
+import {
+  clearErrors, debounce, field, formError, go, h, input, num, numberInput, pageHeader, replace, showErrors,
+} from '../ui.js';
+import { listPage } from './listpage.js';
+import { phonePreview } from './preview.js';
+
+export function campaignList(main, query) {
+  return listPage(main, {
+    kinds: 'campaigns', noun: 'campaigns', query,
+    header: pageHeader('Campaigns', h('a', { class: 'button primary', href: '#/campaigns/new' }, 'New campaign')),
+  });
+}
+
+// The channels this service version knows; the API has no list of them and answers an unknown one with a field error.
+const CHANNELS = ['log', 'webhook', 'fcm', 'apns', 'email'];
+
+export function campaignForm(main, query) {
+  const name = input({ name: 'name', required: true, maxlength: 200, autocomplete: 'off' });
+  const audience = h('select', { name: 'audienceId', required: true }, h('option', { value: '' }, 'Loading audiences…'));
+  const channel = input({ name: 'channel', list: 'channels', value: 'log', autocomplete: 'off' });
+  const title = input({ name: 'title', maxlength: 500, autocomplete: 'off' });
+  const body = h('textarea', { name: 'body', rows: 3, maxlength: 4000 });
+  const link = input({ name: 'link', type: 'url', placeholder: 'https://', maxlength: 2000, autocomplete: 'off' });
+  const data = h('textarea', { name: 'data', rows: 2, class: 'mono', placeholder: '{"campaign": "spring"}', spellcheck: 'false' });
+  const workers = numberInput({ name: 'workers', min: 1, max: 256, value: 4 });
+  const qps = numberInput({ name: 'qps', min: 0, value: 0 });
+  const errorBudget = numberInput({ name: 'errorBudget', min: 0, value: 100 });
+  const batchSize = numberInput({ name: 'batchSize', min: 1, max: 1000, value: 200 });
+  const startAt = h('input', { type: 'datetime-local', name: 'startAt' });
+  const sample = input({ name: 'sample', placeholder: 'a member id', autocomplete: 'off', spellcheck: 'false' });
+  const preview = phonePreview();
+  let sampleMember = null;
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Create campaign');
+
+  const refresh = () => preview.update({
+    title: title.value, body: body.value, link: link.value, channel: channel.value.trim(), member: sampleMember,
+  });
+  const lookUp = debounce(async () => {
+    const id = sample.value.trim();
+    if (!id) { sampleMember = null; refresh(); return; }
+    try {
+      const m = await get(`/api/members/${encodeURIComponent(id)}`);
+      const address = (m.addresses || {})[channel.value.trim()];
+      sampleMember = `To ${m.id}` + (address ? ` · ${address}` : channel.value.trim() === 'log' ? '' : ` · no ${channel.value.trim()} address: skipped`);
+    } catch (e) {
+      sampleMember = e.status === 404 ? `No member ${id}` : e.message;
+    }
+    refresh();
+  }, 400);
+  [title, body, link, channel].forEach((c) => c.addEventListener('input', refresh));
+  channel.addEventListener('input', lookUp);
+  sample.addEventListener('input', lookUp);
+
+  const form = h('form', { class: 'panel', 'aria-label': 'New campaign', novalidate: true },
+    field('Name', name, 'name'),
+    h('div', { class: 'row' },
+      field('Audience', audience, 'audienceId', 'A campaign starts once its audience is built'),
+      field('Channel', channel, 'channel'),
+      h('datalist', { id: 'channels' }, CHANNELS.map((c) => h('option', { value: c })))),
+    h('fieldset', { 'data-field-box': 'message' }, h('legend', {}, 'Message'),
+      field('Title', title, 'message.title'),
+      field('Body', body, 'message.body'),
+      field('Link', link, 'message.link'),
+      field('Data (JSON object, optional)', data, 'message.data'),
+      h('p', { class: 'field-error', hidden: true })),
+    h('fieldset', {}, h('legend', {}, 'Delivery'),
+      h('div', { class: 'row' },
+        field('Workers', workers, 'workers', '1–256, over all instances'),
+        field('Rate limit (messages a second)', qps, 'qps', '0 means unlimited'),
+        field('Error budget', errorBudget, 'errorBudget', 'Errors in a row before it fails'),
+        field('Batch size', batchSize, 'batchSize', 'Members a send, 1–1000')),
+      field('Start at (optional)', startAt, 'startAt', 'Leave empty and start it from its page')),
+    formError(),
+    h('div', { class: 'form-actions' }, submit, h('a', { class: 'button', href: '#/campaigns' }, 'Cancel')));
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    let dataValue;
+    if (data.value.trim()) {
+      try { dataValue = JSON.parse(data.value); } catch { dataValue = null; }
+      if (!dataValue || typeof dataValue !== 'object' || Array.isArray(dataValue)) {
+        showErrors(form, { fieldErrors: [{ field: 'message.data', message: 'must be a JSON object' }] });
+        return;
+      }
+    }
+    const message = { title: title.value || null, body: body.value || null, link: link.value || null };
+    if (dataValue) message.data = dataValue;
+    const request = {
+      name: name.value.trim(), audienceId: audience.value ? Number(audience.value) : null, channel: channel.value.trim(),
+      message, workers: Number(workers.value), qps: Number(qps.value), errorBudget: Number(errorBudget.value),
+      batchSize: Number(batchSize.value), startAt: startAt.value ? new Date(startAt.value).toISOString() : null,
+    };
+    submit.disabled = true;
+    try {
+      const created = await post('/api/campaigns', request);
+      go(`#/campaigns/${created.id}`);
+    } catch (err) {
+      showErrors(form, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  replace(main, pageHeader('New campaign'),
+    h('div', { class: 'with-preview' }, form,
+      h('aside', { class: 'preview-col', 'aria-label': 'Message preview' }, preview.el,
+        field('Preview for member', sample, null, 'Shows whether this member has an address on the channel'))));
+  refresh();
+  loadAudiences(audience, query.get('audience'));
+  return () => lookUp.cancel();
+}
+
+async function loadAudiences(select, chosen) {
+  try {
+    const page = await get('/api/audiences?limit=500');
+    const options = page.items.map((a) => h('option', { value: a.id },
+      `#${a.id} ${a.name} — ${a.state === 'finished' ? `${num(a.progress.sent)} members` : a.state}`));
+    replace(select, h('option', { value: '' }, page.items.length ? 'Choose an audience' : 'No audience yet: create one first'), options);
+    if (chosen) select.value = chosen;
+  } catch (e) {
+    replace(select, h('option', { value: '' }, `Could not load audiences: ${e.message}`));
+  }
+}
