@@ -67,6 +67,14 @@ public class AudienceResource {
     }
 
     @POST
+    @Path("count")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Count what a source (query, ids or combine) would select, without creating an audience")
+    public Audiences.Count countSource(@NotNull @Valid AudienceRequest.Source source) {
+        return audiences.countSource(source);
+    }
+
+    @POST
     @Path("{id}/count")
     @Operation(summary = "Count what the audience's source selects now, without building it")
     public Audiences.Count count(@PathParam("id") long id) {

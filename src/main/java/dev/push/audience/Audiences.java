@@ -263,19 +263,7 @@ public class Audiences {
                 return new Count(n, n, true);
             }
             case "combine" -> {
-                List<Task> sources = combinedSources(t);
-                long n = 0;
-                long read = 0;
-                for (int s = 0; s < t.shards; s++) {
-                    List<List<String>> ids = new ArrayList<>();
-                    for (Task src : sources) {
-                        List<String> shardIds = chunks.readShard(src.id, s, src.layout.get(s));
-                        read += shardIds.size();
-                        ids.add(shardIds);
-                    }
-                    n += Combination.apply(t.source.getString("op"), ids).size();
-                }
-                return new Count(n, read, true);
+                return combinedCount(t);
             }
             default -> {
                 if (t.staged == null) {
@@ -287,6 +275,47 @@ public class Audiences {
                 }
                 return new Count(n, t.stagedLines, true);
             }
+        }
+    }
+
+    private Count combinedCount(Task t) {
+        List<Task> sources = combinedSources(t);
+        long n = 0;
+        long read = 0;
+        for (int s = 0; s < t.shards; s++) {
+            List<List<String>> ids = new ArrayList<>();
+            for (Task src : sources) {
+                List<String> shardIds = chunks.readShard(src.id, s, src.layout.get(s));
+                read += shardIds.size();
+                ids.add(shardIds);
+            }
+            n += Combination.apply(t.source.getString("op"), ids).size();
+        }
+        return new Count(n, read, true);
+    }
+
+    /** What a source would select, before any audience exists: query, ids or combine. */
+    public Count countSource(AudienceRequest.Source src) {
+        switch (src.kind()) {
+            case "query" -> {
+                if (src.filter() == null || !src.filter().isObject()) {
+                    throw ApiException.badRequest("source.filter", "must be an object of conditions on member attributes");
+                }
+                long n = collections.get(Collections.MEMBERS).countDocuments(MemberFilter.translate(src.filter()));
+                return new Count(n, n, true);
+            }
+            case "ids" -> {
+                List<String> ids = src.ids() == null ? List.of() : src.ids();
+                return new Count(new java.util.HashSet<>(ids).size(), ids.size(), true);
+            }
+            case "combine" -> {
+                Task draft = new Task();
+                draft.id = 0L;
+                draft.shards = Shards.DEFAULT_COUNT;
+                draft.source = new Document("op", src.op()).append("audiences", src.audiences() == null ? List.of() : src.audiences());
+                return combinedCount(draft);
+            }
+            default -> throw ApiException.badRequest("source.kind", "an upload is counted after its file is uploaded");
         }
     }
 

@@ -36,7 +36,9 @@ public class InstanceResource {
         for (ServiceInstance i : ServiceInstance.<ServiceInstance>listAll()) {
             List<WorkerView> ws = new ArrayList<>();
             for (WorkerSlot w : WorkerSlot.<WorkerSlot>mongoCollection().find(Filters.eq("instance", i.id))) {
-                ws.add(new WorkerView(w.owner, w.task, w.slot, now - w.heartbeat));
+                if (now - w.heartbeat <= config.heartbeatTimeout().toMillis()) {
+                    ws.add(new WorkerView(w.owner, w.task, w.slot, now - w.heartbeat));
+                }
             }
             long age = now - i.heartbeat;
             out.add(new InstanceView(i.id, i.host, i.version, age, age <= config.heartbeatTimeout().toMillis(),

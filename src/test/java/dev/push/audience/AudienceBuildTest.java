@@ -137,6 +137,25 @@ class AudienceBuildTest {
     }
 
     @Test
+    void aSourceIsCountedWithoutCreatingAnAudience() {
+        long before = given().get("/api/audiences").then().extract().jsonPath().getLong("total");
+        given().contentType(ContentType.JSON).body(Map.of("kind", "ids", "ids", List.of("n-1", "n-2", "n-1")))
+                .post("/api/audiences/count").then().statusCode(200).body("members", equalTo(2)).body("read", equalTo(3));
+        given().contentType(ContentType.JSON).body(Map.of("kind", "query", "filter", Map.of("$where", "1")))
+                .post("/api/audiences/count").then().statusCode(400).body("detail", containsString("$where"));
+        assertEquals(before, given().get("/api/audiences").then().extract().jsonPath().getLong("total"));
+    }
+
+    @Test
+    void unitsOfABuiltAudienceAreAllDone() {
+        long id = Api.builtAudience(List.of("unit-1", "unit-2", "unit-3"));
+        List<String> states = given().get("/api/tasks/" + id + "/units").then().statusCode(200)
+                .extract().jsonPath().getList("state");
+        assertEquals(256, states.size());
+        assertEquals(Set.of("done"), new HashSet<>(states));
+    }
+
+    @Test
     void queryWithAForbiddenOperatorIsRefusedNamingIt() {
         given().contentType(ContentType.JSON)
                 .body(Map.of("name", "evil", "source", Map.of("kind", "query", "filter", Map.of("$where", "sleep(1000)"))))

@@ -1,5 +1,5 @@
 // Audiences: the list, and the form that creates each kind (ids, upload, query, combine).
-import { api, get, post, sendFile } from '../api.js';
+import { get, post, sendFile } from '../api.js';
 import {
   bar, clearErrors, debounce, field, formError, go, h, input, num, numberInput, pageHeader, replace, setBar, showErrors, table,
 } from '../ui.js';
@@ -183,17 +183,14 @@ function queryBuilder() {
   }));
   const filter = () => filterOf(read(), join.value);
 
-  // The API counts only an existing audience, so the preview creates a throw-away one, counts and deletes it.
   const countNow = async () => {
     const mine = ++seq;
     const f = filter();
     count.textContent = 'Counting…';
     count.dataset.state = 'counting';
     error.hidden = true;
-    let draft = null;
     try {
-      draft = await post('/api/audiences', { name: 'count preview (console)', source: { kind: 'query', filter: f }, workers: 1 });
-      const c = await post(`/api/audiences/${draft.id}/count`);
+      const c = await post('/api/audiences/count', { kind: 'query', filter: f });
       if (mine !== seq) return;
       count.textContent = `${num(c.members)} members match`;
       count.dataset.count = c.members;
@@ -204,8 +201,6 @@ function queryBuilder() {
       count.dataset.state = 'error';
       error.textContent = err.fieldErrors.length ? err.fieldErrors.map((x) => `${x.field}: ${x.message}`).join('; ') : err.message;
       error.hidden = false;
-    } finally {
-      if (draft) api('DELETE', `/api/audiences/${draft.id}`).catch(() => {});
     }
   };
   const countLater = debounce(countNow, 600);

@@ -17,12 +17,19 @@ import java.time.Duration;
 
 @Path("/api/tasks")
 @Tag(name = "Tasks")
-public class TaskEventsResource {
+public class TaskResource {
     @Inject
     Tasks tasks;
 
     @Inject
     TaskViews views;
+
+    @Inject
+    TaskShards shards;
+
+    /** A unit of work (a shard) of the task's current run, as the shard grid shows it. */
+    public record UnitView(int unit, String state, String owner, long leaseLeftMs, int cursor, Progress counts) {
+    }
 
     @GET
     @Path("{id}/events")
@@ -40,6 +47,32 @@ public class TaskEventsResource {
                     }
                     return views.view(t);
                 });
+    }
+
+    @GET
+    @Path("{id}/units")
+    @Produces(MediaType.APPLICATION_JSON)
+    @io.smallrye.common.annotation.Blocking
+    @Operation(summary = "The units (shards) of the task's current run: done, running (leased) or waiting")
+    public java.util.List<UnitView> units(@PathParam("id") long id) {
+        Task t = tasks.find(id);
+        if (t == null) {
+            throw ApiException.notFound("task", id);
+        }
+        if (t.run == 0) {
+            return java.util.List.of();
+        }
+        long now = System.currentTimeMillis();
+        java.util.List<UnitView> out = new java.util.ArrayList<>();
+        for (org.bson.Document u : shards.all(t.id, t.run, t.units)) {
+            long until = ((Number) u.get("until")).longValue();
+            String owner = u.getString("owner");
+            boolean done = u.getBoolean("done", false);
+            String state = done ? "done" : owner != null && until >= now ? "running" : "waiting";
+            out.add(new UnitView(TaskShards.unitOf(u), state, done ? null : owner, Math.max(0, until - now),
+                    u.getInteger("cursor", 0), Progress.of((org.bson.Document) u.get("counts"))));
+        }
+        return out;
     }
 
     @GET
