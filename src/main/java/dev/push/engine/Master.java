@@ -48,6 +48,7 @@ public final class Master {
     private final RateMeter rates;
     private volatile boolean draining;
     private volatile long lastTick;
+    private boolean frozeBefore;
 
     public Master(String instanceId, String host, String version, Tasks tasks, TaskShards shards, List<TaskKind> kinds,
                   Executor blocking, EngineConfig config, RateMeter rates) {
@@ -70,6 +71,9 @@ public final class Master {
 
     public void tick() {
         long now = System.currentTimeMillis();
+        // After a gap longer than the heartbeat timeout (the database or this process froze), every
+        // heartbeat looks stale: judge nobody dead until everyone has had a tick to catch up.
+        frozeBefore = lastTick > 0 && now - lastTick > heartbeatTimeout;
         heartbeatInstance(now);
         int liveInstances = Math.max(1, liveInstances(now).size());
         startScheduled(now);
@@ -134,7 +138,7 @@ public final class Master {
                 continue;
             }
             // Our own workers are heart-beaten below, whatever their slot said a moment ago.
-            if (mine.contains(s.owner) || now - s.heartbeat <= heartbeatTimeout) {
+            if (mine.contains(s.owner) || now - s.heartbeat <= heartbeatTimeout || frozeBefore) {
                 liveWorkers++;
             } else {
                 dead.add(s.owner + " on " + s.instance);
@@ -176,7 +180,7 @@ public final class Master {
             int running = Math.min(active.size(), fairShare);
             for (int slot = 0; slot < task.workers && running < fairShare; slot++) {
                 WorkerSlot doc = slotDocs.get(slot);
-                if (doc != null && (mine.contains(doc.owner) || now - doc.heartbeat <= heartbeatTimeout)) {
+                if (doc != null && (mine.contains(doc.owner) || now - doc.heartbeat <= heartbeatTimeout || frozeBefore)) {
                     continue;
                 }
                 if (claimAndStart(task, slot, doc, now, share)) {

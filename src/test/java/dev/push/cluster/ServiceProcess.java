@@ -1,0 +1,117 @@
+package dev.push.cluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A process of the packaged service (target/quarkus-app), started and killed by a fault test. */
+final class ServiceProcess {
+    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final String name;
+    final int httpPort;
+    private final List<String> command;
+    private final File log;
+    private Process process;
+
+    private ServiceProcess(String name, int httpPort, List<String> command, File log) {
+        this.name = name;
+        this.httpPort = httpPort;
+        this.command = command;
+        this.log = log;
+    }
+
+    /** A service instance on {@code httpPort} using the database at {@code mongo}. */
+    static ServiceProcess instance(String name, int httpPort, String mongo, Path logs, Map<String, String> properties) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.mongodb.connection-string=" + mongo, "-Dquarkus.log.console.format=%d{HH:mm:ss,SSS} %-5p [%c{2.}] %s%e%n"));
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-jar", JAR.toString()));
+        return new ServiceProcess(name, httpPort, cmd, logs.resolve(name + ".log").toFile());
+    }
+
+    /** The embedded database on its own ({@code --database-only}). */
+    static ServiceProcess database(int port, Path dir, Path logs) {
+        return new ServiceProcess("database", 0, List.of(java(), "-Xmx512m", "-jar", JAR.toString(), "--database-only",
+                "--port", String.valueOf(port), "--dir", dir.toString()), logs.resolve("database.log").toFile());
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    ServiceProcess start() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        pb.environment().remove("QUARKUS_MONGODB_CONNECTION_STRING");
+        process = pb.start();
+        return this;
+    }
+
+    /** Waits until /q/health/ready answers 200 (instances) or the port answers (database). */
+    ServiceProcess awaitReady(Duration within) throws InterruptedException {
+        long until = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < until) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            if (httpPort == 0 || ready()) {
+                return this;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " not ready within " + within + "; see " + log);
+    }
+
+    boolean ready() {
+        try {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** kill -9: no shutdown hook, nothing released. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** SIGTERM, and waits for the graceful shutdown to end. */
+    void terminate(Duration within) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException(name + " did not stop within " + within + " of SIGTERM");
+        }
+    }
+
+    void signal(String signal) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).inheritIO().start().waitFor();
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+}
