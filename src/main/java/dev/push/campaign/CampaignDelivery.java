@@ -6,7 +6,9 @@ import dev.push.channel.Channel;
 import dev.push.channel.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
+import dev.push.engine.EngineMetrics;
 import dev.push.engine.TaskKind;
+import io.micrometer.core.instrument.Timer;
 import dev.push.engine.UnitWork;
 import dev.push.engine.WorkerContext;
 import dev.push.member.MemberStore;
@@ -64,6 +66,9 @@ public class CampaignDelivery implements TaskKind {
 
     @Inject
     Campaigns campaigns;
+
+    @Inject
+    EngineMetrics metrics;
 
     private final Map<Long, Task> audiences = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -160,10 +165,12 @@ public class CampaignDelivery implements TaskKind {
             List<String> batch = ids.subList(from, to);
             List<Outcome> outcomes = new ArrayList<>(n);
             List<Delivery.Recipient> recipients = recipients(batch, outcomes);
+            Timer.Sample timing = metrics.startSend();
             Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
                     : channel.send(new Delivery(campaign.id, campaign.channel, campaign.message, recipients))
                     .onFailure().recoverWithItem(e -> recipients.stream()
-                            .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList());
+                            .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList())
+                    .invoke(() -> metrics.sent(timing, campaign.channel));
             return sent.emitOn(worker.blocking()).map(result -> {
                 outcomes.addAll(result);
                 if (!claims.commit(chunkKey, worker.workerId(), to, outcomes)) {
@@ -172,6 +179,7 @@ public class CampaignDelivery implements TaskKind {
                 }
                 pos = to;
                 account(outcomes);
+                metrics.delivered(campaign.id, campaign.channel, outcomes);
                 if (pos >= ids.size()) {
                     return advance();
                 }

@@ -38,6 +38,9 @@ public class Engine {
     @Inject
     RateMeter rates;
 
+    @Inject
+    EngineMetrics metrics;
+
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
 
@@ -52,7 +55,7 @@ public class Engine {
                     List<TaskKind> all = new ArrayList<>();
                     kinds.forEach(all::add);
                     master = new Master(host + "-" + UUID.randomUUID().toString().substring(0, 6), host, version,
-                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates);
+                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics);
                 }
                 m = master;
             }

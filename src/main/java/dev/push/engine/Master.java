@@ -46,12 +46,14 @@ public final class Master {
     private final long idleMillis;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
     private final RateMeter rates;
+    private final EngineMetrics metrics;
     private volatile boolean draining;
     private volatile long lastTick;
     private boolean frozeBefore;
 
     public Master(String instanceId, String host, String version, Tasks tasks, TaskShards shards, List<TaskKind> kinds,
-                  Executor blocking, EngineConfig config, RateMeter rates) {
+                  Executor blocking, EngineConfig config, RateMeter rates, EngineMetrics metrics) {
+        this.metrics = metrics;
         this.instanceId = instanceId;
         this.host = host;
         this.version = version;
@@ -165,6 +167,7 @@ public final class Master {
                     "workers stopped heart-beating: " + String.join(", ", dead), null);
             if (moved != null) {
                 LOG.warnf("task %d: reboot, %s", task.id, String.join(", ", dead));
+                metrics.reboot();
                 task = moved;
                 state = TaskState.REBOOT;
             }
@@ -241,7 +244,7 @@ public final class Master {
     }
 
     private boolean claimAndStart(Task task, int slot, WorkerSlot seen, long now, double share) {
-        Worker w = new Worker(instanceId, task, slot, shards, kinds, blocking, leaseMillis, idleMillis);
+        Worker w = new Worker(instanceId, task, slot, shards, kinds, blocking, leaseMillis, idleMillis, metrics);
         WorkerSlot mine = new WorkerSlot();
         mine.id = WorkerSlot.key(task.id, slot);
         mine.task = task.id;

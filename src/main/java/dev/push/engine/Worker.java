@@ -30,6 +30,7 @@ final class Worker implements WorkerContext {
     private final long leaseMillis;
     private final long idleMillis;
     private final RateLimit rate = new RateLimit();
+    private final EngineMetrics metrics;
     private volatile Task task;
     private volatile boolean stopRequested;
     private volatile boolean finished;
@@ -38,7 +39,8 @@ final class Worker implements WorkerContext {
     private List<Document> candidates = new ArrayList<>();
 
     Worker(String instanceId, Task task, int slot, TaskShards shards, List<TaskKind> kinds, Executor blocking,
-           long leaseMillis, long idleMillis) {
+           long leaseMillis, long idleMillis, EngineMetrics metrics) {
+        this.metrics = metrics;
         this.id = instanceId + "/" + task.id + "-" + slot + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.taskId = task.id;
         this.slot = slot;
@@ -103,6 +105,9 @@ final class Worker implements WorkerContext {
             return null;
         }
         preferredUnit = TaskShards.unitOf(unit) + 1;
+        if (unit.get("previousOwner") != null) {
+            metrics.leaseTakenOver(t.kind);
+        }
         for (TaskKind kind : kinds) {
             if (kind.handles(t)) {
                 return kind.open(this, t, unit);

@@ -60,6 +60,9 @@ class WorkerTakeoverTest {
     @Inject
     GateChannel gate;
 
+    @Inject
+    EngineMetrics metrics;
+
     final List<Master> masters = new ArrayList<>();
 
     Master master(String name) {
@@ -82,7 +85,7 @@ class WorkerTakeoverTest {
         };
         List<TaskKind> all = new ArrayList<>();
         kinds.forEach(all::add);
-        Master m = new Master(name, "test-host", "test", tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates);
+        Master m = new Master(name, "test-host", "test", tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics);
         masters.add(m);
         return m;
     }
