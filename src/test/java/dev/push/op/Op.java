@@ -48,8 +48,13 @@ final class Op {
     }
 
     static long constraint(List<Long> mids, int workers) {
+        return constraint(mids, workers, 0);
+    }
+
+    /** With qps > 0 the build adds that many members a second, so it stays started for a while. */
+    static long constraint(List<Long> mids, int workers, int qps) {
         return ok("/constraint/add", Map.of("target_total", mids.size(), "worker_total", workers, "condition_kind", 1,
-                "condition", Map.of("mids", mids), "qps", 0)).getLong("constraint.id");
+                "condition", Map.of("mids", mids), "qps", qps)).getLong("constraint.id");
     }
 
     static long project(long cid, int workers, int qps) {

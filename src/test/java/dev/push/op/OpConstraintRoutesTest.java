@@ -134,7 +134,9 @@ class OpConstraintRoutesTest {
 
     @Test
     void startPauseProceedStopFollowTheStateRules() {
-        long id = Op.constraint(List.of(131L, 132L), 1);
+        // 40 members at 2 a second: the build stays started (or paused) while the commands are tried.
+        List<Long> mids = java.util.stream.LongStream.rangeClosed(1_310, 1_349).boxed().toList();
+        long id = Op.constraint(mids, 1, 2);
         assertEquals("cannot pause constraint " + id + ": its state is 1 ready (allowed from 2 started, 6 reboot)",
                 Op.refused("/constraint/pause", Map.of("id", id)));
         assertEquals("cannot stop constraint " + id + ": its state is 1 ready (allowed from 2 started, 6 reboot, 7 paused)",
@@ -150,15 +152,16 @@ class OpConstraintRoutesTest {
         Op.ok("/constraint/stop", Map.of("id", id));
         assertEquals(3, Op.ok("/constraint/get", Map.of("id", id)).getInt("constraint.state"));
 
+        Op.ok("/constraint/update", Map.of("id", id, "qps", 0));
         Op.ok("/constraint/start", Map.of("id", id));
         JsonPath done = Op.awaitState("constraint", id, 4);
-        assertEquals(2, done.getInt("target_total"));
-        assertEquals(2, done.getInt("target_counter"));
+        assertEquals(40, done.getInt("target_total"));
+        assertEquals(40, done.getInt("target_counter"));
         assertEquals("condition of constraint " + id + " cannot change: its state is 4 finished; only a ready (1) "
                         + "constraint's condition can change, add a new constraint instead",
                 Op.refused("/constraint/update", Map.of("id", id, "condition", Map.of("mids", List.of(131)))));
-        assertEquals(4, Op.ok("/constraint/update", Map.of("id", id, "condition_kind", 1, "target_total", 2,
-                "condition", Map.of("mids", List.of(131, 132)), "qps", 9)).getInt("constraint.state"),
+        assertEquals(4, Op.ok("/constraint/update", Map.of("id", id, "condition_kind", 1, "target_total", 40,
+                "condition", Map.of("mids", mids), "qps", 9)).getInt("constraint.state"),
                 "the same condition sent back with the form is no change");
     }
 
