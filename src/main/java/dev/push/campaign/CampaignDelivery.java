@@ -6,10 +6,10 @@ import dev.push.channel.Channel;
 import dev.push.channel.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
+import dev.push.channel.Recipients;
 import dev.push.engine.TaskKind;
 import dev.push.engine.UnitWork;
 import dev.push.engine.WorkerContext;
-import dev.push.member.MemberStore;
 import dev.push.task.Progress;
 import dev.push.task.Task;
 import dev.push.task.TaskShards;
@@ -55,7 +55,7 @@ public class CampaignDelivery implements TaskKind {
     Channels channels;
 
     @Inject
-    MemberStore members;
+    Recipients reachable;
 
     @Override
     public boolean handles(Task task) {
@@ -176,24 +176,9 @@ public class CampaignDelivery implements TaskKind {
             });
         }
 
-        /** Members of the batch with the address the channel needs; the others are skipped. */
+        /** Members of the batch the channel can reach; the others are skipped. */
         private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
-            List<Delivery.Recipient> out = new ArrayList<>(batch.size());
-            String kind = channel.addressKind();
-            if (kind == null) {
-                batch.forEach(m -> out.add(new Delivery.Recipient(m, null)));
-                return out;
-            }
-            Map<String, String> addresses = members.addressesOf(batch, kind);
-            for (String m : batch) {
-                String address = addresses.get(m);
-                if (address == null) {
-                    outcomes.add(Outcome.skipped(m, "no " + kind + " address"));
-                } else {
-                    out.add(new Delivery.Recipient(m, address));
-                }
-            }
-            return out;
+            return reachable.of(batch, channel, outcomes);
         }
 
         private void account(List<Outcome> outcomes) {
