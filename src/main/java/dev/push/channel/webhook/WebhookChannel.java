@@ -88,7 +88,7 @@ final class WebhookChannel implements Channel {
             return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
         }
         String url = urlOf(r);
-        return post(url, key(delivery.campaignId(), r.memberId()), body.toBuffer().getBytes(), 1)
+        return post(url, delivery.idempotencyKey(r.memberId()), body.toBuffer().getBytes(), 1)
                 .map(failure -> failure == null ? Outcome.sent(r.memberId())
                         : Outcome.failed(r.memberId(), failure.reason(), failure.retryable()));
     }
@@ -118,7 +118,7 @@ final class WebhookChannel implements Channel {
                         return Uni.createFrom().voidItem();
                     }
                     String first = rs.get(positions.get(0)).memberId();
-                    String batchKey = key(delivery.campaignId(), first) + "+" + (positions.size() - 1);
+                    String batchKey = delivery.idempotencyKey(first) + "+" + (positions.size() - 1);
                     return post(e.getKey(), batchKey, array.toBuffer().getBytes(), 1).invoke(failure -> {
                         for (int i : positions) {
                             String m = rs.get(i).memberId();
@@ -135,14 +135,13 @@ final class WebhookChannel implements Channel {
         return settings.endpoint() != null ? settings.endpoint() : r.address();
     }
 
-    static String key(long campaign, String member) {
-        return campaign + ":" + member;
-    }
-
     private JsonObject element(Delivery delivery, Delivery.Recipient r) {
         PersonalMessage m = personalization.render(delivery, r);
         JsonObject o = new JsonObject().put("campaign", delivery.campaignId()).put("member", r.memberId())
-                .put("idempotencyKey", key(delivery.campaignId(), r.memberId()));
+                .put("idempotencyKey", delivery.idempotencyKey(r.memberId()));
+        if (delivery.test()) {
+            o.put("test", true);
+        }
         if (m.title() != null) {
             o.put("title", m.title());
         }

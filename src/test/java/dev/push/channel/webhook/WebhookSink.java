@@ -13,23 +13,23 @@ import java.util.function.Function;
  * A webhook receiver on 127.0.0.1 for tests: records every request it gets and answers as its
  * script says.
  */
-final class WebhookSink implements AutoCloseable {
-    record Received(String path, Map<String, String> headers, byte[] body, long atNanos) {
-        String header(String name) {
+public final class WebhookSink implements AutoCloseable {
+    public record Received(String path, Map<String, String> headers, byte[] body, long atNanos) {
+        public String header(String name) {
             return headers.get(name.toLowerCase());
         }
 
-        String text() {
+        public String text() {
             return new String(body, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
-    record Answer(int status, Map<String, String> headers, String body) {
-        static Answer ok() {
+    public record Answer(int status, Map<String, String> headers, String body) {
+        public static Answer ok() {
             return new Answer(200, Map.of(), "");
         }
 
-        static Answer of(int status, String body) {
+        public static Answer of(int status, String body) {
             return new Answer(status, Map.of(), body);
         }
     }
@@ -39,7 +39,7 @@ final class WebhookSink implements AutoCloseable {
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     private volatile Function<Received, Answer> script = r -> Answer.ok();
 
-    WebhookSink() throws Exception {
+    public WebhookSink() throws Exception {
         server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(buf -> {
             Map<String, String> headers = new java.util.HashMap<>();
             req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
@@ -52,19 +52,19 @@ final class WebhookSink implements AutoCloseable {
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.actualPort() + path;
     }
 
-    void answer(Function<Received, Answer> script) {
+    public void answer(Function<Received, Answer> script) {
         this.script = script;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
-    void reset() {
+    public void reset() {
         received.clear();
         script = r -> Answer.ok();
     }
