@@ -35,6 +35,7 @@ public class Personalization {
     private final Engine engine = Engine.builder().addDefaults().strictRendering(false)
             .addResultMapper(new EmptyWhenMissing()).build();
     private final Map<Long, MessageTemplate> compiled = new ConcurrentHashMap<>();
+    private final Map<String, Template> channelTemplates = new ConcurrentHashMap<>();
 
     /** Throws a 400 naming the field when a template of the message does not parse. */
     public void check(String title, String body, String link) {
@@ -69,6 +70,17 @@ public class Personalization {
         MessageTemplate fresh = new MessageTemplate(message, parse(message, "title"), parse(message, "body"), parse(message, "link"));
         compiled.put(campaignId, fresh);
         return fresh;
+    }
+
+    /** Renders one template over a member (a channel's own templates, e.g. an unsubscribe URL); null stays null. */
+    public String render(String template, String memberId, Map<String, Object> attributes) {
+        if (template == null) {
+            return null;
+        }
+        if (channelTemplates.size() >= CACHE) {
+            channelTemplates.clear();
+        }
+        return channelTemplates.computeIfAbsent(template, engine::parse).data("member", member(memberId, attributes)).render();
     }
 
     /** Renders a delivery's message for one of its recipients. */
