@@ -2,6 +2,7 @@ package dev.push.channel.config;
 
 import dev.push.api.ApiException;
 import dev.push.channel.Channels;
+import dev.push.channel.limits.ChannelLimits;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -150,6 +151,8 @@ public class ChannelResource {
         Date now = new Date();
         return new Document("_id", request.name()).append("type", request.type()).append("settings", settings)
                 .append("credentials", sealed).append("credentialNames", new ArrayList<>(credentials.keySet()))
+                .append("limits", request.limits() == null ? new Document()
+                        : new ChannelLimits(request.limits().perSecond(), request.limits().inFlight()).toDocument())
                 .append("version", version)
                 .append("createdAt", existing == null ? now : existing.getDate("createdAt")).append("updatedAt", now);
     }
@@ -158,8 +161,9 @@ public class ChannelResource {
     private static ChannelView view(Document config) {
         Map<String, Object> settings = new LinkedHashMap<>(config.get("settings", Document.class));
         List<String> names = (List<String>) config.get("credentialNames");
+        Document limits = config.get("limits", Document.class);
         return new ChannelView(config.getString("_id"), config.getString("type"), settings,
-                names == null ? List.of() : names, config.getLong("version"), config.getDate("createdAt"),
+                names == null ? List.of() : names, limits == null ? Map.of() : new LinkedHashMap<>(limits), config.getLong("version"), config.getDate("createdAt"),
                 config.getDate("updatedAt"));
     }
 }

@@ -1,6 +1,9 @@
 package dev.push.channel.config;
 
 import dev.push.channel.Channel;
+import dev.push.channel.limits.ChannelLimits;
+import dev.push.channel.limits.LimitedChannel;
+import dev.push.channel.limits.LiveInstances;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -29,6 +32,9 @@ public class ConfiguredChannels {
 
     @Inject
     CredentialCipher cipher;
+
+    @Inject
+    LiveInstances liveInstances;
 
     private record Opened(long version, Channel channel) {
     }
@@ -70,6 +76,10 @@ public class ConfiguredChannels {
             }
             Channel channel = type.open(name, config.get("settings", Document.class),
                     cipher.open(name, config.get("credentials", Document.class)));
+            ChannelLimits limits = ChannelLimits.of(config.get("limits", Document.class));
+            if (limits.any()) {
+                channel = new LimitedChannel(channel, limits, liveInstances::count);
+            }
             if (was != null) {
                 retire(was.channel());
             }

@@ -87,6 +87,19 @@ class ChannelResourceTest {
     }
 
     @Test
+    void limitsAreStoredAndTheOpenedChannelHonoursThem() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "limited", "type", "webhook", "limits", Map.of("perSecond", 10_000, "inFlight", 500)))
+                .post("/api/channels").then().statusCode(201)
+                .body("limits.perSecond", equalTo(10_000)).body("limits.inFlight", equalTo(500));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "limited-bad", "type", "webhook", "limits", Map.of("perSecond", 0)))
+                .post("/api/channels").then().statusCode(400);
+
+        assertEquals(dev.push.channel.limits.LimitedChannel.class, configured.find("limited").getClass());
+    }
+
+    @Test
     void aSecondChannelOfTheSameNameIsAConflict() {
         Map<String, Object> body = Map.of("name", "twice", "type", "webhook");
         given().contentType(ContentType.JSON).body(body).post("/api/channels").then().statusCode(201);
