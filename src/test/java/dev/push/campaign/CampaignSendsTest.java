@@ -1,6 +1,10 @@
 package dev.push.campaign;
 
+import com.mongodb.client.model.Updates;
 import dev.push.Api;
+import dev.push.db.Collections;
+import dev.push.member.Shards;
+import dev.push.task.Task;
 import dev.push.channel.webhook.WebhookSink;
 import dev.push.member.MemberTestMongo;
 import io.quarkus.test.common.WithTestResource;
@@ -8,6 +12,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @WithTestResource(MemberTestMongo.class)
 class CampaignSendsTest {
     static WebhookSink sink;
+
+    @Inject
+    Collections collections;
 
     @BeforeAll
     static void startSink() throws Exception {
@@ -178,6 +187,33 @@ class CampaignSendsTest {
         given().contentType(ContentType.JSON).body(Map.of("what", "failed")).post("/api/campaigns/" + c + "/retry")
                 .then().statusCode(200).body("retried", equalTo(0));
         assertEquals(2, sink.received().size(), "nothing left to retry");
+    }
+
+    @Test
+    void retryUnknownSendsThoseMembersOnceMoreWithTheirOriginalKeys() {
+        channel("hook-unknown", Map.of());
+        List<String> ids = Api.memberIds("uk-", 4);
+        members(ids, Set.of());
+        long audience = Api.builtAudience(ids);
+        long c = campaign(audience, "hook-unknown", Map.of("title", "t"));
+        Api.command("campaigns", c, "start", 200);
+        Api.awaitState("campaigns", c, "finished", Duration.ofSeconds(60));
+        // As a take-over leaves it: the worker died between send and record, so uk-2's outcome is unknown.
+        int shard = Shards.of("uk-2", Api.get("audiences", audience).getInt("shards"));
+        collections.get(Collections.CAMPAIGN_CHUNKS).updateOne(new Document("_id", CampaignChunks.key(c, shard, 0)),
+                Updates.combine(Updates.inc("nSent", -1), Updates.inc("nUnknown", 1), Updates.push("unknown", "uk-2")));
+        Task.<Task>mongoCollection().updateOne(new Document("_id", c),
+                Updates.combine(Updates.inc("progress.sent", -1L), Updates.inc("progress.unknown", 1L)));
+        sink.reset();
+
+        given().contentType(ContentType.JSON).body(Map.of("what", "unknown")).post("/api/campaigns/" + c + "/retry")
+                .then().statusCode(200).body("retried", equalTo(1)).body("sent", equalTo(1));
+
+        assertEquals(Map.of(c + ":uk-2", 1), keysReceived());
+        JsonPath after = Api.get("campaigns", c);
+        assertEquals(4, after.getLong("progress.sent"));
+        assertEquals(0, after.getLong("progress.unknown"));
+        given().get("/api/campaigns/" + c + "/deliveries/uk-2").then().body("state", equalTo("sent"));
     }
 
     @Test

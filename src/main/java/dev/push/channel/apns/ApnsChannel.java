@@ -11,6 +11,7 @@ import dev.push.channel.Channel;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
+import dev.push.channel.http.Backoff;
 import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
 import io.smallrye.mutiny.Multi;
@@ -89,7 +90,7 @@ final class ApnsChannel implements Channel, AutoCloseable {
         } catch (RuntimeException e) {
             return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
         }
-        return send(notification, 1).map(failure -> {
+        return send(notification, 1, System.nanoTime()).map(failure -> {
             if (failure == null) {
                 return Outcome.sent(r.memberId());
             }
@@ -125,7 +126,7 @@ final class ApnsChannel implements Channel, AutoCloseable {
     record Failure(String code, String reason, boolean retryable) {
     }
 
-    private Uni<Failure> send(SimpleApnsPushNotification n, int attempt) {
+    private Uni<Failure> send(SimpleApnsPushNotification n, int attempt, long since) {
         return Uni.createFrom().completionStage(() -> client.sendNotification(n))
                 .map(ApnsChannel::failure)
                 .onFailure().recoverWithItem(e -> new Failure(null, "APNs connection error: " + e.getMessage(), true))
@@ -136,9 +137,13 @@ final class ApnsChannel implements Channel, AutoCloseable {
                     if (attempt >= settings.backoff().attempts()) {
                         return Uni.createFrom().item(new Failure(f.code(), f.reason() + " (after " + attempt + " attempts)", true));
                     }
-                    return Uni.createFrom().voidItem().onItem().delayIt()
-                            .by(Duration.ofMillis(Math.max(1, settings.backoff().delayAfter(attempt))))
-                            .onItem().transformToUni(x -> send(n, attempt + 1));
+                    Backoff backoff = settings.backoff();
+                    long wait = backoff.delayAfter(attempt);
+                    if (!backoff.fits(since, wait)) {
+                        return Uni.createFrom().item(new Failure(f.code(), f.reason() + " (retry budget of " + Backoff.describe(backoff.budgetMillis()) + " used up after " + attempt + " attempts)", true));
+                    }
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.max(1, wait)))
+                            .onItem().transformToUni(x -> send(n, attempt + 1, since));
                 });
     }
 

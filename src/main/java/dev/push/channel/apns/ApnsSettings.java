@@ -24,7 +24,7 @@ record ApnsSettings(String topic, String host, int port, String teamId, String k
     static ApnsSettings from(Document s, List<ApiException.FieldError> errors) {
         SettingsReader r = new SettingsReader(s, errors);
         r.onlyKnown(Set.of("topic", "environment", "host", "port", "teamId", "keyId", "trustedCertificate",
-                "concurrency", "attempts", "backoffMs", "maxBackoffMs"));
+                "concurrency", "attempts", "backoffMs", "maxBackoffMs", "retryBudgetMs"));
         String topic = r.string("topic", null);
         if (topic == null) {
             errors.add(new ApiException.FieldError("settings.topic", "is required (the app's bundle id)"));
@@ -37,7 +37,8 @@ record ApnsSettings(String topic, String host, int port, String teamId, String k
         long base = r.number("backoffMs", 500, 1, 600_000);
         return new ApnsSettings(topic, host, (int) r.number("port", 443, 1, 65535), r.string("teamId", null),
                 r.string("keyId", null), r.string("trustedCertificate", null), (int) r.number("concurrency", 100, 1, 2000),
-                new Backoff((int) r.number("attempts", 3, 1, 20), base, Math.max(base, r.number("maxBackoffMs", 10_000, 1, 3_600_000)), 0));
+                new Backoff((int) r.number("attempts", 3, 1, 20), base, Math.max(base, r.number("maxBackoffMs", 10_000, 1, 3_600_000)), 0,
+                        r.number("retryBudgetMs", Backoff.DEFAULT_BUDGET_MS, 0, 600_000)));
     }
 
     static ApnsSettings from(Document s) {

@@ -3,6 +3,7 @@ package dev.push.channel.email;
 import dev.push.channel.Channel;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
+import dev.push.channel.http.Backoff;
 import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
 import io.quarkus.mailer.Mail;
@@ -111,14 +112,14 @@ final class EmailChannel implements Channel, AutoCloseable {
         } catch (RuntimeException e) {
             return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
         }
-        return send(email, 1).map(failure -> failure == null ? Outcome.sent(r.memberId())
+        return send(email, 1, System.nanoTime()).map(failure -> failure == null ? Outcome.sent(r.memberId())
                 : Outcome.failed(r.memberId(), failure.reason(), failure.retryable()));
     }
 
     record Failure(String reason, boolean retryable) {
     }
 
-    private Uni<Failure> send(Email email, int attempt) {
+    private Uni<Failure> send(Email email, int attempt, long since) {
         return transport(email).map(x -> (Failure) null)
                 .onFailure().recoverWithItem(EmailChannel::failure)
                 .onItem().transformToUni(f -> {
@@ -128,9 +129,13 @@ final class EmailChannel implements Channel, AutoCloseable {
                     if (attempt >= settings.backoff().attempts()) {
                         return Uni.createFrom().item(new Failure(f.reason() + " (after " + attempt + " attempts)", true));
                     }
-                    return Uni.createFrom().voidItem().onItem().delayIt()
-                            .by(Duration.ofMillis(Math.max(1, settings.backoff().delayAfter(attempt))))
-                            .onItem().transformToUni(x -> send(email, attempt + 1));
+                    Backoff backoff = settings.backoff();
+                    long wait = backoff.delayAfter(attempt);
+                    if (!backoff.fits(since, wait)) {
+                        return Uni.createFrom().item(new Failure(f.reason() + " (retry budget of " + Backoff.describe(backoff.budgetMillis()) + " used up after " + attempt + " attempts)", true));
+                    }
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.max(1, wait)))
+                            .onItem().transformToUni(x -> send(email, attempt + 1, since));
                 });
     }
 

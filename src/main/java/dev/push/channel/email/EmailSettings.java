@@ -24,7 +24,7 @@ record EmailSettings(String from, String replyTo, String host, int port, String 
     static EmailSettings from(Document s, List<ApiException.FieldError> errors) {
         SettingsReader r = new SettingsReader(s, errors);
         r.onlyKnown(Set.of("from", "replyTo", "host", "port", "startTls", "ssl", "username", "unsubscribeUrl",
-                "unsubscribeMailto", "concurrency", "attempts", "backoffMs", "maxBackoffMs"));
+                "unsubscribeMailto", "concurrency", "attempts", "backoffMs", "maxBackoffMs", "retryBudgetMs"));
         String from = r.string("from", null);
         if (from == null || from.indexOf('@') < 1) {
             errors.add(new ApiException.FieldError("settings.from", "is required: the sender address"));
@@ -46,7 +46,8 @@ record EmailSettings(String from, String replyTo, String host, int port, String 
         return new EmailSettings(from, r.string("replyTo", null), r.string("host", null), (int) r.number("port", 587, 1, 65535),
                 startTls, Boolean.TRUE.equals(ssl), r.string("username", null), unsubscribeUrl, unsubscribeMailto,
                 (int) r.number("concurrency", 8, 1, 256),
-                new Backoff((int) r.number("attempts", 3, 1, 20), base, Math.max(base, r.number("maxBackoffMs", 30_000, 1, 3_600_000)), 0));
+                new Backoff((int) r.number("attempts", 3, 1, 20), base, Math.max(base, r.number("maxBackoffMs", 30_000, 1, 3_600_000)), 0,
+                        r.number("retryBudgetMs", Backoff.DEFAULT_BUDGET_MS, 0, 600_000)));
     }
 
     static EmailSettings from(Document s) {

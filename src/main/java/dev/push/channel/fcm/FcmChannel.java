@@ -92,7 +92,7 @@ final class FcmChannel implements Channel {
         } catch (RuntimeException e) {
             return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
         }
-        return post(body, 1, false).map(answer -> {
+        return post(body, 1, false, System.nanoTime()).map(answer -> {
             if (answer.ok()) {
                 return Outcome.sent(r.memberId());
             }
@@ -130,7 +130,7 @@ final class FcmChannel implements Channel {
         static final Answer OK = new Answer(true, null, null, false, false, -1);
     }
 
-    private Uni<Answer> post(byte[] body, int attempt, boolean reauthorized) {
+    private Uni<Answer> post(byte[] body, int attempt, boolean reauthorized, long since) {
         return tokens.get().onItem().transformToUni(token -> client.postAbs(sendUrl).timeout(settings.timeoutMs())
                         .putHeader("Authorization", "Bearer " + token)
                         .putHeader("Content-Type", "application/json; UTF-8")
@@ -144,7 +144,7 @@ final class FcmChannel implements Channel {
                 .onFailure().recoverWithItem(e -> new Answer(false, null, "FCM send failed: " + e.getMessage(), true, false, -1))
                 .onItem().transformToUni(answer -> {
                     if ("UNAUTHENTICATED".equals(answer.code()) && !reauthorized) {
-                        return post(body, attempt, true);
+                        return post(body, attempt, true, since);
                     }
                     if (answer.ok() || !answer.retryable()) {
                         return Uni.createFrom().item(answer);
@@ -159,8 +159,12 @@ final class FcmChannel implements Channel {
                         return Uni.createFrom().item(new Answer(false, answer.code(), answer.reason() + " (Retry-After "
                                 + Backoff.describe(wait) + " is beyond the channel's limit)", true, false, -1));
                     }
+                    if (!backoff.fits(since, wait)) {
+                        return Uni.createFrom().item(new Answer(false, answer.code(), answer.reason() + " (retry budget of " + Backoff.describe(backoff.budgetMillis()) + " used up after " + attempt + " attempts)",
+                                true, false, -1));
+                    }
                     return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.max(1, wait)))
-                            .onItem().transformToUni(x -> post(body, attempt + 1, reauthorized));
+                            .onItem().transformToUni(x -> post(body, attempt + 1, reauthorized, since));
                 });
     }
 

@@ -22,12 +22,13 @@ record FcmSettings(String projectId, String endpoint, String tokenUri, int concu
     static FcmSettings from(Document s, List<ApiException.FieldError> errors) {
         SettingsReader r = new SettingsReader(s, errors);
         r.onlyKnown(Set.of("projectId", "endpoint", "tokenUri", "concurrency", "timeoutMs", "attempts", "backoffMs",
-                "maxBackoffMs", "maxRetryAfterMs"));
+                "maxBackoffMs", "maxRetryAfterMs", "retryBudgetMs"));
         long base = r.number("backoffMs", 500, 1, 600_000);
         return new FcmSettings(r.string("projectId", null), r.url("endpoint", DEFAULT_ENDPOINT), r.url("tokenUri", null),
                 (int) r.number("concurrency", 64, 1, 1024), r.number("timeoutMs", 10_000, 1, 300_000),
                 new Backoff((int) r.number("attempts", 4, 1, 20), base, Math.max(base, r.number("maxBackoffMs", 30_000, 1, 3_600_000)),
-                        r.number("maxRetryAfterMs", 120_000, 0, 3_600_000)));
+                        r.number("maxRetryAfterMs", 120_000, 0, 3_600_000),
+                        r.number("retryBudgetMs", Backoff.DEFAULT_BUDGET_MS, 0, 600_000)));
     }
 
     static FcmSettings from(Document s) {

@@ -88,7 +88,7 @@ final class WebhookChannel implements Channel {
             return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
         }
         String url = urlOf(r);
-        return post(url, delivery.idempotencyKey(r.memberId()), body.toBuffer().getBytes(), 1)
+        return post(url, delivery.idempotencyKey(r.memberId()), body.toBuffer().getBytes(), 1, System.nanoTime())
                 .map(failure -> failure == null ? Outcome.sent(r.memberId())
                         : Outcome.failed(r.memberId(), failure.reason(), failure.retryable()));
     }
@@ -119,7 +119,7 @@ final class WebhookChannel implements Channel {
                     }
                     String first = rs.get(positions.get(0)).memberId();
                     String batchKey = delivery.idempotencyKey(first) + "+" + (positions.size() - 1);
-                    return post(e.getKey(), batchKey, array.toBuffer().getBytes(), 1).invoke(failure -> {
+                    return post(e.getKey(), batchKey, array.toBuffer().getBytes(), 1, System.nanoTime()).invoke(failure -> {
                         for (int i : positions) {
                             String m = rs.get(i).memberId();
                             outcomes[i] = failure == null ? Outcome.sent(m) : Outcome.failed(m, failure.reason(), failure.retryable());
@@ -162,7 +162,7 @@ final class WebhookChannel implements Channel {
     }
 
     /** Answers null when the receiver accepted the body, else the failure after the last attempt. */
-    private Uni<Failure> post(String url, String key, byte[] body, int attempt) {
+    private Uni<Failure> post(String url, String key, byte[] body, int attempt, long since) {
         Uni<HttpResponse<Buffer>> answer;
         try {
             HttpRequest<Buffer> request = client.postAbs(url).timeout(settings.timeoutMs())
@@ -189,8 +189,11 @@ final class WebhookChannel implements Channel {
                 return Uni.createFrom().item(new Failure(failure.reason() + " (Retry-After " + Backoff.describe(wait)
                         + " is beyond the channel's limit of " + Backoff.describe(backoff.maxRetryAfterMillis()) + ")", true, -1));
             }
+            if (!backoff.fits(since, wait)) {
+                return Uni.createFrom().item(new Failure(failure.reason() + " (retry budget of " + Backoff.describe(backoff.budgetMillis()) + " used up after " + attempt + " attempts)", true, -1));
+            }
             return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.max(1, wait)))
-                    .onItem().transformToUni(x -> post(url, key, body, attempt + 1));
+                    .onItem().transformToUni(x -> post(url, key, body, attempt + 1, since));
         });
     }
 

@@ -25,7 +25,7 @@ public record WebhookSettings(String endpoint, boolean batch, long timeoutMs, in
     static WebhookSettings from(Document s, List<ApiException.FieldError> errors) {
         SettingsReader r = new SettingsReader(s, errors);
         r.onlyKnown(Set.of("endpoint", "mode", "timeoutMs", "concurrency", "attempts", "backoffMs", "maxBackoffMs",
-                "maxRetryAfterMs"));
+                "maxRetryAfterMs", "retryBudgetMs"));
         String endpoint = r.url("endpoint", null);
         String mode = r.string("mode", "member");
         if (!"member".equals(mode) && !"batch".equals(mode)) {
@@ -38,7 +38,8 @@ public record WebhookSettings(String endpoint, boolean batch, long timeoutMs, in
         long max = r.number("maxBackoffMs", 10_000, 1, 3_600_000);
         long maxRetryAfter = r.number("maxRetryAfterMs", 60_000, 0, 3_600_000);
         return new WebhookSettings(endpoint, "batch".equals(mode), timeout, concurrency,
-                new Backoff(attempts, base, Math.max(base, max), maxRetryAfter));
+                new Backoff(attempts, base, Math.max(base, max), maxRetryAfter,
+                        r.number("retryBudgetMs", Backoff.DEFAULT_BUDGET_MS, 0, 600_000)));
     }
 
     static WebhookSettings from(Document s) {

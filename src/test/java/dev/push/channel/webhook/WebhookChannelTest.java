@@ -113,6 +113,17 @@ class WebhookChannelTest {
     }
 
     @Test
+    void webhookStopsRetryingOnceItsRetryBudgetIsSpent() {
+        configure("hook-budget", Map.of("retryBudgetMs", 1000));
+        sink.answer(r -> new WebhookSink.Answer(503, Map.of("Retry-After", "2"), "busy"));
+
+        List<Outcome> out = send("hook-budget", 48, new Document("title", "t"), List.of(member("m1", sink.url("/m1"))));
+
+        assertEquals(List.of(Outcome.failed("m1", "503 Service Unavailable: busy (retry budget of 1 s used up after 1 attempts)", true)), out);
+        assertEquals(1, sink.received().size(), "a wait past the budget is not started");
+    }
+
+    @Test
     void webhook429WithoutRetryAfterBacksOffThenSucceeds() {
         configure("hook-429", Map.of("backoffMs", 5, "attempts", 4));
         AtomicInteger calls = new AtomicInteger();
