@@ -61,7 +61,7 @@ public class Personalization {
     /** The compiled form of a campaign's message, kept per campaign. */
     public MessageTemplate template(long campaignId, Document message) {
         MessageTemplate t = compiled.get(campaignId);
-        if (t != null && t.message().equals(message)) {
+        if (t != null && (t.message() == message || t.message().equals(message))) {
             return t;
         }
         if (compiled.size() >= CACHE) {
