@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * again; 5xx replies are permanent.
  */
 final class EmailChannel implements Channel, AutoCloseable {
-    private static final Pattern SMTP_CODE = Pattern.compile("\\b([245])\\d\\d\\b");
+    /** An SMTP reply code where replies are quoted: at the start, or after "…: " (not a port in an address). */
+    private static final Pattern SMTP_CODE = Pattern.compile("(?:^|:\\s+)([245])\\d\\d(?:[ -]|$)");
 
     private final String name;
     private final EmailSettings settings;
