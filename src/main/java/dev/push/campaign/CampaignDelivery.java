@@ -24,7 +24,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How workers deliver a campaign: a unit is one shard of its audience, walked chunk by chunk
