@@ -24,6 +24,9 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How workers deliver a campaign: a unit is one shard of its audience, walked chunk by chunk
@@ -55,6 +58,9 @@ public class CampaignDelivery implements TaskKind {
 
     @Inject
     Recipients reachable;
+
+    /** Per campaign, sub-batches in a row that the channel failed entirely on this instance. */
+    private final Map<Long, AtomicInteger> failingBatches = new ConcurrentHashMap<>();
 
     @Override
     public boolean handles(Task task) {
@@ -115,7 +121,7 @@ public class CampaignDelivery implements TaskKind {
                 if (batch == CHUNK_DONE) {
                     return Uni.createFrom().item(true);
                 }
-                long wait = worker.reserve(batch);
+                long wait = worker.reserve(batch) + slowdown();
                 Uni<Integer> paced = Uni.createFrom().item(batch);
                 if (wait > 0) {
                     paced = paced.onItem().delayIt().by(Duration.ofMillis(wait)).emitOn(worker.blocking());
@@ -202,11 +208,27 @@ public class CampaignDelivery implements TaskKind {
                 chunk.processed++;
             }
             if (failed > 0 && sent == 0) {
+                failingBatches.computeIfAbsent(campaign.id, c -> new AtomicInteger()).incrementAndGet();
+            } else if (sent > 0) {
+                failingBatches.remove(campaign.id);
+            }
+            if (failed > 0 && sent == 0) {
                 recordErrors(failed, reasons);
             } else if (sent > 0 && hadErrors) {
                 hadErrors = false;
                 tasks.update(campaign.id, Updates.set("errorStreak", 0L));
             }
+        }
+
+        /**
+         * A burst of failures slows the campaign before the error budget fails it: 50 ms after the
+         * first failed sub-batch, doubling, but under a quarter of the lease, which is renewed only
+         * between sub-batches.
+         */
+        private long slowdown() {
+            AtomicInteger inARow = failingBatches.get(campaign.id);
+            int n = inARow == null ? 0 : inARow.get();
+            return n == 0 ? 0 : Math.min(worker.leaseMillis() / 4, 50L << Math.min(n - 1, 10));
         }
 
         /** Channel errors in a row beyond the error budget fail the campaign. */
