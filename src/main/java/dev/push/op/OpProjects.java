@@ -192,7 +192,7 @@ public class OpProjects {
         if ((title == null || title.isBlank()) && (body == null || body.isBlank())) {
             throw new OpRefusal("msg: needs a title, a body or a text");
         }
-        return new CampaignRequest.Message(title, body, link, json.convertValue(msg, Map.class));
+        return new CampaignRequest.Message(title, body, link, json.convertValue(msg, Map.class), null);
     }
 
     private static Document messageDocument(CampaignRequest.Message m) {
