@@ -96,8 +96,32 @@ public class AudienceBuild implements TaskKind {
         }
         counts.sent = ids.size();
         counts.skipped = counts.processed - ids.size();
+        if (!paced(worker, ids.size())) {
+            shards.release(key, worker.workerId());
+            return;
+        }
         int written = chunks.writeShard(task.id, shard, ids);
         shards.complete(key, worker.workerId(), new Document("chunks", written).append("counts", counts.toDocument()));
+    }
+
+    /**
+     * Honours the audience's qps (members added per second over all its workers): waits for the
+     * shard's share, in short naps so that a pause or stop is obeyed; false when told to stop.
+     */
+    private static boolean paced(WorkerContext worker, int members) {
+        long until = System.currentTimeMillis() + worker.reserve(members);
+        while (System.currentTimeMillis() < until) {
+            if (worker.stopRequested()) {
+                return false;
+            }
+            try {
+                Thread.sleep(Math.min(100, until - System.currentTimeMillis() + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<String> combine(Task task, int shard, Progress counts) {

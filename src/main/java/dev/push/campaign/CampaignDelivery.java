@@ -7,11 +7,11 @@ import dev.push.channel.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.engine.EngineMetrics;
+import dev.push.channel.Recipients;
 import dev.push.engine.TaskKind;
 import io.micrometer.core.instrument.Timer;
 import dev.push.engine.UnitWork;
 import dev.push.engine.WorkerContext;
-import dev.push.member.MemberStore;
 import dev.push.task.Progress;
 import dev.push.task.Task;
 import dev.push.task.TaskShards;
@@ -27,6 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How workers deliver a campaign: a unit is one shard of its audience, walked chunk by chunk
@@ -57,7 +59,10 @@ public class CampaignDelivery implements TaskKind {
     Channels channels;
 
     @Inject
-    MemberStore members;
+    Recipients reachable;
+
+    /** Per campaign, sub-batches in a row that the channel failed entirely on this instance. */
+    private final Map<Long, AtomicInteger> failingBatches = new ConcurrentHashMap<>();
 
     @Override
     public boolean handles(Task task) {
@@ -124,7 +129,7 @@ public class CampaignDelivery implements TaskKind {
                 if (batch == CHUNK_DONE) {
                     return Uni.createFrom().item(true);
                 }
-                long wait = worker.reserve(batch);
+                long wait = worker.reserve(batch) + slowdown();
                 Uni<Integer> paced = Uni.createFrom().item(batch);
                 if (wait > 0) {
                     paced = paced.onItem().delayIt().by(Duration.ofMillis(wait)).emitOn(worker.blocking());
@@ -187,24 +192,9 @@ public class CampaignDelivery implements TaskKind {
             });
         }
 
-        /** Members of the batch with the address the channel needs; the others are skipped. */
+        /** Members of the batch the channel can reach; the others are skipped. */
         private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
-            List<Delivery.Recipient> out = new ArrayList<>(batch.size());
-            String kind = channel.addressKind();
-            if (kind == null) {
-                batch.forEach(m -> out.add(new Delivery.Recipient(m, null)));
-                return out;
-            }
-            Map<String, String> addresses = members.addressesOf(batch, kind);
-            for (String m : batch) {
-                String address = addresses.get(m);
-                if (address == null) {
-                    outcomes.add(Outcome.skipped(m, "no " + kind + " address"));
-                } else {
-                    out.add(new Delivery.Recipient(m, address));
-                }
-            }
-            return out;
+            return reachable.of(batch, channel, outcomes);
         }
 
         private void account(List<Outcome> outcomes) {
@@ -229,11 +219,27 @@ public class CampaignDelivery implements TaskKind {
                 chunk.processed++;
             }
             if (failed > 0 && sent == 0) {
+                failingBatches.computeIfAbsent(campaign.id, c -> new AtomicInteger()).incrementAndGet();
+            } else if (sent > 0) {
+                failingBatches.remove(campaign.id);
+            }
+            if (failed > 0 && sent == 0) {
                 recordErrors(failed, reasons);
             } else if (sent > 0 && hadErrors) {
                 hadErrors = false;
                 tasks.update(campaign.id, Updates.set("errorStreak", 0L));
             }
+        }
+
+        /**
+         * A burst of failures slows the campaign before the error budget fails it: 50 ms after the
+         * first failed sub-batch, doubling, but under a quarter of the lease, which is renewed only
+         * between sub-batches.
+         */
+        private long slowdown() {
+            AtomicInteger inARow = failingBatches.get(campaign.id);
+            int n = inARow == null ? 0 : inARow.get();
+            return n == 0 ? 0 : Math.min(worker.leaseMillis() / 4, 50L << Math.min(n - 1, 10));
         }
 
         /** Channel errors in a row beyond the error budget fail the campaign. */

@@ -22,11 +22,16 @@ public record CampaignRequest(
         @Min(1) @Max(1000) Integer batchSize,
         OffsetDateTime startAt) {
 
-    /** The message every member receives. */
+    /**
+     * The message every member receives. Title, body and link are Qute templates over the member
+     * ({@code {member.attributes.firstName ?: 'there'}}); {@code utm} ({@code source}, {@code medium},
+     * {@code campaign}, {@code term}, {@code content}) is appended to the link.
+     */
     public record Message(
             @Size(max = 500) String title,
             @Size(max = 4000) String body,
             @Size(max = 2000) String link,
-            @Size(max = 100) Map<String, Object> data) {
+            @Size(max = 100) Map<String, Object> data,
+            @Size(max = 5) Map<String, @Size(max = 200) String> utm) {
     }
 }

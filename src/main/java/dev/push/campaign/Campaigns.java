@@ -3,6 +3,8 @@ package dev.push.campaign;
 import dev.push.api.ApiException;
 import dev.push.audience.AudienceChunks;
 import dev.push.channel.Channels;
+import dev.push.channel.personalization.Personalization;
+import dev.push.channel.personalization.Utm;
 import dev.push.member.MemberId;
 import dev.push.member.Shards;
 import dev.push.task.Task;
@@ -38,6 +40,9 @@ public class Campaigns {
     @Inject
     AudienceChunks audienceChunks;
 
+    @Inject
+    Personalization personalization;
+
     public Task create(CampaignRequest req, String by) {
         Task audience = tasks.find(req.audienceId());
         if (audience == null || !audience.isAudience()) {
@@ -48,6 +53,7 @@ public class Campaigns {
         if (isBlank(m.title()) && isBlank(m.body())) {
             throw ApiException.badRequest("message", "needs a title or a body");
         }
+        personalization.check(m.title(), m.body(), m.link());
         Task t = new Task();
         t.kind = Task.CAMPAIGN;
         t.name = req.name();
@@ -59,6 +65,14 @@ public class Campaigns {
         putIfPresent(message, "link", m.link());
         if (m.data() != null) {
             message.append("data", new Document(m.data()));
+        }
+        if (m.utm() != null && !m.utm().isEmpty()) {
+            for (String name : m.utm().keySet()) {
+                if (!Utm.NAMES.contains(name)) {
+                    throw ApiException.badRequest("message.utm." + name, "is not a UTM parameter (" + String.join(", ", Utm.NAMES) + ")");
+                }
+            }
+            message.append("utm", new Document(new java.util.LinkedHashMap<String, Object>(m.utm())));
         }
         t.message = message;
         t.workers = req.workers() == null ? 4 : req.workers();

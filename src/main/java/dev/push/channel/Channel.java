@@ -16,4 +16,9 @@ public interface Channel {
     String addressKind();
 
     Uni<List<Outcome>> send(Delivery delivery);
+
+    /** Whether recipients must carry their member attributes (the channel personalizes the message). */
+    default boolean needsAttributes() {
+        return false;
+    }
 }

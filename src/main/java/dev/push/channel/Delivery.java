@@ -3,11 +3,31 @@ package dev.push.channel;
 import org.bson.Document;
 
 import java.util.List;
+import java.util.Map;
 
-/** One sub-batch of a campaign: its message and the recipients of this batch. */
-public record Delivery(long campaignId, String channel, Document message, List<Recipient> recipients) {
+/**
+ * One sub-batch of a campaign: its message and the recipients of this batch. A {@code test} delivery
+ * is an operator's trial send: channels mark it and give it idempotency keys of its own, so that it
+ * never stands in for the member's real delivery at the receiver.
+ */
+public record Delivery(long campaignId, String channel, Document message, List<Recipient> recipients, boolean test) {
 
-    /** A member to deliver to, with the address the channel needs (null if it needs none). */
-    public record Recipient(String memberId, String address) {
+    public Delivery(long campaignId, String channel, Document message, List<Recipient> recipients) {
+        this(campaignId, channel, message, recipients, false);
+    }
+
+    /** The key a receiver may de-duplicate on: {@code <campaign>:<member>}, or {@code <campaign>:test:<member>}. */
+    public String idempotencyKey(String memberId) {
+        return campaignId + (test ? ":test:" : ":") + memberId;
+    }
+
+    /**
+     * A member to deliver to, with the address the channel needs (null if it needs none) and the
+     * member's attributes when the channel personalizes (else empty).
+     */
+    public record Recipient(String memberId, String address, Map<String, Object> attributes) {
+        public Recipient(String memberId, String address) {
+            this(memberId, address, Map.of());
+        }
     }
 }

@@ -35,7 +35,8 @@ final class KeyLookup {
      * Positions are distinct, in the order of the ids in the filter.
      */
     static <P> List<P> candidates(List<Index<P>> indexes, Document filter) {
-        if (filter == null || !filter.containsKey(ID)) {
+        Object idCondition = idCondition(filter);
+        if (idCondition == null) {
             return null;
         }
         Index<P> idIndex = null;
@@ -50,7 +51,7 @@ final class KeyLookup {
         if (idIndex == null) {
             return null;
         }
-        List<Object> ids = exactIds(filter.get(ID));
+        List<Object> ids = exactIds(idCondition);
         if (ids == null) {
             return null;
         }
@@ -61,6 +62,27 @@ final class KeyLookup {
             }
         }
         return new ArrayList<>(positions);
+    }
+
+    /**
+     * The condition on {@code _id} that every match must meet: the top-level one, or one inside a
+     * top-level {@code $and} (the Java driver renders {@code Filters.and(eq("_id", x), …)} so).
+     */
+    static Object idCondition(Document filter) {
+        if (filter == null) {
+            return null;
+        }
+        if (filter.containsKey(ID)) {
+            return filter.get(ID);
+        }
+        if (filter.get("$and") instanceof Collection<?> clauses) {
+            for (Object clause : clauses) {
+                if (clause instanceof Document d && d.containsKey(ID)) {
+                    return d.get(ID);
+                }
+            }
+        }
+        return null;
     }
 
     /** The exact ids a top-level {@code _id} condition allows, or {@code null} when it is not an exact condition. */

@@ -13,6 +13,7 @@ import dev.push.task.TaskState;
 import dev.push.task.Tasks;
 import org.bson.Document;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,10 +84,13 @@ public final class Master {
         Set<Long> runningIds = new HashSet<>();
         for (Task task : running) {
             runningIds.add(task.id);
+            MDC.put("task", "task-" + task.id);
             try {
                 superviseTask(task, liveInstances, now);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "master %s could not supervise task %d this tick", instanceId, task.id);
+            } finally {
+                MDC.remove("task");
             }
         }
         for (Worker w : workers.values()) {

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import org.bson.Document;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +48,17 @@ final class Worker implements WorkerContext {
         this.task = task;
         this.shards = shards;
         this.kinds = kinds;
-        this.blocking = blocking;
+        // Every engine log line of this worker carries its task and worker id (MDC), in text and JSON logs.
+        // (The worker id names its task: instance/task-slot-nonce.)
+        String worker = this.id;
+        this.blocking = command -> blocking.execute(() -> {
+            MDC.put("worker", worker);
+            try {
+                command.run();
+            } finally {
+                MDC.remove("worker");
+            }
+        });
         this.leaseMillis = leaseMillis;
         this.idleMillis = idleMillis;
         this.preferredUnit = task.units == 0 ? 0 : (int) ((long) slot * task.units / Math.max(1, task.workers));

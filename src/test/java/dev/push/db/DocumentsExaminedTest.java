@@ -103,6 +103,12 @@ class DocumentsExaminedTest {
             assertEquals(1, claims.deleteOne(newClaim).getDeletedCount());
             assertEquals(1, examined.since());
 
+            // The driver renders Filters.and(eq("_id", …), eq("owner", …)) as {$and: [...]}: narrowed too.
+            assertEquals(1, claims.updateOne(com.mongodb.client.model.Filters.and(
+                            com.mongodb.client.model.Filters.eq("_id", claim()), com.mongodb.client.model.Filters.eq("owner", "w1")),
+                    new Document("$set", new Document("reserved", 2))).getMatchedCount());
+            assertEquals(1, examined.since());
+
             // A filter without an exact _id still scans every document, so the counter does count scans.
             assertEquals(1, claims.find(new Document("owner", "w1")).into(new ArrayList<>()).size());
             assertEquals(OLDER_CLAIMS + 1, examined.since());

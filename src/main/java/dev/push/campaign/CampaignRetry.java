@@ -1,0 +1,230 @@
+package dev.push.campaign;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import dev.push.api.ApiException;
+import dev.push.channel.Channel;
+import dev.push.channel.Channels;
+import dev.push.channel.Delivery;
+import dev.push.channel.Outcome;
+import dev.push.channel.Recipients;
+import dev.push.db.Collections;
+import dev.push.task.Task;
+import dev.push.task.TaskShards;
+import dev.push.task.TaskState;
+import dev.push.task.Tasks;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sends a campaign's failed (retryable ones only) or unknown members once more, with the same
+ * idempotency keys as their first send, so a receiver that did get an unknown one can drop it.
+ *
+ * <p>Each chunk record is claimed for one retry action ({@code retry: {id, until}}) before its
+ * members are read, so two retry actions never send a member twice, and one action visits each
+ * chunk once. The records, the campaign's counters and its history are updated after. The
+ * campaign must be at rest (finished, stopped or failed): running workers own the counters.
+ */
+@ApplicationScoped
+public class CampaignRetry {
+    static final Set<TaskState> AT_REST = Set.of(TaskState.FINISHED, TaskState.STOPPED, TaskState.FAILED);
+    static final Duration CLAIM = Duration.ofMinutes(10);
+    static final Duration SEND_LIMIT = Duration.ofMinutes(5);
+    private static final int KEY_SLICE = 100;
+
+    @Inject
+    Tasks tasks;
+
+    @Inject
+    CampaignChunks claims;
+
+    @Inject
+    Channels channels;
+
+    @Inject
+    Recipients recipients;
+
+    @Inject
+    Collections collections;
+
+    public record Result(String what, int retried, int sent, int failed, int skipped, int busyChunks) {
+    }
+
+    public Result retry(long campaignId, String what, String by) {
+        if (!"failed".equals(what) && !"unknown".equals(what)) {
+            throw ApiException.badRequest("what", "must be failed or unknown");
+        }
+        Task campaign = tasks.get(Task.CAMPAIGN, campaignId);
+        if (!AT_REST.contains(campaign.taskState())) {
+            throw ApiException.conflict("campaign " + campaignId + " is " + campaign.state
+                    + ": retry when it is finished, stopped or failed");
+        }
+        Task audience = tasks.find(campaign.audienceId);
+        if (audience == null || audience.layout == null || campaign.run == 0) {
+            return record(campaign, what, by, new Result(what, 0, 0, 0, 0, 0), Map.of());
+        }
+        Channel channel = channels.get(campaign.channel);
+        String retryId = UUID.randomUUID().toString();
+        int[] totals = new int[5];
+        Map<Integer, Document> deltasByShard = new HashMap<>();
+        List<Document> keys = new ArrayList<>();
+        for (int s = 0; s < audience.shards; s++) {
+            for (int k = 0; k < audience.layout.get(s); k++) {
+                keys.add(CampaignChunks.key(campaignId, s, k));
+            }
+        }
+        for (int from = 0; from < keys.size(); from += KEY_SLICE) {
+            for (Document record : claims.findAll(keys.subList(from, Math.min(keys.size(), from + KEY_SLICE)))) {
+                if (record == null || candidates(record, what).isEmpty()) {
+                    continue;
+                }
+                Document claimed = claim(record, retryId);
+                if (claimed == null) {
+                    totals[4]++;
+                    continue;
+                }
+                Document delta = retryChunk(campaign, channel, claimed, what, retryId, totals);
+                int shard = ((Document) claimed.get("_id")).getInteger("s");
+                deltasByShard.merge(shard, delta, CampaignRetry::add);
+            }
+        }
+        return record(campaign, what, by, new Result(what, totals[0], totals[1], totals[2], totals[3], totals[4]), deltasByShard);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> candidates(Document record, String what) {
+        List<String> out = new ArrayList<>();
+        if ("unknown".equals(what)) {
+            out.addAll((List<String>) record.get("unknown"));
+        } else {
+            for (Document f : (List<Document>) record.get("failed")) {
+                if (Boolean.TRUE.equals(f.getBoolean("x"))) {
+                    out.add(f.getString("m"));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Document claim(Document record, String retryId) {
+        Date now = new Date();
+        Bson free = Filters.or(Filters.eq("retry", null), Filters.lt("retry.until", now));
+        return claims.coll().findOneAndUpdate(Filters.and(Filters.eq("_id", record.get("_id")), free),
+                Updates.set("retry", new Document("id", retryId).append("until", new Date(now.getTime() + CLAIM.toMillis()))),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+    }
+
+    /** Sends one chunk's candidates, rewrites its record, and answers the counter changes. */
+    @SuppressWarnings("unchecked")
+    private Document retryChunk(Task campaign, Channel channel, Document record, String what, String retryId, int[] totals) {
+        List<String> members = candidates(record, what);
+        int batch = campaign.batchSize > 0 ? campaign.batchSize : CampaignDelivery.DEFAULT_BATCH;
+        List<Outcome> outcomes = new ArrayList<>(members.size());
+        for (int from = 0; from < members.size(); from += batch) {
+            List<String> ids = members.subList(from, Math.min(members.size(), from + batch));
+            List<Outcome> skipped = new ArrayList<>();
+            List<Delivery.Recipient> to = recipients.of(ids, channel, skipped);
+            outcomes.addAll(skipped);
+            if (!to.isEmpty()) {
+                outcomes.addAll(channel.send(new Delivery(campaign.id, campaign.channel, campaign.message, to))
+                        .onFailure().recoverWithItem(e -> to.stream()
+                                .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList())
+                        .await().atMost(SEND_LIMIT));
+            }
+        }
+        Set<String> retried = new HashSet<>(members);
+        List<Document> failed = new ArrayList<>();
+        for (Document f : (List<Document>) record.get("failed")) {
+            if (!retried.contains(f.getString("m"))) {
+                failed.add(f);
+            }
+        }
+        List<Document> skipped = new ArrayList<>((List<Document>) record.get("skipped"));
+        List<String> unknown = new ArrayList<>((List<String>) record.get("unknown"));
+        unknown.removeAll(retried);
+        int sent = 0;
+        int nowFailed = 0;
+        int nowSkipped = 0;
+        for (Outcome o : outcomes) {
+            switch (o.status()) {
+                case SENT -> sent++;
+                case FAILED -> {
+                    nowFailed++;
+                    failed.add(new Document("m", o.memberId()).append("r", o.reason()).append("x", o.retryable()));
+                }
+                case SKIPPED -> {
+                    nowSkipped++;
+                    skipped.add(new Document("m", o.memberId()).append("r", o.reason()));
+                }
+            }
+        }
+        int n = members.size();
+        Document delta = new Document("sent", sent)
+                .append("failed", nowFailed - ("failed".equals(what) ? n : 0))
+                .append("skipped", nowSkipped)
+                .append("unknown", "unknown".equals(what) ? -n : 0);
+        claims.coll().updateOne(Filters.and(Filters.eq("_id", record.get("_id")), Filters.eq("retry.id", retryId)),
+                Updates.combine(Updates.set("failed", failed), Updates.set("skipped", skipped), Updates.set("unknown", unknown),
+                        Updates.inc("nSent", sent), Updates.inc("nFailed", delta.getInteger("failed")),
+                        Updates.inc("nSkipped", nowSkipped), Updates.inc("nUnknown", delta.getInteger("unknown")),
+                        Updates.unset("retry")));
+        totals[0] += n;
+        totals[1] += sent;
+        totals[2] += nowFailed;
+        totals[3] += nowSkipped;
+        return delta;
+    }
+
+    private static Document add(Document a, Document b) {
+        Document out = new Document();
+        for (String key : List.of("sent", "failed", "skipped", "unknown")) {
+            out.append(key, a.getInteger(key, 0) + b.getInteger(key, 0));
+        }
+        return out;
+    }
+
+    /**
+     * Applies the counter changes where the campaign's counters live (the task once finished, else
+     * its units of the last run) and appends the retry to the history.
+     */
+    private Result record(Task campaign, String what, String by, Result result, Map<Integer, Document> deltas) {
+        Document total = new Document("sent", 0).append("failed", 0).append("skipped", 0).append("unknown", 0);
+        for (Document d : deltas.values()) {
+            total = add(total, d);
+        }
+        List<Bson> updates = new ArrayList<>();
+        if (campaign.taskState() == TaskState.FINISHED) {
+            for (String key : total.keySet()) {
+                updates.add(Updates.inc("progress." + key, (long) total.getInteger(key)));
+            }
+        } else {
+            deltas.forEach((shard, d) -> {
+                List<Bson> inc = new ArrayList<>();
+                d.forEach((key, v) -> inc.add(Updates.inc("counts." + key, (long) (Integer) v)));
+                collections.get(Collections.TASK_SHARDS).updateOne(
+                        Filters.eq("_id", TaskShards.key(campaign.id, campaign.run, shard)), Updates.combine(inc));
+            });
+        }
+        String reason = "retry " + what + ": " + result.retried() + " members, " + result.sent() + " sent, "
+                + result.failed() + " failed, " + result.skipped() + " skipped"
+                + (result.busyChunks() > 0 ? ", " + result.busyChunks() + " chunks left to a concurrent retry" : "");
+        updates.add(Updates.push("history", new Document("at", new Date()).append("from", campaign.state)
+                .append("to", campaign.state).append("by", by).append("reason", reason)));
+        tasks.update(campaign.id, Updates.combine(updates));
+        return result;
+    }
+}

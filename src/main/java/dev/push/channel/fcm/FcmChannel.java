@@ -1,0 +1,215 @@
+package dev.push.channel.fcm;
+
+import dev.push.channel.Channel;
+import dev.push.channel.Delivery;
+import dev.push.channel.Outcome;
+import dev.push.channel.Recipients;
+import dev.push.channel.http.Backoff;
+import dev.push.channel.http.Excerpt;
+import dev.push.channel.personalization.PersonalMessage;
+import dev.push.channel.personalization.Personalization;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Sends through FCM HTTP v1, one {@code messages:send} per member, at most {@code concurrency} at a
+ * time. {@code UNREGISTERED}, and {@code INVALID_ARGUMENT} about the registration token, fail the
+ * member for good and mark the token invalid, so later campaigns skip it. Quota, availability and
+ * internal errors are tried again after a backoff or the Retry-After asked; a refused access token
+ * is exchanged once more.
+ */
+final class FcmChannel implements Channel {
+    static final Set<String> RETRYABLE = Set.of("QUOTA_EXCEEDED", "UNAVAILABLE", "INTERNAL", "RESOURCE_EXHAUSTED");
+
+    private final String name;
+    private final FcmSettings settings;
+    private final String sendUrl;
+    private final AccessTokens tokens;
+    private final WebClient client;
+    private final Personalization personalization;
+    private final Recipients recipients;
+
+    FcmChannel(String name, FcmSettings settings, String projectId, AccessTokens tokens, WebClient client,
+               Personalization personalization, Recipients recipients) {
+        this.name = name;
+        this.settings = settings;
+        this.sendUrl = settings.endpoint().replaceAll("/+$", "") + "/v1/projects/" + projectId + "/messages:send";
+        this.tokens = tokens;
+        this.client = client;
+        this.personalization = personalization;
+        this.recipients = recipients;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String addressKind() {
+        return "fcm";
+    }
+
+    @Override
+    public boolean needsAttributes() {
+        return true;
+    }
+
+    @Override
+    public Uni<List<Outcome>> send(Delivery delivery) {
+        List<Delivery.Recipient> rs = delivery.recipients();
+        Outcome[] outcomes = new Outcome[rs.size()];
+        ConcurrentLinkedQueue<Recipients.InvalidAddress> invalid = new ConcurrentLinkedQueue<>();
+        return Multi.createFrom().range(0, rs.size())
+                .onItem().transformToUni(i -> sendOne(delivery, rs.get(i), invalid).invoke(o -> outcomes[i] = o))
+                .merge(settings.concurrency())
+                .collect().last()
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(x -> {
+                    // One bulk write per sub-batch, off the event loop.
+                    recipients.markInvalid("fcm", new ArrayList<>(invalid));
+                    return Arrays.asList(outcomes);
+                });
+    }
+
+    private Uni<Outcome> sendOne(Delivery delivery, Delivery.Recipient r, ConcurrentLinkedQueue<Recipients.InvalidAddress> invalid) {
+        byte[] body;
+        try {
+            body = message(delivery, r).toBuffer().getBytes();
+        } catch (RuntimeException e) {
+            return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
+        }
+        return post(body, 1, false, System.nanoTime()).map(answer -> {
+            if (answer.ok()) {
+                return Outcome.sent(r.memberId());
+            }
+            if (answer.invalidToken()) {
+                invalid.add(new Recipients.InvalidAddress(r.memberId(), r.address(), answer.code()));
+            }
+            return Outcome.failed(r.memberId(), answer.reason(), answer.retryable());
+        });
+    }
+
+    JsonObject message(Delivery delivery, Delivery.Recipient r) {
+        PersonalMessage m = personalization.render(delivery, r);
+        JsonObject notification = new JsonObject();
+        if (m.title() != null) {
+            notification.put("title", m.title());
+        }
+        if (m.body() != null) {
+            notification.put("body", m.body());
+        }
+        // FCM data values must be strings.
+        JsonObject data = new JsonObject();
+        if (m.data() != null) {
+            m.data().forEach((k, v) -> data.put(k, v instanceof String s ? s : String.valueOf(v)));
+        }
+        if (m.link() != null) {
+            data.put("link", m.link());
+        }
+        data.put("idempotencyKey", delivery.idempotencyKey(r.memberId()));
+        JsonObject message = new JsonObject().put("token", r.address()).put("notification", notification).put("data", data);
+        return new JsonObject().put("message", message);
+    }
+
+    /** What FCM answered to one message. */
+    record Answer(boolean ok, String code, String reason, boolean retryable, boolean invalidToken, long retryAfterMillis) {
+        static final Answer OK = new Answer(true, null, null, false, false, -1);
+    }
+
+    private Uni<Answer> post(byte[] body, int attempt, boolean reauthorized, long since) {
+        return tokens.get().onItem().transformToUni(token -> client.postAbs(sendUrl).timeout(settings.timeoutMs())
+                        .putHeader("Authorization", "Bearer " + token)
+                        .putHeader("Content-Type", "application/json; UTF-8")
+                        .sendBuffer(Buffer.buffer(body))
+                        .map(response -> {
+                            if (response.statusCode() == 401 && !reauthorized) {
+                                tokens.refused(token);
+                            }
+                            return answer(response);
+                        }))
+                .onFailure().recoverWithItem(e -> new Answer(false, null, "FCM send failed: " + e.getMessage(), true, false, -1))
+                .onItem().transformToUni(answer -> {
+                    if ("UNAUTHENTICATED".equals(answer.code()) && !reauthorized) {
+                        return post(body, attempt, true, since);
+                    }
+                    if (answer.ok() || !answer.retryable()) {
+                        return Uni.createFrom().item(answer);
+                    }
+                    Backoff backoff = settings.backoff();
+                    if (attempt >= backoff.attempts()) {
+                        return Uni.createFrom().item(new Answer(false, answer.code(), answer.reason() + " (after " + attempt
+                                + " attempts)", true, false, -1));
+                    }
+                    long wait = answer.retryAfterMillis() >= 0 ? answer.retryAfterMillis() : backoff.delayAfter(attempt);
+                    if (wait > backoff.maxRetryAfterMillis() && answer.retryAfterMillis() >= 0) {
+                        return Uni.createFrom().item(new Answer(false, answer.code(), answer.reason() + " (Retry-After "
+                                + Backoff.describe(wait) + " is beyond the channel's limit)", true, false, -1));
+                    }
+                    if (!backoff.fits(since, wait)) {
+                        return Uni.createFrom().item(new Answer(false, answer.code(), answer.reason() + " (retry budget of " + Backoff.describe(backoff.budgetMillis()) + " used up after " + attempt + " attempts)",
+                                true, false, -1));
+                    }
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.max(1, wait)))
+                            .onItem().transformToUni(x -> post(body, attempt + 1, reauthorized, since));
+                });
+    }
+
+    static Answer answer(HttpResponse<Buffer> response) {
+        int status = response.statusCode();
+        if (status == 200) {
+            return Answer.OK;
+        }
+        String code = null;
+        String message = Excerpt.of(response.bodyAsString());
+        try {
+            JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+            code = error.getString("status");
+            message = error.getString("message", message);
+            JsonArray details = error.getJsonArray("details");
+            if (details != null) {
+                for (Object d : details) {
+                    if (d instanceof JsonObject o && o.getString("@type", "").endsWith("google.firebase.fcm.v1.FcmError")
+                            && o.getString("errorCode") != null) {
+                        code = o.getString("errorCode");
+                    }
+                }
+            }
+        } catch (RuntimeException notJson) {
+            // Not FCM's error shape (a proxy's page): the status decides.
+        }
+        if (code == null) {
+            code = switch (status) {
+                case 429 -> "QUOTA_EXCEEDED";
+                case 401 -> "UNAUTHENTICATED";
+                case 503 -> "UNAVAILABLE";
+                case 500 -> "INTERNAL";
+                default -> "HTTP_" + status;
+            };
+        }
+        String reason = status + " " + code + (message == null || message.isEmpty() ? "" : ": " + Excerpt.of(message));
+        boolean invalidToken = "UNREGISTERED".equals(code)
+                || ("INVALID_ARGUMENT".equals(code) && message != null && message.toLowerCase().contains("registration token"));
+        boolean retryable = !invalidToken && (RETRYABLE.contains(code) || status == 429 || status >= 500);
+        long retryAfter = retryable ? Backoff.retryAfterMillis(response.getHeader("Retry-After"), System.currentTimeMillis()) : -1;
+        return new Answer(false, code, reason, retryable, invalidToken, retryAfter);
+    }
+
+    @Override
+    public String toString() {
+        return "FcmChannel[" + name + "]";
+    }
+}

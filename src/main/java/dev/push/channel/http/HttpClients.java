@@ -1,0 +1,45 @@
+package dev.push.channel.http;
+
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The HTTP client the HTTP channels (webhook, FCM) share: Vert.x's web client on Quarkus' own event
+ * loops, so a send holds no thread while it waits, with a keep-alive pool per host. One pool for
+ * all channels, so a changed channel configuration reuses the open connections.
+ */
+@ApplicationScoped
+public class HttpClients {
+    private final WebClient client;
+
+    @Inject
+    public HttpClients(Vertx vertx,
+                       @ConfigProperty(name = "push.http.max-connections-per-host", defaultValue = "128") int perHost,
+                       @ConfigProperty(name = "push.http.connect-timeout-ms", defaultValue = "5000") int connectTimeout,
+                       @ConfigProperty(name = "push.http.idle-timeout-s", defaultValue = "60") int idleTimeout) {
+        this.client = WebClient.create(vertx, new WebClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setKeepAlive(true)
+                .setMaxPoolSize(perHost)
+                .setMaxWaitQueueSize(-1)
+                .setConnectTimeout(connectTimeout)
+                .setIdleTimeout(idleTimeout)
+                .setFollowRedirects(false)
+                .setUserAgent("push"));
+    }
+
+    public WebClient client() {
+        return client;
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+}

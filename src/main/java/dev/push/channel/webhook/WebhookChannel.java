@@ -1,0 +1,226 @@
+package dev.push.channel.webhook;
+
+import dev.push.channel.Channel;
+import dev.push.channel.Delivery;
+import dev.push.channel.Outcome;
+import dev.push.channel.http.Backoff;
+import dev.push.channel.http.Excerpt;
+import dev.push.channel.personalization.PersonalMessage;
+import dev.push.channel.personalization.Personalization;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpRequest;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * POSTs each member's personalized message as JSON, to the channel's endpoint or to the member's
+ * webhook address. Headers: {@code Idempotency-Key: <campaign>:<member>} (in batch mode, each array
+ * element carries its key and the header names the batch), and {@link Signature#HEADER} when the
+ * channel has a secret. 2xx is sent; 429, 5xx, timeouts and connection errors are tried again after
+ * {@link Backoff} (or the provider's Retry-After) and end as retryable failures; any other answer is
+ * a permanent failure with the status and the start of the body.
+ */
+final class WebhookChannel implements Channel {
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final String name;
+    private final WebhookSettings settings;
+    private final Signature signature;
+    private final WebClient client;
+    private final Personalization personalization;
+
+    WebhookChannel(String name, WebhookSettings settings, Signature signature, WebClient client,
+                   Personalization personalization) {
+        this.name = name;
+        this.settings = settings;
+        this.signature = signature;
+        this.client = client;
+        this.personalization = personalization;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String addressKind() {
+        return settings.endpoint() == null ? "webhook" : null;
+    }
+
+    @Override
+    public boolean needsAttributes() {
+        return true;
+    }
+
+    @Override
+    public Uni<List<Outcome>> send(Delivery delivery) {
+        return settings.batch() ? sendBatches(delivery) : sendEach(delivery);
+    }
+
+    private Uni<List<Outcome>> sendEach(Delivery delivery) {
+        List<Delivery.Recipient> rs = delivery.recipients();
+        Outcome[] outcomes = new Outcome[rs.size()];
+        return Multi.createFrom().range(0, rs.size())
+                .onItem().transformToUni(i -> sendOne(delivery, rs.get(i)).invoke(o -> outcomes[i] = o))
+                .merge(settings.concurrency())
+                .collect().last()
+                .map(x -> Arrays.asList(outcomes));
+    }
+
+    private Uni<Outcome> sendOne(Delivery delivery, Delivery.Recipient r) {
+        JsonObject body;
+        try {
+            body = element(delivery, r);
+        } catch (RuntimeException e) {
+            return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
+        }
+        String url = urlOf(r);
+        return post(url, delivery.idempotencyKey(r.memberId()), body.toBuffer().getBytes(), 1, System.nanoTime())
+                .map(failure -> failure == null ? Outcome.sent(r.memberId())
+                        : Outcome.failed(r.memberId(), failure.reason(), failure.retryable()));
+    }
+
+    /** One request per URL: with an endpoint that is one per sub-batch. */
+    private Uni<List<Outcome>> sendBatches(Delivery delivery) {
+        Map<String, List<Integer>> byUrl = new LinkedHashMap<>();
+        List<Delivery.Recipient> rs = delivery.recipients();
+        for (int i = 0; i < rs.size(); i++) {
+            byUrl.computeIfAbsent(urlOf(rs.get(i)), u -> new ArrayList<>()).add(i);
+        }
+        Outcome[] outcomes = new Outcome[rs.size()];
+        return Multi.createFrom().iterable(byUrl.entrySet())
+                .onItem().transformToUni(e -> {
+                    JsonArray array = new JsonArray();
+                    List<Integer> positions = new ArrayList<>();
+                    for (int i : e.getValue()) {
+                        Delivery.Recipient r = rs.get(i);
+                        try {
+                            array.add(element(delivery, r));
+                            positions.add(i);
+                        } catch (RuntimeException ex) {
+                            outcomes[i] = Outcome.failed(r.memberId(), "message does not render: " + ex.getMessage(), false);
+                        }
+                    }
+                    if (positions.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    String first = rs.get(positions.get(0)).memberId();
+                    String batchKey = delivery.idempotencyKey(first) + "+" + (positions.size() - 1);
+                    return post(e.getKey(), batchKey, array.toBuffer().getBytes(), 1, System.nanoTime()).invoke(failure -> {
+                        for (int i : positions) {
+                            String m = rs.get(i).memberId();
+                            outcomes[i] = failure == null ? Outcome.sent(m) : Outcome.failed(m, failure.reason(), failure.retryable());
+                        }
+                    }).replaceWithVoid();
+                })
+                .merge(settings.concurrency())
+                .collect().last()
+                .map(x -> Arrays.asList(outcomes));
+    }
+
+    private String urlOf(Delivery.Recipient r) {
+        return settings.endpoint() != null ? settings.endpoint() : r.address();
+    }
+
+    private JsonObject element(Delivery delivery, Delivery.Recipient r) {
+        PersonalMessage m = personalization.render(delivery, r);
+        JsonObject o = new JsonObject().put("campaign", delivery.campaignId()).put("member", r.memberId())
+                .put("idempotencyKey", delivery.idempotencyKey(r.memberId()));
+        if (delivery.test()) {
+            o.put("test", true);
+        }
+        if (m.title() != null) {
+            o.put("title", m.title());
+        }
+        if (m.body() != null) {
+            o.put("body", m.body());
+        }
+        if (m.link() != null) {
+            o.put("link", m.link());
+        }
+        if (m.data() != null) {
+            o.put("data", new JsonObject(m.data()));
+        }
+        return o;
+    }
+
+    /** Why a request did not succeed, and whether trying later may. */
+    record Failure(String reason, boolean retryable, long retryAfterMillis) {
+    }
+
+    /** Answers null when the receiver accepted the body, else the failure after the last attempt. */
+    private Uni<Failure> post(String url, String key, byte[] body, int attempt, long since) {
+        Uni<HttpResponse<Buffer>> answer;
+        try {
+            HttpRequest<Buffer> request = client.postAbs(url).timeout(settings.timeoutMs())
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader(IDEMPOTENCY_KEY, key);
+            if (signature != null) {
+                request.putHeader(Signature.HEADER, signature.of(body));
+            }
+            answer = request.sendBuffer(Buffer.buffer(body));
+        } catch (RuntimeException e) {
+            return Uni.createFrom().item(new Failure("invalid webhook URL: " + e.getMessage(), false, -1));
+        }
+        return answer.onItemOrFailure().transformToUni((response, error) -> {
+            Failure failure = error != null ? failure(error, settings.timeoutMs()) : failure(response);
+            if (failure == null || !failure.retryable()) {
+                return Uni.createFrom().item(failure);
+            }
+            Backoff backoff = settings.backoff();
+            if (attempt >= backoff.attempts()) {
+                return Uni.createFrom().item(new Failure(failure.reason() + " (after " + attempt + " attempts)", true, -1));
+            }
+            long wait = failure.retryAfterMillis() >= 0 ? failure.retryAfterMillis() : backoff.delayAfter(attempt);
+            if (wait > backoff.maxRetryAfterMillis() && failure.retryAfterMillis() >= 0) {
+                return Uni.createFrom().item(new Failure(failure.reason() + " (Retry-After " + Backoff.describe(wait)
+                        + " is beyond the channel's limit of " + Backoff.describe(backoff.maxRetryAfterMillis()) + ")", true, -1));
+            }
+            if (!backoff.fits(since, wait)) {
+                return Uni.createFrom().item(new Failure(failure.reason() + " (retry budget of " + Backoff.describe(backoff.budgetMillis()) + " used up after " + attempt + " attempts)", true, -1));
+            }
+            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.max(1, wait)))
+                    .onItem().transformToUni(x -> post(url, key, body, attempt + 1, since));
+        });
+    }
+
+    static Failure failure(HttpResponse<Buffer> response) {
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return null;
+        }
+        String reason = status + (response.statusMessage() == null ? "" : " " + response.statusMessage());
+        String excerpt = Excerpt.of(response.bodyAsString());
+        if (!excerpt.isEmpty()) {
+            reason += ": " + excerpt;
+        }
+        boolean retryable = status == 429 || status >= 500;
+        long retryAfter = retryable ? Backoff.retryAfterMillis(response.getHeader("Retry-After"), System.currentTimeMillis()) : -1;
+        return new Failure(reason, retryable, retryAfter);
+    }
+
+    static Failure failure(Throwable error, long timeoutMs) {
+        if (error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
+            return new Failure("no answer within " + timeoutMs + " ms", true, -1);
+        }
+        return new Failure("connection error: " + error.getMessage(), true, -1);
+    }
+
+    @Override
+    public String toString() {
+        return "WebhookChannel[" + name + "]";
+    }
+}

@@ -1,0 +1,265 @@
+package dev.push.op;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import dev.push.api.ApiException;
+import dev.push.audience.AudienceChunks;
+import dev.push.campaign.Campaigns;
+import dev.push.db.Collections;
+import dev.push.member.Shards;
+import dev.push.task.Task;
+import dev.push.task.TaskState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.conversions.Bson;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Targets: the members of a constraint, each with its state in every project of that
+ * constraint. A constraint's targets are its built members once it has been built, before that
+ * the ids listed for it (so a list can be corrected before the build); a query or combination
+ * has targets only once built. They are walked in the audience's own order (shard by shard).
+ */
+@ApplicationScoped
+public class OpTargets {
+    static final String NAME = "target";
+
+    @Inject
+    OpControl control;
+
+    @Inject
+    OpStaging staging;
+
+    @Inject
+    AudienceChunks chunks;
+
+    @Inject
+    Campaigns campaigns;
+
+    @Inject
+    Collections collections;
+
+    /**
+     * A member's delivery in one project, numbered on op's state table so the console's labels
+     * fit: not pushed yet → 1 ready, sent → 4 finished, failed → 5 failed, skipped (no address on
+     * the channel, never pushed) → 3 stopped, unknown (its worker died between claim and record;
+     * never re-sent automatically) → 6 reboot.
+     */
+    static int stateOf(String delivery) {
+        return switch (delivery) {
+            case "sent" -> TaskState.FINISHED.opNumber;
+            case "failed" -> TaskState.FAILED.opNumber;
+            case "skipped" -> TaskState.STOPPED.opNumber;
+            case "unknown" -> TaskState.REBOOT.opNumber;
+            default -> TaskState.READY.opNumber;
+        };
+    }
+
+    /** The member id string of a positive 64-bit integer given as text, or null when it is none. */
+    static String canonicalMid(String text) {
+        if (text == null || !text.matches("[0-9]{1,19}")) {
+            return null;
+        }
+        try {
+            long v = Long.parseLong(text);
+            return v > 0 ? Long.toString(v) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A member id as op shows it: a number; ids that are not numbers (made through /api) stay strings. */
+    static Object mid(String memberId) {
+        String canonical = canonicalMid(memberId);
+        return canonical != null && canonical.equals(memberId) ? (Object) Long.parseLong(memberId) : memberId;
+    }
+
+    public Map<String, Object> get(OpRequest req) {
+        Task c = control.find(OpConstraints.NAME, Task.AUDIENCE, req.id("cid"));
+        String member = Long.toString(req.id("mid"));
+        if (!shardMembers(c, Shards.of(member, c.shards)).contains(member)) {
+            throw new OpRefusal("mid " + member + " is not a target of constraint " + c.id);
+        }
+        return Map.of(NAME, target(c, member, projectsOf(c.id)));
+    }
+
+    public Map<String, Object> listByCid(OpRequest req) {
+        Task c = control.find(OpConstraints.NAME, Task.AUDIENCE, req.id("cid"));
+        int offset = req.offset();
+        int limit = req.limit();
+        List<Object> list = new ArrayList<>();
+        collect(c, offset, limit, list);
+        return OpConstraints.page(list, offset, count(c));
+    }
+
+    /** Every constraint's targets, newest constraint first. */
+    public Map<String, Object> list(OpRequest req) {
+        int offset = req.offset();
+        int limit = req.limit();
+        List<Object> list = new ArrayList<>();
+        long skip = offset;
+        long total = 0;
+        for (Task c : Task.<Task>mongoCollection().find(Filters.eq("kind", Task.AUDIENCE)).sort(Sorts.descending("_id"))) {
+            long n = count(c);
+            total += n;
+            if (list.size() >= limit || n == 0) {
+                continue;
+            }
+            if (skip >= n) {
+                skip -= n;
+                continue;
+            }
+            collect(c, skip, limit, list);
+            skip = 0;
+        }
+        return OpConstraints.page(list, offset, total);
+    }
+
+    /**
+     * Removes a member from a constraint. Allowed while the constraint's members can still change
+     * without anyone having been pushed from them: it is a list (ids or a file), not running, and
+     * no project of it has started. A built constraint loses the member from its built chunks too,
+     * and from its list, so a later build agrees.
+     */
+    public Map<String, Object> delete(OpRequest req) {
+        JsonNode idNode = req.node("id");
+        String id = idNode == null || !idNode.isValueNode() ? null : idNode.asText();
+        int colon = id == null ? -1 : id.indexOf(':');
+        String cidText = colon < 0 ? null : canonicalMid(id.substring(0, colon));
+        if (cidText == null || colon == id.length() - 1) {
+            throw new OpRefusal("id: is required, a target id \"cid:mid\" as /target/get answers it");
+        }
+        Task c = control.find(OpConstraints.NAME, Task.AUDIENCE, Long.parseLong(cidText));
+        String member = id.substring(colon + 1);
+        int shard = Shards.of(member, c.shards);
+        List<String> shardMembers = new ArrayList<>(shardMembers(c, shard));
+        if (!shardMembers.contains(member)) {
+            throw new OpRefusal("target " + id + " does not exist");
+        }
+        TaskState state = c.taskState();
+        if (state.running() || state == TaskState.PAUSED) {
+            throw new OpRefusal("constraint " + c.id + " is " + OpControl.describe(state)
+                    + ": its targets cannot change while it runs");
+        }
+        List<Task> projects = projectsOf(c.id);
+        for (Task p : projects) {
+            if (p.run > 0) {
+                throw new OpRefusal("constraint " + c.id + " is used by project " + p.id
+                        + ", which has started: its targets are fixed");
+            }
+        }
+        String source = c.source.getString("kind");
+        if (!"ids".equals(source) && !"upload".equals(source)) {
+            throw new OpRefusal("constraint " + c.id + " selects members by " + source
+                    + ": a deleted target would come back with its next build");
+        }
+        if (c.layout != null && state != TaskState.FINISHED) {
+            throw new OpRefusal("constraint " + c.id + " is " + OpControl.describe(state)
+                    + " after a build that did not finish: start it and let it finish first");
+        }
+        Map<String, Object> answer = target(c, member, projects);
+        List<String> listed = new ArrayList<>();
+        for (int s = 0; s < c.shards; s++) {
+            listed.addAll(staging.shard(c, s));
+        }
+        listed.remove(member);
+        shardMembers.remove(member);
+        List<Bson> extra = new ArrayList<>();
+        if (c.source.get("ids") instanceof List<?> ids) {
+            List<Object> kept = new ArrayList<>(ids);
+            kept.remove(member);
+            extra.add(Updates.set("source.ids", kept));
+        }
+        int chunksBefore = c.layout == null ? 0 : c.layout.get(shard);
+        int chunksAfter = (shardMembers.size() + AudienceChunks.SIZE - 1) / AudienceChunks.SIZE;
+        if (c.layout != null) {
+            List<Integer> layout = new ArrayList<>(c.layout);
+            layout.set(shard, chunksAfter);
+            extra.add(Updates.set("layout", layout));
+            extra.add(Updates.inc("progress.processed", -1L));
+            extra.add(Updates.inc("progress.sent", -1L));
+        }
+        extra.add(Updates.set("stateReason", "target " + member + " deleted by op"));
+        staging.restage(c, listed, state, Updates.combine(extra));
+        if (c.layout != null) {
+            // The layout already names the new chunk count: no project of this constraint has
+            // started (checked above), and one that starts now reads the shard once it is rewritten.
+            chunks.writeShard(c.id, shard, shardMembers);
+            List<Object> stale = new ArrayList<>();
+            for (int k = chunksAfter; k < chunksBefore; k++) {
+                stale.add(AudienceChunks.key(c.id, shard, k));
+            }
+            Collections.deleteByKeys(collections.get(Collections.AUDIENCE_CHUNKS), stale);
+        }
+        return Map.of(NAME, answer);
+    }
+
+    private void collect(Task c, long skip, int limit, List<Object> out) {
+        List<Task> projects = projectsOf(c.id);
+        for (int s = 0; s < c.shards && out.size() < limit; s++) {
+            List<String> members = shardMembers(c, s);
+            if (skip >= members.size()) {
+                skip -= members.size();
+                continue;
+            }
+            for (int i = (int) skip; i < members.size() && out.size() < limit; i++) {
+                out.add(target(c, members.get(i), projects));
+            }
+            skip = 0;
+        }
+    }
+
+    /** How many targets a constraint has; a finished build has counted them already. */
+    long count(Task c) {
+        if (c.layout != null && c.taskState() == TaskState.FINISHED) {
+            return c.progress.sent;
+        }
+        if (c.layout == null && c.staged == null) {
+            return 0;
+        }
+        long n = 0;
+        for (int s = 0; s < c.shards; s++) {
+            n += shardMembers(c, s).size();
+        }
+        return n;
+    }
+
+    private List<String> shardMembers(Task c, int shard) {
+        if (c.layout != null) {
+            return chunks.readShard(c.id, shard, c.layout.get(shard));
+        }
+        return staging.shard(c, shard);
+    }
+
+    private static List<Task> projectsOf(long cid) {
+        return Task.<Task>mongoCollection().find(Filters.and(Filters.eq("kind", Task.CAMPAIGN),
+                Filters.eq("audienceId", cid))).sort(Sorts.ascending("_id")).into(new ArrayList<>());
+    }
+
+    private Map<String, Object> target(Task c, String member, List<Task> projects) {
+        Map<String, Integer> pids = new LinkedHashMap<>();
+        for (Task p : projects) {
+            pids.put(Long.toString(p.id), c.layout == null || p.run == 0 ? TaskState.READY.opNumber : deliveryState(p, member));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", c.id + ":" + member);
+        out.put("cid", c.id);
+        out.put("mid", mid(member));
+        out.put("pids", pids);
+        return out;
+    }
+
+    private int deliveryState(Task project, String member) {
+        try {
+            return stateOf(campaigns.delivery(project.id, member).state());
+        } catch (ApiException e) {
+            return TaskState.READY.opNumber;
+        }
+    }
+}
