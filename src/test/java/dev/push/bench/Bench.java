@@ -102,21 +102,31 @@ public final class Bench {
         new Bench(o).run();
     }
 
+    private String started;
+    private String loadBefore;
+
     private void run() throws Exception {
-        String started = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        String loadBefore = loadAverage();
+        started = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        loadBefore = loadAverage();
         List<String> targets = o.mongo != null ? List.of("mongodb") : o.backends;
         for (String backend : targets) {
-            if (o.big) {
-                bigFlow(backend);
-            } else {
-                flow(backend);
+            try {
+                if (o.big) {
+                    bigFlow(backend);
+                } else {
+                    flow(backend);
+                }
+            } catch (RuntimeException e) {
+                // A phase that cannot finish (the service died, a task failed) is a figure too: the rest of the flow is not run.
+                row(backend, "run stopped", "did not complete", "", "", false, e.getMessage().lines().findFirst().orElse(""));
+                say("   run stopped: %s", e.getMessage());
             }
             // After each backend, so a long run cut short keeps what it measured.
             writeReport(started, loadBefore, loadAverage(), table());
         }
         System.out.println();
         System.out.println(table());
+        say("wrote %s", o.out);
     }
 
     // ---------------------------------------------------------------- the 1,000,000 flow
@@ -373,10 +383,21 @@ public final class Bench {
         say("   %-70s %,12.0f /s  (%,d in %.1f s)", figure, rate, items, seconds);
         String value = per(rate) + " (" + fmt(items) + " in " + String.format("%.1f", seconds) + " s)";
         rows.add(new Row(backend, figure, value, rate, factor, factor > 0 ? "≥ " + trim(factor) + " × R" : "", null, note));
+        progress();
     }
 
     private void row(String backend, String figure, String value, String ratio, String target, Boolean met, String note) {
         rows.add(new Row(backend, figure, value, 0, 0, target, met, note));
+        progress();
+    }
+
+    /** Rewrites the report after every figure, so a long run cut short keeps what it measured. */
+    private void progress() {
+        try {
+            writeReport(started, loadBefore, loadAverage() + " (run in progress)", table());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private String table() {
@@ -430,7 +451,7 @@ public final class Bench {
         }
         Files.createDirectories(o.out.toAbsolutePath().getParent());
         Files.writeString(o.out, doc, StandardCharsets.UTF_8);
-        say("wrote %s", o.out);
+
     }
 
     private long phaseStart(String name) {
