@@ -39,6 +39,16 @@ public class CampaignChunks {
         return new Document("c", campaign).append("s", shard).append("k", k);
     }
 
+    /**
+     * The filter {@code {_id: key, owner: owner, …}} as one flat document. The driver renders
+     * {@code Filters.and} as {@code $and: […]}, which the embedded server cannot narrow by key and
+     * answers with a scan of the whole collection; a flat filter with an exact {@code _id} is one
+     * key lookup there, and means the same on a real MongoDB.
+     */
+    static Document held(Document key, Object owner) {
+        return new Document("_id", key).append("owner", owner);
+    }
+
     public Document find(long campaign, int shard, int k) {
         return coll().find(Filters.eq("_id", key(campaign, shard, k))).first();
     }
@@ -86,7 +96,7 @@ public class CampaignChunks {
                 return seen;
             }
             Document taken = coll().findOneAndUpdate(
-                    Filters.and(Filters.eq("_id", key), Filters.eq("owner", seen.get("owner"))),
+                    held(key, seen.get("owner")),
                     Updates.set("owner", me), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
             if (taken == null) {
                 continue;
@@ -96,7 +106,7 @@ public class CampaignChunks {
             if (reserved > committed) {
                 List<String> unknown = ids.subList(committed, reserved);
                 Document marked = coll().findOneAndUpdate(
-                        Filters.and(Filters.eq("_id", key), Filters.eq("owner", me)),
+                        held(key, me),
                         Updates.combine(Updates.set("committed", reserved), Updates.inc("nUnknown", unknown.size()),
                                 Updates.pushEach("unknown", new ArrayList<>(unknown))),
                         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
@@ -112,8 +122,7 @@ public class CampaignChunks {
 
     /** Reserves positions [from, to) for sending; false when this worker was fenced off. */
     public boolean reserve(Document key, String me, int from, int to) {
-        return coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("owner", me), Filters.eq("reserved", from)),
-                Updates.set("reserved", to)).getMatchedCount() == 1;
+        return coll().updateOne(held(key, me).append("reserved", from), Updates.set("reserved", to)).getMatchedCount() == 1;
     }
 
     /** Records a sent sub-batch's outcomes and advances committed; false when fenced off. */
@@ -139,8 +148,7 @@ public class CampaignChunks {
             updates.add(Updates.inc("nSkipped", skipped.size()));
             updates.add(Updates.pushEach("skipped", skipped));
         }
-        return coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("owner", me), Filters.eq("reserved", to)),
-                Updates.combine(updates)).getMatchedCount() == 1;
+        return coll().updateOne(held(key, me).append("reserved", to), Updates.combine(updates)).getMatchedCount() == 1;
     }
 
     /** The counters a chunk record holds. */

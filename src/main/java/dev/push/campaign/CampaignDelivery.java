@@ -42,6 +42,8 @@ public class CampaignDelivery implements TaskKind {
     private static final int UNIT_DONE = -1;
     private static final int CHUNK_DONE = 0;
     private static final int FENCED = -2;
+    /** Live progress is refreshed at least this often; a chunk's end always checkpoints. */
+    static final long CHECKPOINT_EVERY_MS = 1000;
 
     @Inject
     CampaignChunks claims;
@@ -104,6 +106,7 @@ public class CampaignDelivery implements TaskKind {
         private Progress chunk;
         private int pos;
         private boolean hadErrors;
+        private long checkpointedAt = System.currentTimeMillis();
 
         ShardDelivery(WorkerContext worker, Task campaign, Task audience, Document unit) {
             this.worker = worker;
@@ -188,7 +191,9 @@ public class CampaignDelivery implements TaskKind {
                 if (pos >= ids.size()) {
                     return advance();
                 }
-                return checkpoint();
+                // Mid-chunk checkpoints only refresh live progress and the lease (the chunk record
+                // already holds the outcomes), so one a second is enough, not one per sub-batch.
+                return !checkpointDue() || checkpoint();
             });
         }
 
@@ -265,7 +270,12 @@ public class CampaignDelivery implements TaskKind {
             return checkpoint();
         }
 
+        private boolean checkpointDue() {
+            return System.currentTimeMillis() - checkpointedAt >= Math.min(CHECKPOINT_EVERY_MS, worker.leaseMillis() / 3);
+        }
+
         private boolean checkpoint() {
+            checkpointedAt = System.currentTimeMillis();
             Progress counts = new Progress();
             counts.add(base);
             if (chunk != null) {
@@ -283,6 +293,10 @@ public class CampaignDelivery implements TaskKind {
 
         @Override
         public void release() {
+            if (chunk != null) {
+                // Sub-batches since the last checkpoint: the unit's counters must show them while it waits.
+                checkpoint();
+            }
             shards.release(unitKey, worker.workerId());
         }
     }

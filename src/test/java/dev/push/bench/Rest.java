@@ -1,0 +1,120 @@
+package dev.push.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/** The service's REST API as a user's script calls it. */
+final class Rest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    Rest(String base) {
+        this.base = base;
+    }
+
+    JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    JsonNode post(String path, Object body) {
+        HttpRequest.BodyPublisher p = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(write(body));
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json").POST(p));
+    }
+
+    /** Sends {@code count} generated lines as a streamed body. */
+    JsonNode stream(String method, String path, String contentType, long count, IntFunction<String> line) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new Lines(count, line))));
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = client.send(request.timeout(Duration.ofHours(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException(r.request().method() + " " + r.request().uri() + " answered "
+                        + r.statusCode() + ": " + r.body());
+            }
+            return r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.build().uri() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String write(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Object> message() {
+        return Map.of("title", "Bench", "body", "A benchmark message", "link", "https://example.org/bench");
+    }
+
+    /** Lines generated on the fly, so a body of ten million lines needs no file and no memory. */
+    static final class Lines extends InputStream {
+        private final long count;
+        private final IntFunction<String> line;
+        private long next;
+        private byte[] current = new byte[0];
+        private int pos;
+
+        Lines(long count, IntFunction<String> line) {
+            this.count = count;
+            this.line = line;
+        }
+
+        private boolean fill() {
+            while (pos >= current.length) {
+                if (next >= count) {
+                    return false;
+                }
+                StringBuilder b = new StringBuilder(8192);
+                while (next < count && b.length() < 8000) {
+                    b.append(line.apply((int) next++)).append('\n');
+                }
+                current = b.toString().getBytes(StandardCharsets.UTF_8);
+                pos = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() {
+            return fill() ? current[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, current.length - pos);
+            System.arraycopy(current, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+}
