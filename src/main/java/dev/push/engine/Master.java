@@ -51,6 +51,7 @@ public final class Master {
     private volatile boolean draining;
     private volatile long lastTick;
     private boolean frozeBefore;
+    private long lastTickTook;
 
     public Master(String instanceId, String host, String version, Tasks tasks, TaskShards shards, List<TaskKind> kinds,
                   Executor blocking, EngineConfig config, RateMeter rates, EngineMetrics metrics) {
@@ -76,7 +77,7 @@ public final class Master {
         long now = System.currentTimeMillis();
         // After a gap longer than the heartbeat timeout (the database or this process froze), every
         // heartbeat looks stale: judge nobody dead until everyone has had a tick to catch up.
-        frozeBefore = lastTick > 0 && now - lastTick > heartbeatTimeout;
+        frozeBefore = lastTick > 0 && (now - lastTick > heartbeatTimeout || lastTickTook > heartbeatTimeout);
         heartbeatInstance(now);
         int liveInstances = Math.max(1, liveInstances(now).size());
         startScheduled(now);
@@ -99,6 +100,7 @@ public final class Master {
             }
         }
         lastTick = System.currentTimeMillis();
+        lastTickTook = lastTick - now;
     }
 
     /** Starts ready campaigns whose start time has come. */

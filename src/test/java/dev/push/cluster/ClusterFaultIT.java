@@ -62,7 +62,7 @@ class ClusterFaultIT {
             p.awaitReady(Duration.ofSeconds(60));
         }
         given().baseUri(api()).contentType(ContentType.JSON)
-                .body(Map.of("name", "sink", "type", "webhook", "settings", Map.of("endpoint", sink.url(), "mode", "member")))
+                .body(Map.of("name", "sink", "type", "webhook", "settings", Map.of("endpoint", sink.url(), "mode", "member", "concurrency", 8)))
                 .post("/api/channels").then().statusCode(201);
         StringBuilder ndjson = new StringBuilder();
         List<String> ids = new ArrayList<>();
@@ -187,6 +187,7 @@ class ClusterFaultIT {
 
         Set<String> received = assertExactlyOnce(campaign, done);
         assertEquals(0, done.getLong("progress.unknown"), "a graceful stop leaves no member unknown");
+        assertEquals(0, done.getLong("progress.failed"), () -> "failures: " + failures(campaign));
         assertEquals(MEMBERS, received.size());
         assertTrue(!done.getList("history.to").contains("reboot"), "a graceful stop is no reboot: " + done.getList("history.to"));
         results.append("## SIGTERM each instance in turn, restarted\n\n- unknown: 0, duplicates: 0, received ")
@@ -227,6 +228,12 @@ class ClusterFaultIT {
         results.append("## a fourth instance joins mid-campaign\n\n")
                 .append(String.format("- from ready to running its share (%d workers): %.1f s%n", WORKERS / 4, joined))
                 .append("- unknown: ").append(done.getLong("progress.unknown")).append(", duplicates: 0\n\n");
+    }
+
+    /** A few failed deliveries with their reasons, for a failure message. */
+    static List<Object> failures(long campaign) {
+        return given().baseUri(api()).queryParam("state", "failed").queryParam("limit", 5)
+                .get("/api/campaigns/" + campaign + "/deliveries").then().extract().jsonPath().getList("items");
     }
 
     static ServiceProcess busiest() {

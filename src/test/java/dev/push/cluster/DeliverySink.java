@@ -24,8 +24,8 @@ final class DeliverySink implements AutoCloseable {
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
 
     DeliverySink() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+        server.setExecutor(Executors.newFixedThreadPool(64));
         server.createContext("/hook", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 JsonNode body = JSON.readTree(in);
