@@ -3,6 +3,7 @@ package dev.push.engine;
 import dev.push.task.RateMeter;
 import dev.push.task.TaskShards;
 import dev.push.task.Tasks;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -44,6 +45,9 @@ public class Engine {
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
 
+    /** How long a graceful stop waits for workers to finish their sub-batch. */
+    public static final long DRAIN_MILLIS = 5_000;
+
     private volatile Master master;
 
     public Master master() {
@@ -73,9 +77,22 @@ public class Engine {
         }
     }
 
+    /**
+     * Drains while the rest of the application still works: Quarkus' shutdown delay fires this
+     * first (readiness goes down, HTTP clients still run), so in-flight sends complete and commit.
+     */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        drain();
+    }
+
+    /** Without a shutdown delay, drain at shutdown itself. */
     void onStop(@Observes ShutdownEvent event) {
-        if (master != null && config.enabled()) {
-            master.drain(5_000);
+        drain();
+    }
+
+    private void drain() {
+        if (master != null && config.enabled() && !master.draining()) {
+            master.drain(DRAIN_MILLIS);
         }
     }
 

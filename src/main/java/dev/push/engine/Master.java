@@ -74,6 +74,10 @@ public final class Master {
     }
 
     public void tick() {
+        if (draining) {
+            // A drained instance has deregistered: it must not heart-beat itself back.
+            return;
+        }
         long now = System.currentTimeMillis();
         // After a gap longer than the heartbeat timeout (the database or this process froze), every
         // heartbeat looks stale: judge nobody dead until everyone has had a tick to catch up.

@@ -255,18 +255,24 @@ class ClusterFaultIT {
         return workers == null ? 0 : workers.size();
     }
 
-    /** Seconds from the kill until a one-second window reached 80% of the rate of the 3 s before it. */
+    /**
+     * Seconds from the kill until the delivery rate, in one-second windows, is back to 80% of the
+     * rate of the 3 s before the kill after having dropped below it; 0 when it never dropped.
+     */
     static double recoverySeconds(long campaign, long killedAt) {
         List<Long> times = sink.of(campaign).stream().map(DeliverySink.Received::atMillis).sorted().toList();
         double before = times.stream().filter(t -> t > killedAt - 3_000 && t <= killedAt).count() / 3.0;
+        boolean dropped = false;
         for (long t = killedAt; t < killedAt + 120_000; t += 100) {
             long from = t;
             long n = times.stream().filter(x -> x > from && x <= from + 1_000).count();
-            if (n >= 0.8 * before) {
+            if (!dropped && n < 0.8 * before) {
+                dropped = true;
+            } else if (dropped && n >= 0.8 * before) {
                 return (t + 1_000 - killedAt) / 1000.0;
             }
         }
-        return Double.NaN;
+        return dropped ? Double.NaN : 0;
     }
 
     static void awaitTrue(Duration within, BooleanSupplier condition) {

@@ -39,7 +39,6 @@ class ManifestTest {
     private static final Path COMPOSE = Path.of("docker/compose.yaml");
     private static final Path PROPERTIES = Path.of("src/main/resources/application.properties");
     private static final Path CONFIGURATION_DOC = Path.of("docs/configuration.md");
-    private static final Path ENGINE = Path.of("src/main/java/dev/push/engine/Engine.java");
     private static final Path MAIN_SOURCES = Path.of("src/main/java");
 
     /** A table row of docs/configuration.md: | `property` | default | `ENV_NAME` | what |. */
@@ -105,11 +104,9 @@ class ManifestTest {
         return names;
     }
 
-    /** The drain time Engine's shutdown observer waits for, read from its call to master.drain(millis). */
-    private static Duration drainTime() throws IOException {
-        Matcher drain = Pattern.compile("master\\.drain\\(([0-9_]+)\\)").matcher(Files.readString(ENGINE));
-        assertTrue(drain.find(), "Engine no longer calls master.drain(millis); update this test and the manifests");
-        return Duration.ofMillis(Long.parseLong(drain.group(1).replace("_", "")));
+    /** How long a graceful stop may take inside the application: the shutdown delay, during which workers drain. */
+    private static Duration drainTime() {
+        return Duration.ofMillis(dev.push.engine.Engine.DRAIN_MILLIS).plusSeconds(1);
     }
 
     /** Settings named in the code: @ConfigProperty names, ConfigProvider look-ups and @ConfigMapping members. */
