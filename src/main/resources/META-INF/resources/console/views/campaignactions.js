@@ -29,7 +29,7 @@ export function testSend(campaignId) {
     try {
       const answer = await post(`/api/campaigns/${campaignId}/test`, { memberIds: list(ids.value), addresses: list(addresses.value) });
       const rows = answer.outcomes.map((o) => h('tr', { 'data-test-outcome': o.memberId ?? o.address },
-        h('td', { class: 'mono small' }, o.memberId ?? o.address), h('td', {}, o.memberId ? 'member' : 'address'),
+        h('td', { class: 'mono small nowrap' }, o.memberId ?? o.address), h('td', {}, o.memberId ? 'member' : 'address'),
         h('td', {}, h('span', { class: `outcome outcome-${o.state}` }, o.state)),
         h('td', { class: 'small' }, [o.reason || '', o.retryable === true ? ' (retryable)' : o.retryable === false ? ' (permanent)' : ''].join(''))));
       replace(result, rows.length ? table(['Recipient', 'Kind', 'Outcome', 'Reason'], rows, { 'data-list': 'test-outcomes' })
