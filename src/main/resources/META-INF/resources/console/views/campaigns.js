@@ -13,13 +13,13 @@ export function campaignList(main, query) {
   });
 }
 
-// The channels this service version knows; the API has no list of them and answers an unknown one with a field error.
+// Suggestions for the free-text channel field, used only when GET /api/channels does not answer.
 const CHANNELS = ['log', 'webhook', 'fcm', 'apns', 'email'];
 
 export function campaignForm(main, query) {
   const name = input({ name: 'name', required: true, maxlength: 200, autocomplete: 'off' });
   const audience = h('select', { name: 'audienceId', required: true }, h('option', { value: '' }, 'Loading audiences…'));
-  const channel = input({ name: 'channel', list: 'channels', value: 'log', autocomplete: 'off' });
+  let channel = input({ name: 'channel', list: 'channels', value: 'log', autocomplete: 'off' });
   const title = input({ name: 'title', maxlength: 500, autocomplete: 'off' });
   const body = h('textarea', { name: 'body', rows: 3, maxlength: 4000 });
   const link = input({ name: 'link', type: 'url', placeholder: 'https://', maxlength: 2000, autocomplete: 'off' });
@@ -42,8 +42,10 @@ export function campaignForm(main, query) {
     if (!id) { sampleMember = null; refresh(); return; }
     try {
       const m = await get(`/api/members/${encodeURIComponent(id)}`);
-      const address = (m.addresses || {})[channel.value.trim()];
-      sampleMember = `To ${m.id}` + (address ? ` · ${address}` : channel.value.trim() === 'log' ? '' : ` · no ${channel.value.trim()} address: skipped`);
+      // A configured channel reads the address of its type (a webhook channel the member's `webhook` address).
+      const kind = (channel.selectedOptions && channel.selectedOptions[0] && channel.selectedOptions[0].dataset.type) || channel.value.trim();
+      const address = (m.addresses || {})[kind];
+      sampleMember = `To ${m.id}` + (address ? ` · ${address}` : kind === 'log' ? '' : ` · no ${kind} address: skipped`);
     } catch (e) {
       sampleMember = e.status === 404 ? `No member ${id}` : e.message;
     }
@@ -51,6 +53,7 @@ export function campaignForm(main, query) {
   }, 400);
   [title, body, link, channel].forEach((c) => c.addEventListener('input', refresh));
   channel.addEventListener('input', lookUp);
+  const channelList = h('datalist', { id: 'channels' }, CHANNELS.map((c) => h('option', { value: c })));
   sample.addEventListener('input', lookUp);
 
   const form = h('form', { class: 'panel', 'aria-label': 'New campaign', novalidate: true },
@@ -58,7 +61,7 @@ export function campaignForm(main, query) {
     h('div', { class: 'row' },
       field('Audience', audience, 'audienceId', 'A campaign starts once its audience is built'),
       field('Channel', channel, 'channel'),
-      h('datalist', { id: 'channels' }, CHANNELS.map((c) => h('option', { value: c })))),
+      channelList),
     h('fieldset', { 'data-field-box': 'message' }, h('legend', {}, 'Message'),
       field('Title', title, 'message.title'),
       field('Body', body, 'message.body'),
@@ -110,7 +113,29 @@ export function campaignForm(main, query) {
         field('Preview for member', sample, null, 'Shows whether this member has an address on the channel'))));
   refresh();
   loadAudiences(audience, query.get('audience'));
+  loadChannels().then((select) => {
+    if (!select) return;
+    for (const a of ['id', 'aria-describedby', 'data-field']) select.setAttribute(a, channel.getAttribute(a));
+    select.value = channel.value.trim();
+    if (!select.value) select.value = 'log';
+    [refresh, lookUp].forEach((fn) => select.addEventListener('change', fn));
+    channel.replaceWith(select);
+    channelList.remove();
+    channel = select;
+  });
   return () => lookUp.cancel();
+}
+
+/** A select of `log` and the configured channels; null when the list cannot be had, so the free-text field stays. */
+async function loadChannels() {
+  try {
+    const configured = await get('/api/channels');
+    return h('select', { name: 'channel', required: true },
+      h('option', { value: 'log', 'data-type': 'log' }, 'log (built in: writes to the service log)'),
+      configured.map((c) => h('option', { value: c.name, 'data-type': c.type }, `${c.name} (${c.type})`)));
+  } catch {
+    return null;
+  }
 }
 
 async function loadAudiences(select, chosen) {

@@ -5,7 +5,9 @@ import {
   ago, alertBox, bar, badge, clearErrors, duration, empty, field, formError, fraction, h, loading, num, numberInput,
   input, rate, replace, setBar, showErrors, table, when,
 } from '../ui.js';
+import { previewFor, retry, testSend } from './campaignactions.js';
 import { phonePreview } from './preview.js';
+import { unitGrid } from './units.js';
 
 // Which buttons each state offers; the service refuses the others with 409.
 const COMMANDS = [
@@ -19,11 +21,12 @@ const STALE_HEARTBEAT_MS = 3000;
 export function taskDetail(main, kind, id) {
   const path = `/api/${kinds(kind)}/${id}`;
   let events = null;
+  let page = null;
   let closed = false;
   replace(main, loading(`${kind} #${id}`));
   get(path).then((t) => {
     if (closed) return;
-    const page = build(main, kind, path, t);
+    page = build(main, kind, path, t);
     events = new EventSource(`/api/tasks/${id}/events`);
     events.onopen = () => page.live(true);
     events.onmessage = (e) => page.update(JSON.parse(e.data));
@@ -33,7 +36,7 @@ export function taskDetail(main, kind, id) {
     replace(main, h('div', {}, alertBox(e.status === 404 ? `There is no ${kind} #${id}.` : `Could not load ${kind} #${id}: ${e.message}`),
       h('a', { href: `#/${kinds(kind)}` }, `All ${kinds(kind)}`)));
   });
-  return () => { closed = true; if (events) events.close(); };
+  return () => { closed = true; if (events) events.close(); if (page) page.close(); };
 }
 
 function stat(key, label) {
@@ -72,7 +75,8 @@ function build(main, kind, path, first) {
     }
   }));
 
-  const extra = campaign ? campaignParts(first) : audienceParts(first);
+  const units = unitGrid(first.id, campaign);
+  const extra = campaign ? campaignParts(first, () => get(path).then(update).catch(() => {})) : audienceParts(first);
 
   replace(main,
     h('header', { class: 'page-head task-head' },
@@ -92,6 +96,7 @@ function build(main, kind, path, first) {
         h('span', {}, 'Configured ', configured),
         h('span', {}, 'ETA ', eta)),
       timing),
+    units.el,
     h('div', { class: 'two-col' },
       h('section', { class: 'panel', 'aria-labelledby': 'rate-h' },
         h('h2', { id: 'rate-h' }, 'Rate a second'),
@@ -133,12 +138,14 @@ function build(main, kind, path, first) {
     renderWorkers(workersBox, t);
     renderErrors(errorsBox, t);
     renderHistory(historyBox, t);
+    units.update(t);
     extra.update(t, previous);
   }
 
   update(first);
   return {
     update,
+    close: () => units.close(),
     live: (on) => {
       liveDot.textContent = on ? 'Live' : 'Reconnecting…';
       liveDot.classList.toggle('off', !on);
@@ -250,10 +257,15 @@ function audienceParts(t) {
   };
 }
 
-function campaignParts(t) {
+function campaignParts(t, reload) {
   const preview = phonePreview();
   const m = t.message || {};
-  preview.update({ title: m.title, body: m.body, link: m.link, channel: t.channel });
+  const showTemplate = () => preview.update({ title: m.title, body: m.body, link: m.link, channel: t.channel });
+  showTemplate();
+  const forMember = previewFor(t.id, (rendered, member) => (rendered
+    ? preview.update({ title: rendered.title, body: rendered.body, link: rendered.link, channel: t.channel, member: `As ${member} gets it` })
+    : showTemplate()));
+  const retries = retry(t.id, reload);
   const state = h('select', { id: 'delivery-state', 'aria-label': 'Outcome' },
     h('option', { value: '' }, 'Any outcome'), ['sent', 'failed', 'skipped', 'unknown', 'pending'].map((s) => h('option', { value: s }, s)));
   const deliveries = pagedList((after) => {
@@ -268,20 +280,25 @@ function campaignParts(t) {
   }, ['Member', 'Outcome', 'Reason'], 'deliveries');
   const refresh = h('button', { type: 'button', onclick: () => deliveries.load() }, 'Refresh');
   state.addEventListener('change', () => deliveries.load());
-  const el = h('div', { class: 'two-col' },
+  const el = h('div', { class: 'stack' }, h('div', { class: 'two-col' },
     h('section', { class: 'panel', 'aria-labelledby': 'message-h' },
       h('h2', { id: 'message-h' }, 'Message'),
       h('p', {}, 'To audience ', h('a', { href: `#/audiences/${t.audienceId}` }, `#${t.audienceId}`), ` through ${t.channel}`,
         ` · batches of ${num(t.batchSize)} · error budget ${num(t.errorBudget)}`, t.startAt ? ` · starts at ${when(t.startAt)}` : ''),
       preview.el,
+      forMember,
       m.link ? h('p', { class: 'small' }, 'Link: ', h('a', { href: m.link, rel: 'noopener', target: '_blank' }, m.link)) : null),
     h('section', { class: 'panel', 'aria-labelledby': 'deliveries-h' },
       h('h2', { id: 'deliveries-h' }, 'Deliveries'),
-      h('div', { class: 'toolbar' }, state, refresh), deliveries.el));
+      h('div', { class: 'toolbar' }, state, refresh), deliveries.el)),
+    h('div', { class: 'two-col' }, testSend(t.id), retries.el));
   return {
     el,
     update: (now, previous) => {
-      if (previous === now || previous.state !== now.state) deliveries.load();
+      retries.update(now);
+      const running = now.state === 'started' || now.state === 'reboot';
+      const recounted = !running && JSON.stringify(previous.progress) !== JSON.stringify(now.progress);
+      if (previous === now || previous.state !== now.state || recounted) deliveries.load();
     },
   };
 }
