@@ -186,8 +186,7 @@ public final class Bench {
                     fourWorkers = rate;
                 }
             }
-            row(backend, "campaign, webhook channel to a local sink", "—", "", "≥ 1 × R and ≥ 50% of a bare client",
-                    null, "not measured: webhook channel not merged yet");
+            webhook(api, backend, Math.min(n, WEBHOOK_MEMBERS));
 
             // History must not slow a new campaign down.
             if (o.history > 0) {
@@ -317,6 +316,36 @@ public final class Bench {
         long sent = done.path("progress").path("sent").asLong();
         rate(backend, figure, sent, s, 5, sent == n ? "end to end: start → finished" : "sent " + fmt(sent) + " of " + fmt(n));
         return sent / s;
+    }
+
+    static final long WEBHOOK_MEMBERS = 50_000;
+
+    /**
+     * The webhook channel against a local sink, next to a bare HTTP client (the JDK's, as many
+     * requests in flight as the channel's concurrency) posting the same number of requests to the
+     * same sink in the same run.
+     */
+    private void webhook(Rest api, String backend, long n) throws Exception {
+        int concurrency = 32;
+        try (WebhookSink sink = new WebhookSink()) {
+            long bareStart = System.nanoTime();
+            sink.bareClient(n, concurrency);
+            double bare = n / secondsSince(bareStart);
+            say("   bare JDK HttpClient to the sink: %,.0f requests/s", bare);
+            api.post("/api/channels", Map.of("name", "bench-sink-" + backend, "type", "webhook",
+                    "settings", Map.of("endpoint", sink.url(), "mode", "member", "concurrency", concurrency)));
+            long audience = uploadAudience(api, backend, null, n, Bench::memberId, 0);
+            long c = api.post("/api/campaigns", Map.of("name", "bench webhook", "audienceId", audience,
+                    "channel", "bench-sink-" + backend, "workers", WORKERS, "message", Rest.message())).path("id").asLong();
+            long t = phaseStart("campaign webhook");
+            JsonNode done = runTask(api, "campaigns", c);
+            double s = phaseEnd("campaign webhook", t);
+            long sent = done.path("progress").path("sent").asLong();
+            double rate = sent / s;
+            rate(backend, "campaign, webhook channel to a local sink, " + WORKERS + " workers (" + fmt(n) + " members)",
+                    sent, s, 1, String.format("bare JDK client to the same sink: %,.0f/s; webhook/bare = %.2f (target ≥ 0.5)",
+                            bare, rate / bare));
+        }
     }
 
     /** Leaves {@code o.history} finished campaigns (over a smaller audience) in the database. */
