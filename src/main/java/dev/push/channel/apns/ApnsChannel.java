@@ -9,12 +9,12 @@ import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import com.eatthepath.pushy.apns.util.TokenUtil;
 import dev.push.channel.Channel;
 import dev.push.channel.Delivery;
+import dev.push.channel.FanOut;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
 import dev.push.channel.http.Backoff;
 import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -69,17 +68,12 @@ final class ApnsChannel implements Channel, AutoCloseable {
 
     @Override
     public Uni<List<Outcome>> send(Delivery delivery) {
-        List<Delivery.Recipient> rs = delivery.recipients();
-        Outcome[] outcomes = new Outcome[rs.size()];
         ConcurrentLinkedQueue<Recipients.InvalidAddress> invalid = new ConcurrentLinkedQueue<>();
-        return Multi.createFrom().range(0, rs.size())
-                .onItem().transformToUni(i -> sendOne(delivery, rs.get(i), invalid).invoke(o -> outcomes[i] = o))
-                .merge(settings.concurrency())
-                .collect().last()
+        return FanOut.each(delivery.recipients(), settings.concurrency(), r -> sendOne(delivery, r, invalid))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(x -> {
+                .map(outcomes -> {
                     recipients.markInvalid("apns", new ArrayList<>(invalid));
-                    return Arrays.asList(outcomes);
+                    return outcomes;
                 });
     }
 

@@ -2,19 +2,18 @@ package dev.push.channel.email;
 
 import dev.push.channel.Channel;
 import dev.push.channel.Delivery;
+import dev.push.channel.FanOut;
 import dev.push.channel.Outcome;
 import dev.push.channel.http.Backoff;
 import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.mutiny.ext.mail.MailClient;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,13 +61,7 @@ final class EmailChannel implements Channel, AutoCloseable {
 
     @Override
     public Uni<List<Outcome>> send(Delivery delivery) {
-        List<Delivery.Recipient> rs = delivery.recipients();
-        Outcome[] outcomes = new Outcome[rs.size()];
-        return Multi.createFrom().range(0, rs.size())
-                .onItem().transformToUni(i -> sendOne(delivery, rs.get(i)).invoke(o -> outcomes[i] = o))
-                .merge(settings.concurrency())
-                .collect().last()
-                .map(x -> Arrays.asList(outcomes));
+        return FanOut.each(delivery.recipients(), settings.concurrency(), r -> sendOne(delivery, r));
     }
 
     /** An email as this channel writes it, before it goes to a transport. */

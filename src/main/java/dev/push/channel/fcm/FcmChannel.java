@@ -2,13 +2,13 @@ package dev.push.channel.fcm;
 
 import dev.push.channel.Channel;
 import dev.push.channel.Delivery;
+import dev.push.channel.FanOut;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
 import dev.push.channel.http.Backoff;
 import dev.push.channel.http.Excerpt;
 import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonArray;
@@ -19,7 +19,6 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -70,18 +69,13 @@ final class FcmChannel implements Channel {
 
     @Override
     public Uni<List<Outcome>> send(Delivery delivery) {
-        List<Delivery.Recipient> rs = delivery.recipients();
-        Outcome[] outcomes = new Outcome[rs.size()];
         ConcurrentLinkedQueue<Recipients.InvalidAddress> invalid = new ConcurrentLinkedQueue<>();
-        return Multi.createFrom().range(0, rs.size())
-                .onItem().transformToUni(i -> sendOne(delivery, rs.get(i), invalid).invoke(o -> outcomes[i] = o))
-                .merge(settings.concurrency())
-                .collect().last()
+        return FanOut.each(delivery.recipients(), settings.concurrency(), r -> sendOne(delivery, r, invalid))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(x -> {
+                .map(outcomes -> {
                     // One bulk write per sub-batch, off the event loop.
                     recipients.markInvalid("fcm", new ArrayList<>(invalid));
-                    return Arrays.asList(outcomes);
+                    return outcomes;
                 });
     }
 

@@ -2,6 +2,7 @@ package dev.push.channel.webhook;
 
 import dev.push.channel.Channel;
 import dev.push.channel.Delivery;
+import dev.push.channel.FanOut;
 import dev.push.channel.Outcome;
 import dev.push.channel.http.Backoff;
 import dev.push.channel.http.Excerpt;
@@ -71,13 +72,7 @@ final class WebhookChannel implements Channel {
     }
 
     private Uni<List<Outcome>> sendEach(Delivery delivery) {
-        List<Delivery.Recipient> rs = delivery.recipients();
-        Outcome[] outcomes = new Outcome[rs.size()];
-        return Multi.createFrom().range(0, rs.size())
-                .onItem().transformToUni(i -> sendOne(delivery, rs.get(i)).invoke(o -> outcomes[i] = o))
-                .merge(settings.concurrency())
-                .collect().last()
-                .map(x -> Arrays.asList(outcomes));
+        return FanOut.each(delivery.recipients(), settings.concurrency(), r -> sendOne(delivery, r));
     }
 
     private Uni<Outcome> sendOne(Delivery delivery, Delivery.Recipient r) {
