@@ -1,6 +1,8 @@
 package dev.push.db;
 
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -9,6 +11,7 @@ import org.h2.mvstore.MVMap;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.ProjectionAccess;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
@@ -31,6 +34,9 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
                                          Document projection) {
         List<Object> positions = KeyLookup.candidates(getIndexes(), filter);
         if (positions == null) {
+            if (streamable(filter, orderBy, skip, limit, batchSize)) {
+                return streamingScan(filter, batchSize, projection);
+            }
             return super.queryDocuments(filter, orderBy, skip, limit, batchSize, projection);
         }
         // Keep the order of the stock scan: the document map's key order, or for $natural: -1 the descending value
@@ -40,6 +46,34 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
             : documents.getKeyType()::compare;
         positions.sort(natural);
         return matchDocuments(filter, positions, orderBy, skip, limit, batchSize, projection);
+    }
+
+    /**
+     * A scan that can answer batch by batch: no key to narrow by, no index that serves the
+     * filter, no sort, skip or limit, and the client asked for batches. The stock path would
+     * collect every match first (an audience query over 1,000,000 members held ~500,000 of
+     * them); this one walks the document map lazily, in the same order.
+     */
+    private boolean streamable(Document filter, Document orderBy, int skip, int limit, int batchSize) {
+        if (batchSize <= 0 || skip > 0 || limit > 0 || (orderBy != null && !orderBy.isEmpty())) {
+            return false;
+        }
+        return getIndexes().stream().noneMatch(index -> index.canHandle(filter));
+    }
+
+    private QueryResult streamingScan(Document filter, int batchSize, Document projection) {
+        UnaryOperator<Document> project = ProjectionAccess.of(projection, getIdField());
+        Iterator<Document> matches = documents.values().stream()
+                .filter(d -> documentMatchesQuery(d, filter))
+                .map(project)
+                .iterator();
+        StreamingCursor cursor = new StreamingCursor(cursorRegistry.generateCursorId(), matches);
+        List<Document> first = cursor.takeDocuments(batchSize);
+        if (cursor.isEmpty()) {
+            return new QueryResult(first);
+        }
+        cursorRegistry.add(cursor);
+        return new QueryResult(first, cursor);
     }
 
     @Override
