@@ -35,7 +35,6 @@ import java.net.URI;
 @Tag(name = "Audiences")
 @Blocking
 public class AudienceResource {
-    static final String BY = "api";
 
     @Inject
     Audiences audiences;
@@ -53,7 +52,7 @@ public class AudienceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an audience from ids, an upload, a member query or a combination of audiences")
     public Response create(@NotNull @Valid AudienceRequest request) {
-        Task t = audiences.create(request, BY);
+        Task t = audiences.create(request, dev.push.security.Actor.name());
         return Response.created(URI.create("/api/audiences/" + t.id)).entity(views.view(t)).build();
     }
 
@@ -106,7 +105,7 @@ public class AudienceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change name, workers or qps; workers and qps take effect while running")
     public TaskView patch(@PathParam("id") long id, @NotNull @Valid TaskEndpoints.Patch patch) {
-        return endpoints.patch(Task.AUDIENCE, id, patch, BY);
+        return endpoints.patch(Task.AUDIENCE, id, patch, dev.push.security.Actor.name());
     }
 
     @DELETE

@@ -33,7 +33,6 @@ import java.net.URI;
 @Tag(name = "Campaigns")
 @Blocking
 public class CampaignResource {
-    static final String BY = "api";
 
     @Inject
     Campaigns campaigns;
@@ -54,7 +53,7 @@ public class CampaignResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a campaign: a message for every member of an audience through a channel")
     public Response create(@NotNull @Valid CampaignRequest request) {
-        Task t = campaigns.create(request, BY);
+        Task t = campaigns.create(request, dev.push.security.Actor.name());
         return Response.created(URI.create("/api/campaigns/" + t.id)).entity(views.view(t)).build();
     }
 
@@ -75,7 +74,7 @@ public class CampaignResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change name, workers or qps; workers and qps take effect while running")
     public TaskView patch(@PathParam("id") long id, @NotNull @Valid TaskEndpoints.Patch patch) {
-        return endpoints.patch(Task.CAMPAIGN, id, patch, BY);
+        return endpoints.patch(Task.CAMPAIGN, id, patch, dev.push.security.Actor.name());
     }
 
     @DELETE

@@ -16,7 +16,6 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class TaskCommands {
-    static final String BY = "api";
     public static final String PATH = "{id}/{command: start|pause|resume|stop}";
     public static final String SUMMARY = "Start (from any state but started), pause (from started or reboot), "
             + "resume (from paused) or stop (from started, paused or reboot); 409 with the current state otherwise";
@@ -29,7 +28,7 @@ public class TaskCommands {
 
     public TaskView run(String kind, long id, String command) {
         TaskState.Command c = TaskState.Command.valueOf(command.toUpperCase(Locale.ROOT));
-        return endpoints.command(kind, id, c, BY, t -> kindOf(t).startCheck(t));
+        return endpoints.command(kind, id, c, dev.push.security.Actor.name(), t -> kindOf(t).startCheck(t));
     }
 
     private TaskKind kindOf(Task t) {

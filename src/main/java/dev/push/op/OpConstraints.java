@@ -68,7 +68,7 @@ public class OpConstraints {
             throw new OpRefusal("target_total: must equal the number of mids (" + ids.size() + ")");
         }
         Task t = audiences.create(new AudienceRequest("constraint from op",
-                new AudienceRequest.Source("ids", ids, null, null, null), workers, qps, null), OpControl.BY);
+                new AudienceRequest.Source("ids", ids, null, null, null), workers, qps, null), dev.push.security.Actor.name());
         Bson keep = Updates.set("source.ids", ids);
         tasks.update(t.id, disabled == null ? keep : Updates.combine(keep, Updates.set("disabled", disabled)));
         return Map.of(NAME, views.constraint(tasks.find(t.id)));
@@ -101,7 +101,7 @@ public class OpConstraints {
             throw new OpRefusal("raw: none of its " + lines + " lines is a member id (a positive integer)");
         }
         Task t = audiences.create(new AudienceRequest("constraint from op file",
-                new AudienceRequest.Source("upload", null, null, null, null), 1, 0, null), OpControl.BY);
+                new AudienceRequest.Source("upload", null, null, null, null), 1, 0, null), dev.push.security.Actor.name());
         try {
             audiences.upload(t.id, new ByteArrayInputStream(String.join("\n", ids).getBytes(StandardCharsets.UTF_8)), false);
         } catch (IOException e) {
@@ -180,7 +180,7 @@ public class OpConstraints {
                     Updates.set("source.ids", newIds), Updates.unset("source.lines"), Updates.unset("source.rejected")));
         }
         if (workers != null || qps != null) {
-            endpoints.patch(Task.AUDIENCE, id, new TaskEndpoints.Patch(null, workers, qps), OpControl.BY);
+            endpoints.patch(Task.AUDIENCE, id, new TaskEndpoints.Patch(null, workers, qps), dev.push.security.Actor.name());
         }
         if (disabled != null && disabled != t.disabled) {
             setDisabled(tasks, t, disabled);
@@ -191,7 +191,7 @@ public class OpConstraints {
     static void setDisabled(Tasks tasks, Task t, boolean disabled) {
         tasks.update(t.id, Updates.combine(Updates.set("disabled", disabled), Updates.push("history",
                 new Document("at", new Date()).append("from", t.state).append("to", t.state)
-                        .append("by", OpControl.BY).append("reason", disabled ? "disabled" : "enabled"))));
+                        .append("by", dev.push.security.Actor.name()).append("reason", disabled ? "disabled" : "enabled"))));
     }
 
     public Map<String, Object> command(OpRequest req, TaskState.Command command) {

@@ -16,7 +16,6 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class OpControl {
-    static final String BY = "op";
 
     @Inject
     Tasks tasks;
@@ -45,7 +44,7 @@ public class OpControl {
         if (command == TaskState.Command.START && t.disabled) {
             throw new OpRefusal(opName + " " + id + " is disabled");
         }
-        tasks.command(kind, id, command, BY, startCheck);
+        tasks.command(kind, id, command, dev.push.security.Actor.name(), startCheck);
         return Map.of();
     }
 

@@ -72,7 +72,7 @@ public class OpProjects {
             throw new OpRefusal(problems.stream().map(v -> opField(v.getPropertyPath().toString()) + ": " + v.getMessage())
                     .sorted().collect(Collectors.joining("; ")));
         }
-        Task t = campaigns.create(request, OpControl.BY);
+        Task t = campaigns.create(request, dev.push.security.Actor.name());
         if (disabled != null && disabled) {
             OpConstraints.setDisabled(tasks, t, true);
         }
@@ -130,11 +130,11 @@ public class OpProjects {
         }
         if (!changes.isEmpty()) {
             changes.add(Updates.push("history", new Document("at", new java.util.Date()).append("from", t.state)
-                    .append("to", t.state).append("by", OpControl.BY).append("reason", "changed cid or msg")));
+                    .append("to", t.state).append("by", dev.push.security.Actor.name()).append("reason", "changed cid or msg")));
             tasks.update(id, Updates.combine(changes));
         }
         if (workers != null || qps != null) {
-            endpoints.patch(Task.CAMPAIGN, id, new TaskEndpoints.Patch(null, workers, qps), OpControl.BY);
+            endpoints.patch(Task.CAMPAIGN, id, new TaskEndpoints.Patch(null, workers, qps), dev.push.security.Actor.name());
         }
         if (disabled != null && disabled != t.disabled) {
             OpConstraints.setDisabled(tasks, t, disabled);

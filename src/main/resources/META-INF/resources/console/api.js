@@ -14,8 +14,16 @@ function parse(text) {
   try { return JSON.parse(text); } catch { return null; }
 }
 
+// The session cookie is SameSite=Strict; changes also carry this header, which a cross-site form cannot send.
+const CSRF = { 'X-Requested-With': 'push-console' };
+
+/** The session is missing or over: to the login page. */
+function toLogin() {
+  window.location.assign('/login.html');
+}
+
 export async function api(method, path, body) {
-  const opts = { method, headers: { Accept: 'application/json' } };
+  const opts = { method, headers: { Accept: 'application/json', ...CSRF } };
   if (body !== undefined) {
     opts.headers['Content-Type'] = 'application/json';
     opts.body = JSON.stringify(body);
@@ -26,6 +34,7 @@ export async function api(method, path, body) {
   } catch (e) {
     throw new ApiError(0, { title: 'Network error', detail: 'The service did not answer (' + e.message + ')' });
   }
+  if (res.status === 401) toLogin();
   const text = await res.text();
   const data = parse(text);
   if (!res.ok) throw new ApiError(res.status, data || { title: res.statusText, detail: text || `HTTP ${res.status}` });
@@ -46,9 +55,11 @@ export function sendFile(method, path, file, contentType, onProgress) {
     xhr.open(method, path);
     xhr.setRequestHeader('Content-Type', contentType);
     xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('X-Requested-With', CSRF['X-Requested-With']);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     xhr.upload.onload = () => onProgress(null);
     xhr.onload = () => {
+      if (xhr.status === 401) toLogin();
       const data = parse(xhr.responseText);
       if (xhr.status >= 200 && xhr.status < 300) resolve(data);
       else reject(new ApiError(xhr.status, data || { title: xhr.statusText, detail: xhr.responseText }));

@@ -19,6 +19,10 @@ final class Rest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    /** The service the harness starts gets this admin password; every call authenticates with HTTP Basic. */
+    static final String ADMIN_PASSWORD = "push-bench-admin";
+    private static final String AUTHORIZATION = "Basic " + java.util.Base64.getEncoder()
+            .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
     private final String base;
 
     Rest(String base) {
@@ -43,7 +47,7 @@ final class Rest {
 
     private JsonNode send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = client.send(request.timeout(Duration.ofHours(2)).build(),
+            HttpResponse<String> r = client.send(request.header("Authorization", AUTHORIZATION).timeout(Duration.ofHours(2)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
                 throw new IllegalStateException(r.request().method() + " " + r.request().uri() + " answered "

@@ -70,6 +70,7 @@ final class Service implements AutoCloseable {
             cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr + ",dumponexit=true");
         }
         cmd.add("-Dquarkus.http.port=" + http);
+        cmd.add("-Dpush.admin.password=" + Rest.ADMIN_PASSWORD);
         String uri;
         if (mongoUri == null) {
             cmd.add("-Dpush.embedded.backend=" + backend);

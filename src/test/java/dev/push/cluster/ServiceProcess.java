@@ -33,7 +33,8 @@ final class ServiceProcess {
     /** A service instance on {@code httpPort} using the database at {@code mongo}. */
     static ServiceProcess instance(String name, int httpPort, String mongo, Path logs, Map<String, String> properties) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-Dquarkus.http.port=" + httpPort,
-                "-Dquarkus.mongodb.connection-string=" + mongo, "-Dquarkus.log.console.format=%d{HH:mm:ss,SSS} %-5p [%c{2.}] %s%e%n"));
+                "-Dquarkus.mongodb.connection-string=" + mongo,
+                "-Dpush.admin.password=" + dev.push.security.TestCredentials.ADMIN_PASSWORD, "-Dquarkus.log.console.format=%d{HH:mm:ss,SSS} %-5p [%c{2.}] %s%e%n"));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", JAR.toString()));
         return new ServiceProcess(name, httpPort, cmd, logs.resolve(name + ".log").toFile());

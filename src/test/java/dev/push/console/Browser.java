@@ -60,6 +60,16 @@ final class Browser implements AutoCloseable {
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         fitViewport(1280, 800);
+        login(dev.push.security.TestCredentials.ADMIN, dev.push.security.TestCredentials.ADMIN_PASSWORD);
+    }
+
+    /** Signs in through the console's login page; the session cookie then carries every page and call. */
+    void login(String user, String password) {
+        driver.get(base + "/login.html");
+        type("input[name=j_username]", user);
+        type("input[name=j_password]", password);
+        click("form#login button[type=submit]");
+        await(d -> !d.getCurrentUrl().contains("login.html"));
     }
 
     /** Screenshots show the page at the size an operator's laptop gives it, without the window's frame. */

@@ -1,0 +1,98 @@
+package dev.push.security;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import dev.push.db.Collections;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code api_tokens} collection: only the SHA-256 of a token is stored; its value is answered once, at creation. */
+@ApplicationScoped
+public class ApiTokens {
+    public static final String COLLECTION = "api_tokens";
+    static final String PREFIX = "push_";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    Collections collections;
+
+    public record TokenView(String id, String name, String owner, List<String> roles, Date created, Date lastUsed) {
+    }
+
+    /** Answered once, when the token is created. */
+    public record CreatedToken(String id, String name, String owner, List<String> roles, Date created, String token) {
+    }
+
+    MongoCollection<Document> tokens() {
+        return collections.get(COLLECTION);
+    }
+
+    public CreatedToken create(String name, String owner, List<String> roles) {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        String value = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        String id = new ObjectId().toHexString();
+        Date now = new Date();
+        tokens().insertOne(new Document("_id", id).append("name", name).append("owner", owner)
+                .append("roles", new ArrayList<>(roles)).append("hash", sha256(value)).append("created", now)
+                .append("lastUsed", null));
+        return new CreatedToken(id, name, owner, roles, now, value);
+    }
+
+    public List<TokenView> list(String owner) {
+        Bson filter = owner == null ? new Document() : Filters.eq("owner", owner);
+        List<TokenView> out = new ArrayList<>();
+        tokens().find(filter).sort(Sorts.ascending("created")).forEach(d -> out.add(view(d)));
+        return out;
+    }
+
+    public Optional<TokenView> find(String id) {
+        return Optional.ofNullable(tokens().find(Filters.eq("_id", id)).first()).map(ApiTokens::view);
+    }
+
+    public boolean delete(String id) {
+        return tokens().deleteOne(Filters.eq("_id", id)).getDeletedCount() > 0;
+    }
+
+    public long deleteOwnedBy(String owner) {
+        return tokens().deleteMany(Filters.eq("owner", owner)).getDeletedCount();
+    }
+
+    /** The token with this value, its last use noted. */
+    public Optional<TokenView> verify(String value) {
+        if (value == null || !value.startsWith(PREFIX) || value.length() > 200) {
+            return Optional.empty();
+        }
+        Document d = tokens().findOneAndUpdate(Filters.eq("hash", sha256(value)), Updates.set("lastUsed", new Date()));
+        return Optional.ofNullable(d).map(ApiTokens::view);
+    }
+
+    static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static TokenView view(Document d) {
+        return new TokenView(d.getString("_id"), d.getString("name"), d.getString("owner"),
+                d.getList("roles", String.class), d.getDate("created"), d.getDate("lastUsed"));
+    }
+}

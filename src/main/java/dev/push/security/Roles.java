@@ -1,0 +1,34 @@
+package dev.push.security;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** viewer reads, operator also creates and controls audiences, campaigns and imports, admin also manages users, tokens and channels. */
+public final class Roles {
+    public static final String VIEWER = "viewer";
+    public static final String OPERATOR = "operator";
+    public static final String ADMIN = "admin";
+    public static final List<String> ALL = List.of(VIEWER, OPERATOR, ADMIN);
+
+    private Roles() {
+    }
+
+    /** The roles a holder of these roles has: each role includes the ones below it. */
+    public static Set<String> expand(Iterable<String> roles) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String r : roles) {
+            switch (r) {
+                case ADMIN -> out.addAll(ALL);
+                case OPERATOR -> out.addAll(List.of(VIEWER, OPERATOR));
+                case VIEWER -> out.add(VIEWER);
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    public static boolean valid(String role) {
+        return ALL.contains(role);
+    }
+}
