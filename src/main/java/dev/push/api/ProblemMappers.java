@@ -34,12 +34,19 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         String field = "body";
+        if (e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser
+                && parser.getParsingContext() != null && parser.getParsingContext().getCurrentName() != null
+                && !(e instanceof MismatchedInputException)) {
+            // A number out of range and the like: the parser knows which field it was reading.
+            field = parser.getParsingContext().getCurrentName();
+        }
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
             field = m.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
         }
         String message = e instanceof InvalidFormatException || e instanceof MismatchedInputException
+                || e instanceof com.fasterxml.jackson.core.exc.InputCoercionException
                 ? "has the wrong type or format"
                 : "is not valid JSON: " + e.getOriginalMessage();
         return Problem.response(400, "Bad request", field + " " + message, List.of(new ApiException.FieldError(field, message)));

@@ -128,10 +128,6 @@ public class Campaigns {
         if (limit < 1 || limit > 10_000) {
             throw ApiException.badRequest("limit", "must be between 1 and 10000");
         }
-        Task audience = tasks.find(c.audienceId);
-        if (audience == null || audience.layout == null) {
-            return new DeliveryPage(List.of(), null);
-        }
         int s = 0;
         int k = 0;
         int i = 0;
@@ -144,6 +140,10 @@ public class Campaigns {
             } catch (RuntimeException e) {
                 throw ApiException.badRequest("after", "is not a cursor this API gave");
             }
+        }
+        Task audience = tasks.find(c.audienceId);
+        if (audience == null || audience.layout == null) {
+            return new DeliveryPage(List.of(), null);
         }
         List<DeliveryView> out = new ArrayList<>();
         int visited = 0;

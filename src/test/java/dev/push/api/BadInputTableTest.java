@@ -1,0 +1,131 @@
+package dev.push.api;
+
+import dev.push.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A table of bad inputs across the API: each is answered 4xx problem+json that names the
+ * problem, and none of them changes what the database holds.
+ */
+@QuarkusTest
+class BadInputTableTest {
+
+    record Bad(String why, String method, String path, String contentType, String body, int status, String mentions) {
+    }
+
+    static String json(String s) {
+        return s.replace('\'', '"');
+    }
+
+    List<Bad> table(long audience, long campaign) {
+        String longName = "n".repeat(201);
+        String longId = "i".repeat(129);
+        String deep = "{'a':1}";
+        for (int i = 0; i < 9; i++) {
+            deep = "{'$and':[" + deep + "]}";
+        }
+        String tooManyIds = IntStream.range(0, 1_000_001).mapToObj(i -> "'x" + i + "'").collect(Collectors.joining(","));
+        String c = "/api/campaigns";
+        String a = "/api/audiences";
+        String okMessage = "'message':{'title':'t'}";
+        List<Bad> t = new ArrayList<>();
+        t.add(new Bad("malformed JSON", "POST", a, "application/json", "{'name':", 400, "JSON"));
+        t.add(new Bad("an array for an object", "POST", a, "application/json", "[]", 400, "body"));
+        t.add(new Bad("name missing", "POST", a, "application/json", "{'source':{'kind':'upload'}}", 400, "name"));
+        t.add(new Bad("name too long", "POST", a, "application/json", "{'name':'" + longName + "','source':{'kind':'upload'}}", 400, "name"));
+        t.add(new Bad("source missing", "POST", a, "application/json", "{'name':'x'}", 400, "source"));
+        t.add(new Bad("unknown source kind", "POST", a, "application/json", "{'name':'x','source':{'kind':'magic'}}", 400, "source.kind"));
+        t.add(new Bad("workers 0", "POST", a, "application/json", "{'name':'x','workers':0,'source':{'kind':'upload'}}", 400, "workers"));
+        t.add(new Bad("workers huge", "POST", a, "application/json", "{'name':'x','workers':100000,'source':{'kind':'upload'}}", 400, "workers"));
+        t.add(new Bad("workers a string", "POST", a, "application/json", "{'name':'x','workers':'many','source':{'kind':'upload'}}", 400, "workers"));
+        t.add(new Bad("qps negative", "POST", a, "application/json", "{'name':'x','qps':-1,'source':{'kind':'upload'}}", 400, "qps"));
+        t.add(new Bad("qps beyond an int", "POST", a, "application/json", "{'name':'x','qps':99999999999,'source':{'kind':'upload'}}", 400, "qps"));
+        t.add(new Bad("shards 0", "POST", a, "application/json", "{'name':'x','shards':0,'source':{'kind':'upload'}}", 400, "shards"));
+        t.add(new Bad("an id with spaces", "POST", a, "application/json", "{'name':'x','source':{'kind':'ids','ids':['ok','not ok']}}", 400, "source.ids[1]"));
+        t.add(new Bad("an id too long", "POST", a, "application/json", "{'name':'x','source':{'kind':'ids','ids':['" + longId + "']}}", 400, "source.ids[0]"));
+        t.add(new Bad("no ids", "POST", a, "application/json", "{'name':'x','source':{'kind':'ids','ids':[]}}", 400, "source.ids"));
+        t.add(new Bad("too many ids", "POST", a, "application/json", "{'name':'x','source':{'kind':'ids','ids':[" + tooManyIds + "]}}", 400, "source.ids"));
+        t.add(new Bad("$where", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':{'$where':'sleep(1)'}}}", 400, "$where"));
+        t.add(new Bad("$function in an attribute", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':{'x':{'$function':{'body':'f'}}}}}", 400, "$function"));
+        t.add(new Bad("$expr", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':{'$expr':{'$gt':['$a',1]}}}}", 400, "$expr"));
+        t.add(new Bad("$regex", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':{'x':{'$regex':'.*'}}}}", 400, "$regex"));
+        t.add(new Bad("a dotted attribute", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':{'a.b':1}}}", 400, "a.b"));
+        t.add(new Bad("an object as a value", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':{'a':{'b':1}}}}", 400, "source.filter"));
+        t.add(new Bad("a filter nested too deep", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':" + deep + "}}", 400, "source.filter"));
+        t.add(new Bad("a filter that is a number", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':5}}", 400, "source.filter"));
+        t.add(new Bad("combine of unknown audiences", "POST", a, "application/json", "{'name':'x','source':{'kind':'combine','op':'union','audiences':[987654,987655]}}", 400, "source.audiences[0]"));
+        t.add(new Bad("combine with a bad op", "POST", a, "application/json", "{'name':'x','source':{'kind':'combine','op':'xor','audiences':[1,2]}}", 400, "source.op"));
+        t.add(new Bad("campaign on an unknown audience", "POST", c, "application/json", "{'name':'x','audienceId':987654,'channel':'log'," + okMessage + "}", 400, "audienceId"));
+        t.add(new Bad("campaign on an unknown channel", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'pigeon'," + okMessage + "}", 400, "channel"));
+        t.add(new Bad("campaign without a message", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log'}", 400, "message"));
+        t.add(new Bad("a message without title or body", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','message':{'link':'https://x.org'}}", 400, "message"));
+        t.add(new Bad("a title too long", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','message':{'title':'" + longName.repeat(3) + "'}}", 400, "message.title"));
+        t.add(new Bad("a title that is no template", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','message':{'title':'{member.attributes.x'}}", 400, "message.title"));
+        t.add(new Bad("batch size 0", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','batchSize':0," + okMessage + "}", 400, "batchSize"));
+        t.add(new Bad("a negative error budget", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','errorBudget':-5," + okMessage + "}", 400, "errorBudget"));
+        t.add(new Bad("a start time that is no time", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','startAt':'tomorrow'," + okMessage + "}", 400, "startAt"));
+        t.add(new Bad("start of an unknown campaign", "POST", c + "/987654/start", null, null, 404, "987654"));
+        t.add(new Bad("pause of a ready campaign", "POST", c + "/" + campaign + "/pause", null, null, 409, "ready"));
+        t.add(new Bad("resume of a ready campaign", "POST", c + "/" + campaign + "/resume", null, null, 409, "ready"));
+        t.add(new Bad("an unknown command", "POST", c + "/" + campaign + "/explode", null, null, 404, ""));
+        t.add(new Bad("PATCH workers 0", "PATCH", c + "/" + campaign, "application/json", "{'workers':0}", 400, "workers"));
+        t.add(new Bad("PATCH qps negative", "PATCH", a + "/" + audience, "application/json", "{'qps':-3}", 400, "qps"));
+        t.add(new Bad("deliveries in an unknown state", "GET", c + "/" + campaign + "/deliveries?state=lost", null, null, 400, "state"));
+        t.add(new Bad("deliveries limit 0", "GET", c + "/" + campaign + "/deliveries?limit=0", null, null, 400, "limit"));
+        t.add(new Bad("a delivery cursor we never gave", "GET", c + "/" + campaign + "/deliveries?after=x.y", null, null, 400, "after"));
+        t.add(new Bad("list offset negative", "GET", a + "?offset=-1", null, null, 400, "offset"));
+        t.add(new Bad("list limit huge", "GET", c + "?limit=100000", null, null, 400, "limit"));
+        t.add(new Bad("a member id with spaces", "GET", "/api/members/not%20ok", null, null, 400, ""));
+        t.add(new Bad("an import in an unsupported format", "POST", "/api/members/import", "application/xml", "<m/>", 415, ""));
+        t.add(new Bad("members of an audience not built", "GET", a + "/" + audience + "/members", null, null, 409, "not built"));
+        return t;
+    }
+
+    long total(String kinds) {
+        return given().get("/api/" + kinds).then().statusCode(200).extract().jsonPath().getLong("total");
+    }
+
+    @Test
+    void everyBadInputIsRefusedWithAProblemThatNamesItAndChangesNothing() {
+        long audience = Api.idsAudience(List.of("table-1", "table-2"));
+        long campaign = Api.campaign(audience, "log", 1, 0, 10, 10);
+        long audiences = total("audiences");
+        long campaigns = total("campaigns");
+        Map<String, Object> campaignBefore = given().get("/api/campaigns/" + campaign).then().extract().jsonPath().getMap("");
+        List<Bad> table = table(audience, campaign);
+        assertTrue(table.size() >= 40, "at least 40 bad inputs");
+        List<String> wrong = new ArrayList<>();
+        for (Bad bad : table) {
+            var request = given();
+            if (bad.contentType() != null) {
+                request = request.contentType(bad.contentType()).body(json(bad.body()));
+            }
+            Response r = request.request(bad.method(), bad.path());
+            String body = r.asString();
+            boolean problem = r.contentType() != null && r.contentType().startsWith("application/problem+json");
+            if (r.statusCode() != bad.status() || !problem || !body.contains(bad.mentions())) {
+                wrong.add(bad.why() + ": " + r.statusCode() + " " + r.contentType() + " "
+                        + body.substring(0, Math.min(200, body.length())));
+            }
+        }
+        assertEquals(List.of(), wrong);
+        assertEquals(audiences, total("audiences"), "no audience created");
+        assertEquals(campaigns, total("campaigns"), "no campaign created");
+        Map<String, Object> campaignAfter = given().get("/api/campaigns/" + campaign).then().extract().jsonPath().getMap("");
+        assertEquals(campaignBefore.get("state"), campaignAfter.get("state"));
+        assertEquals(campaignBefore.get("workers"), campaignAfter.get("workers"));
+        assertEquals(campaignBefore.get("history"), campaignAfter.get("history"));
+    }
+}
