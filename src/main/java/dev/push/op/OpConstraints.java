@@ -1,8 +1,6 @@
 package dev.push.op;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import dev.push.audience.AudienceRequest;
 import dev.push.audience.Audiences;
@@ -118,13 +116,12 @@ public class OpConstraints {
     public Map<String, Object> list(OpRequest req) {
         int offset = req.offset();
         int limit = req.limit();
-        Bson filter = Filters.eq("kind", Task.AUDIENCE);
-        long total = Task.<Task>mongoCollection().countDocuments(filter);
+        Tasks.Page page = tasks.page(Task.AUDIENCE, null, offset, limit);
         List<Object> list = new ArrayList<>();
-        for (Task t : Task.<Task>mongoCollection().find(filter).sort(Sorts.descending("_id")).skip(offset).limit(limit)) {
+        for (Task t : page.tasks()) {
             list.add(views.constraint(t));
         }
-        return page(list, offset, total);
+        return page(list, offset, page.total());
     }
 
     static Map<String, Object> page(List<Object> list, int offset, long total) {

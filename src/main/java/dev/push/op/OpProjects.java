@@ -2,8 +2,6 @@ package dev.push.op;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import dev.push.campaign.CampaignRequest;
 import dev.push.campaign.Campaigns;
@@ -86,13 +84,12 @@ public class OpProjects {
     public Map<String, Object> list(OpRequest req) {
         int offset = req.offset();
         int limit = req.limit();
-        Bson filter = Filters.eq("kind", Task.CAMPAIGN);
-        long total = Task.<Task>mongoCollection().countDocuments(filter);
+        Tasks.Page page = tasks.page(Task.CAMPAIGN, null, offset, limit);
         List<Object> list = new ArrayList<>();
-        for (Task t : Task.<Task>mongoCollection().find(filter).sort(Sorts.descending("_id")).skip(offset).limit(limit)) {
+        for (Task t : page.tasks()) {
             list.add(views.project(t));
         }
-        return OpConstraints.page(list, offset, total);
+        return OpConstraints.page(list, offset, page.total());
     }
 
     /**

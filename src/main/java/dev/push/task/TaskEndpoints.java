@@ -1,7 +1,5 @@
 package dev.push.task;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,18 +38,19 @@ public class TaskEndpoints {
         if (limit < 1 || limit > 500) {
             throw ApiException.badRequest("limit", "must be between 1 and 500");
         }
-        Bson filter = Filters.eq("kind", kind);
+        TaskState wanted = null;
         if (state != null && !state.isBlank()) {
             try {
-                filter = Filters.and(filter, Filters.eq("state", TaskState.fromWire(state).wire()));
+                wanted = TaskState.fromWire(state);
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("state", "unknown state '" + state + "'");
             }
         }
-        long total = Task.<Task>mongoCollection().countDocuments(filter);
+        Tasks.Page page = tasks.page(kind, wanted, offset, limit);
+        long total = page.total();
         List<TaskView> items = new ArrayList<>();
-        for (Object o : Task.<Task>mongoCollection().find(filter).sort(Sorts.descending("_id")).skip(offset).limit(limit)) {
-            items.add(views.view((Task) o));
+        for (Task t : page.tasks()) {
+            items.add(views.view(t));
         }
         return new Page(items, offset, limit, total);
     }

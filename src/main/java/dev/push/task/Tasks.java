@@ -114,6 +114,21 @@ public class Tasks {
                 Updates.combine(updates), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
     }
 
+    /** One page of a kind's tasks, newest first, and how many there are in all. */
+    public record Page(List<Task> tasks, long total) {
+    }
+
+    public Page page(String kind, TaskState state, int offset, int limit) {
+        Bson filter = Filters.eq("kind", kind);
+        if (state != null) {
+            filter = Filters.and(filter, Filters.eq("state", state.wire()));
+        }
+        long total = coll().countDocuments(filter);
+        List<Task> tasks = coll().find(filter).sort(com.mongodb.client.model.Sorts.descending("_id"))
+                .skip(offset).limit(limit).into(new ArrayList<>());
+        return new Page(tasks, total);
+    }
+
     /** Tasks in which workers run (started or reboot). The tasks collection is small. */
     public List<Task> running() {
         return coll().find(Filters.in("state", TaskState.STARTED.wire(), TaskState.REBOOT.wire()))
