@@ -1,12 +1,8 @@
 package dev.push.audience;
 
-import com.mongodb.client.MongoCursor;
-import com.mongodb.client.model.Projections;
-import dev.push.db.Collections;
 import dev.push.engine.TaskKind;
 import dev.push.engine.UnitWork;
 import dev.push.engine.WorkerContext;
-import dev.push.member.Shards;
 import dev.push.task.Progress;
 import dev.push.task.Task;
 import dev.push.task.TaskShards;
@@ -15,19 +11,16 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
  * How workers build an audience. A list or upload is built shard by shard from its staged ids
  * (de-duplicated in memory, N/S ids at a time); a combine shard by shard from its sources'
- * chunks of that shard; a query in one unit, a single streaming scan of the members that routes
- * each match to its shard's chunk. A unit's chunks and counters are written before it is marked
- * done, so a unit taken over after a crash is simply built again.
+ * chunks of that shard; a query in one unit ({@link QueryScan}). A unit's chunks and counters are
+ * written before it is marked done, so a unit taken over after a crash is simply built again.
  */
 @ApplicationScoped
 public class AudienceBuild implements TaskKind {
@@ -44,7 +37,7 @@ public class AudienceBuild implements TaskKind {
     Tasks tasks;
 
     @Inject
-    Collections collections;
+    QueryScan queryScan;
 
     @Override
     public boolean handles(Task task) {
@@ -68,7 +61,7 @@ public class AudienceBuild implements TaskKind {
             public Uni<Boolean> step() {
                 return Uni.createFrom().item(() -> {
                     if ("query".equals(kind)) {
-                        scan(worker, task, key);
+                        queryScan.run(worker, task, key);
                     } else {
                         buildShard(worker, task, key, kind);
                     }
@@ -136,68 +129,5 @@ public class AudienceBuild implements TaskKind {
             ids.add(shardIds);
         }
         return new ArrayList<>(Combination.apply(op, ids));
-    }
-
-    /** One pass over the members matching the filter, ids routed to per-shard chunks. */
-    private void scan(WorkerContext worker, Task task, Document key) {
-        Bson filter = MemberFilter.translate(task.source.get("filter", Document.class));
-        int shardCount = task.shards;
-        List<String>[] buffers = newBuffers(shardCount);
-        int[] next = new int[shardCount];
-        List<Document> pending = new ArrayList<>();
-        long matched = 0;
-        long renewAt = System.currentTimeMillis() + worker.leaseMillis() / 3;
-        try (MongoCursor<Document> cursor = collections.get(Collections.MEMBERS).find(filter)
-                .projection(Projections.include("_id")).batchSize(5000).iterator()) {
-            while (cursor.hasNext()) {
-                String id = cursor.next().getString("_id");
-                int s = Shards.of(id, shardCount);
-                buffers[s].add(id);
-                matched++;
-                if (buffers[s].size() == AudienceChunks.SIZE) {
-                    pending.add(seal(task.id, s, next, buffers));
-                    if (pending.size() >= AudienceChunks.WRITE_BATCH) {
-                        chunks.write(pending);
-                    }
-                }
-                if ((matched & 1023) == 0 && System.currentTimeMillis() > renewAt) {
-                    if (worker.stopRequested()) {
-                        // Paused or stopped: a scan is not resumable midway, the next one starts over.
-                        shards.release(key, worker.workerId());
-                        return;
-                    }
-                    if (!shards.checkpoint(key, worker.workerId(), worker.leaseMillis(), new Document("scanned", matched))) {
-                        return;
-                    }
-                    renewAt = System.currentTimeMillis() + worker.leaseMillis() / 3;
-                }
-            }
-        }
-        for (int s = 0; s < shardCount; s++) {
-            if (!buffers[s].isEmpty()) {
-                pending.add(seal(task.id, s, next, buffers));
-            }
-        }
-        chunks.write(pending);
-        Progress counts = new Progress();
-        counts.processed = matched;
-        counts.sent = matched;
-        shards.complete(key, worker.workerId(), new Document("layout", Arrays.stream(next).boxed().toList())
-                .append("counts", counts.toDocument()));
-    }
-
-    private static Document seal(long audience, int s, int[] next, List<String>[] buffers) {
-        Document model = AudienceChunks.chunk(audience, s, next[s]++, buffers[s]);
-        buffers[s] = new ArrayList<>();
-        return model;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String>[] newBuffers(int n) {
-        List<String>[] b = new List[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = new ArrayList<>();
-        }
-        return b;
     }
 }

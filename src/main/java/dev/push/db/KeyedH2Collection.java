@@ -1,11 +1,18 @@
 package dev.push.db;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
 import de.bwaldvogel.mongo.MongoDatabase;
@@ -37,6 +44,10 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
             if (streamable(filter, orderBy, skip, limit, batchSize)) {
                 return streamingScan(filter, batchSize, projection);
             }
+            List<Object> page = keyOrderedPage(filter, orderBy, skip, limit);
+            if (page != null) {
+                return matchDocuments(filter, page, orderBy, 0, limit, batchSize, projection);
+            }
             return super.queryDocuments(filter, orderBy, skip, limit, batchSize, projection);
         }
         // Keep the order of the stock scan: the document map's key order, or for $natural: -1 the descending value
@@ -61,9 +72,29 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
         return getIndexes().stream().noneMatch(index -> index.canHandle(filter));
     }
 
+    /**
+     * {@code find({}).sort({_id: 1}).skip(n).limit(m)} over string ids, answered from the map's
+     * counted key order in O(log n) instead of a sort of the whole collection: how a range scan
+     * picks its split points. Null when the stock path must answer (a filter, another sort, or
+     * ids that are not all strings, whose map order could differ from the query engine's).
+     */
+    private List<Object> keyOrderedPage(Document filter, Document orderBy, int skip, int limit) {
+        if ((filter != null && !filter.isEmpty()) || limit <= 0 || orderBy == null || orderBy.size() != 1
+                || !Integer.valueOf(1).equals(orderBy.get(getIdField())) || documents.isEmpty()
+                || !(documents.firstKey() instanceof String) || !(documents.lastKey() instanceof String)) {
+            return null;
+        }
+        List<Object> keys = new ArrayList<>();
+        for (long i = skip; i < Math.min(documents.sizeAsLong(), (long) skip + limit); i++) {
+            keys.add(documents.getKey(i));
+        }
+        return keys;
+    }
+
     private QueryResult streamingScan(Document filter, int batchSize, Document projection) {
         UnaryOperator<Document> project = ProjectionAccess.of(projection, getIdField());
-        Iterator<Document> matches = documents.values().stream()
+        KeyRange range = KeyRange.of(filter);
+        Iterator<Document> matches = (range == null ? documents.values().stream() : walk(range))
                 .filter(d -> documentMatchesQuery(d, filter))
                 .map(project)
                 .iterator();
@@ -74,6 +105,36 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
         }
         cursorRegistry.add(cursor);
         return new QueryResult(first, cursor);
+    }
+
+    /** The documents whose string keys lie in the range, in key order, read lazily. */
+    private Stream<Document> walk(KeyRange range) {
+        Cursor<Object, Document> cursor = documents.cursor(range.from() == null ? "" : range.from());
+        Iterator<Document> inRange = new Iterator<>() {
+            private Document next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null && cursor.hasNext()) {
+                    Object key = cursor.next();
+                    if (key instanceof String id && !range.endsBefore(id)) {
+                        next = cursor.getValue();
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Document next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Document d = next;
+                next = null;
+                return d;
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(inRange, Spliterator.ORDERED), false);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.push.engine;
 
 import dev.push.task.RateMeter;
+import dev.push.task.TaskCommanded;
 import dev.push.task.TaskShards;
 import dev.push.task.Tasks;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -18,6 +19,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** This instance's master, ticked by the scheduler, never overlapping itself. */
 @ApplicationScoped
@@ -59,7 +61,7 @@ public class Engine {
                     List<TaskKind> all = new ArrayList<>();
                     kinds.forEach(all::add);
                     master = new Master(host + "-" + UUID.randomUUID().toString().substring(0, 6), host, version,
-                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics);
+                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, this::nudge);
                 }
                 m = master;
             }
@@ -70,10 +72,41 @@ public class Engine {
     @Scheduled(every = "${push.engine.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Disabled.class)
     void tick() {
+        tickOnce();
+    }
+
+    /**
+     * Ticks now, off the caller's thread: a started task gets its workers, and a run whose last
+     * unit is done gets its final state, without waiting up to a tick interval for it.
+     */
+    public void nudge() {
+        if (config.enabled()) {
+            Infrastructure.getDefaultWorkerPool().execute(this::tickOnce);
+        }
+    }
+
+    void onTaskCommanded(@Observes TaskCommanded event) {
+        nudge();
+    }
+
+    private final AtomicBoolean ticking = new AtomicBoolean();
+    private volatile boolean tickAgain;
+
+    /** The master never runs two ticks at once; a tick asked for while one runs follows it. */
+    private void tickOnce() {
+        if (!ticking.compareAndSet(false, true)) {
+            tickAgain = true;
+            return;
+        }
         try {
-            master().tick();
+            do {
+                tickAgain = false;
+                master().tick();
+            } while (tickAgain);
         } catch (RuntimeException e) {
             LOG.warnf(e, "master tick failed; retrying next tick");
+        } finally {
+            ticking.set(false);
         }
     }
 

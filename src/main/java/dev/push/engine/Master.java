@@ -48,14 +48,16 @@ public final class Master {
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
     private final RateMeter rates;
     private final EngineMetrics metrics;
+    private final Runnable nudge;
     private volatile boolean draining;
     private volatile long lastTick;
     private boolean frozeBefore;
     private long lastTickTook;
 
     public Master(String instanceId, String host, String version, Tasks tasks, TaskShards shards, List<TaskKind> kinds,
-                  Executor blocking, EngineConfig config, RateMeter rates, EngineMetrics metrics) {
+                  Executor blocking, EngineConfig config, RateMeter rates, EngineMetrics metrics, Runnable nudge) {
         this.metrics = metrics;
+        this.nudge = nudge;
         this.instanceId = instanceId;
         this.host = host;
         this.version = version;
@@ -254,7 +256,7 @@ public final class Master {
     }
 
     private boolean claimAndStart(Task task, int slot, WorkerSlot seen, long now, double share) {
-        Worker w = new Worker(instanceId, task, slot, shards, kinds, blocking, leaseMillis, idleMillis, metrics);
+        Worker w = new Worker(instanceId, task, slot, shards, kinds, blocking, leaseMillis, idleMillis, metrics, nudge);
         WorkerSlot mine = new WorkerSlot();
         mine.id = WorkerSlot.key(task.id, slot);
         mine.task = task.id;

@@ -32,6 +32,8 @@ final class Worker implements WorkerContext {
     private final long idleMillis;
     private final RateLimit rate = new RateLimit();
     private final EngineMetrics metrics;
+    private final Runnable workRanOut;
+    private boolean completedSinceIdle;
     private volatile Task task;
     private volatile boolean stopRequested;
     private volatile boolean finished;
@@ -40,8 +42,9 @@ final class Worker implements WorkerContext {
     private List<Document> candidates = new ArrayList<>();
 
     Worker(String instanceId, Task task, int slot, TaskShards shards, List<TaskKind> kinds, Executor blocking,
-           long leaseMillis, long idleMillis, EngineMetrics metrics) {
+           long leaseMillis, long idleMillis, EngineMetrics metrics, Runnable workRanOut) {
         this.metrics = metrics;
+        this.workRanOut = workRanOut;
         this.id = instanceId + "/" + task.id + "-" + slot + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.taskId = task.id;
         this.slot = slot;
@@ -84,6 +87,11 @@ final class Worker implements WorkerContext {
         if (current == null) {
             return Uni.createFrom().item(this::leaseUnit).runSubscriptionOn(blocking).onItem().transformToUni(work -> {
                 if (work == null) {
+                    if (completedSinceIdle) {
+                        // Perhaps that was the run's last unit: let the master see it now, not next tick.
+                        completedSinceIdle = false;
+                        workRanOut.run();
+                    }
                     // Nothing free now: others hold the rest; wait, a lease may expire or the task finish.
                     return Uni.createFrom().item(true).onItem().delayIt().by(Duration.ofMillis(idleMillis));
                 }
@@ -95,6 +103,7 @@ final class Worker implements WorkerContext {
         return work.step().runSubscriptionOn(blocking).map(more -> {
             if (!more) {
                 current = null;
+                completedSinceIdle = true;
             }
             return true;
         });

@@ -7,6 +7,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
@@ -35,6 +36,7 @@ public class MemberStore {
     public static final String COLLECTION = "members";
     /** {@code $in} over 1,000 keys costs ~22 times one over 100 on the embedded server, so look up in slices. */
     static final int LOOKUP_SLICE = 100;
+    private static final int DUPLICATE_KEY = 11000;
 
     private final MongoCollection<Document> members;
 
@@ -88,33 +90,55 @@ public class MemberStore {
     }
 
     /**
-     * Replaces the whole profile of each member, creating the ones that do not exist, with one
-     * unordered bulk write. The ids in one call must be distinct (the order of an unordered
-     * bulk is not guaranteed, so two writes to one member would race).
+     * Replaces the whole profile of each member, creating the ones that do not exist. The ids in
+     * one call must be distinct. Members are first inserted with one unordered insert (on a fresh
+     * import every one is new, and an insert costs less than an upsert, which must look the key
+     * up first); those that already exist fail on the unique key and are then replaced with one
+     * unordered bulk of replace-or-insert.
      */
     public Replaced replaceAll(List<Member> batch) {
         if (batch.isEmpty()) {
             return new Replaced(0, 0, Map.of());
         }
         Date now = new Date();
-        List<ReplaceOneModel<Document>> writes = new ArrayList<>(batch.size());
-        ReplaceOptions upsert = new ReplaceOptions().upsert(true);
+        List<Document> docs = new ArrayList<>(batch.size());
         for (Member member : batch) {
-            writes.add(new ReplaceOneModel<>(Filters.eq("_id", member.id()), document(member, now), upsert));
+            docs.add(document(member, now));
         }
+        List<Integer> existing = new ArrayList<>();
+        Map<Integer, String> failures = new LinkedHashMap<>();
         try {
-            return replaced(members.bulkWrite(writes, new BulkWriteOptions().ordered(false)), Map.of());
+            members.insertMany(new ArrayList<>(docs), new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
-            Map<Integer, String> failures = new LinkedHashMap<>();
             for (BulkWriteError error : e.getWriteErrors()) {
-                failures.put(error.getIndex(), error.getMessage());
+                if (error.getCode() == DUPLICATE_KEY) {
+                    existing.add(error.getIndex());
+                } else {
+                    failures.put(error.getIndex(), error.getMessage());
+                }
             }
-            return replaced(e.getWriteResult(), failures);
         }
-    }
-
-    private static Replaced replaced(BulkWriteResult result, Map<Integer, String> failures) {
-        return new Replaced(result.getUpserts().size(), result.getMatchedCount(), failures);
+        int created = batch.size() - existing.size() - failures.size();
+        if (existing.isEmpty()) {
+            return new Replaced(created, 0, failures);
+        }
+        List<ReplaceOneModel<Document>> writes = new ArrayList<>(existing.size());
+        ReplaceOptions upsert = new ReplaceOptions().upsert(true);
+        for (int i : existing) {
+            Document doc = docs.get(i);
+            writes.add(new ReplaceOneModel<>(Filters.eq("_id", doc.get("_id")), doc, upsert));
+        }
+        BulkWriteResult result;
+        try {
+            result = members.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                failures.put(existing.get(error.getIndex()), error.getMessage());
+            }
+            result = e.getWriteResult();
+        }
+        // A member deleted between the insert and the replace is inserted again by the upsert.
+        return new Replaced(created + result.getUpserts().size(), result.getMatchedCount(), failures);
     }
 
     /**

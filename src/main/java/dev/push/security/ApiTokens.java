@@ -74,13 +74,25 @@ public class ApiTokens {
         return tokens().deleteMany(Filters.eq("owner", owner)).getDeletedCount();
     }
 
-    /** The token with this value, its last use noted. */
+    static final long LAST_USED_PRECISION_MILLIS = 60_000;
+
+    /** The token with this value, its last use noted (to the minute). */
     public Optional<TokenView> verify(String value) {
         if (value == null || !value.startsWith(PREFIX) || value.length() > 200) {
             return Optional.empty();
         }
-        Document d = tokens().findOneAndUpdate(Filters.eq("hash", sha256(value)), Updates.set("lastUsed", new Date()));
-        return Optional.ofNullable(d).map(ApiTokens::view);
+        Document d = tokens().find(Filters.eq("hash", sha256(value))).first();
+        if (d == null) {
+            return Optional.empty();
+        }
+        // Noted at most once a minute: a script polling several times a second would otherwise write on every call.
+        Date now = new Date();
+        Date last = d.getDate("lastUsed");
+        if (last == null || now.getTime() - last.getTime() >= LAST_USED_PRECISION_MILLIS) {
+            tokens().updateOne(Filters.eq("_id", d.get("_id")), Updates.set("lastUsed", now));
+            d.put("lastUsed", now);
+        }
+        return Optional.of(view(d));
     }
 
     static String sha256(String value) {

@@ -8,6 +8,7 @@ import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
 import dev.push.db.Collections;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.bson.conversions.Bson;
 
@@ -27,6 +28,9 @@ public class Tasks {
 
     @Inject
     TaskShards shards;
+
+    @Inject
+    Event<TaskCommanded> commanded;
 
     MongoCollection<Task> coll() {
         return Task.<Task>mongoCollection();
@@ -86,6 +90,7 @@ public class Tasks {
             }
             Task moved = move(t, current, command.to, by, command.wire(), extra);
             if (moved != null) {
+                commanded.fire(new TaskCommanded(id, command));
                 return moved;
             }
         }

@@ -110,6 +110,28 @@ class AudienceBuildTest {
         assertEquals(expected, new HashSet<>(members(id)));
     }
 
+    @Test
+    void queryScannedInSeveralIdRangesSelectsEachMatchingMemberOnce() {
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 0; i < 12_000; i++) {
+            ndjson.append("{\"id\":\"r").append(i % 7).append("-").append(i).append("\",\"attributes\":{\"lot\":\"ranges\",\"even\":")
+                    .append(i % 2 == 0).append("}}\n");
+        }
+        given().contentType("application/x-ndjson").body(ndjson.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/members/import").then().statusCode(200).body("imported", equalTo(12_000));
+        Set<String> expected = IntStream.range(0, 12_000).filter(i -> i % 2 == 0).mapToObj(i -> "r" + (i % 7) + "-" + i)
+                .collect(Collectors.toSet());
+
+        // Three workers: the scan is split into three id ranges (every member imported so far, over 12,000).
+        long id = create(Map.of("kind", "query", "filter", Map.of("lot", "ranges", "even", true)));
+        JsonPath built = build(id);
+        List<String> members = members(id);
+
+        assertEquals(6_000, built.getLong("progress.sent"));
+        assertEquals(6_000, members.size(), "no member twice");
+        assertEquals(expected, new HashSet<>(members));
+    }
+
     private static List<String> allIds() {
         return IntStream.range(0, 3_000).mapToObj(i -> "q-" + i).toList();
     }

@@ -23,6 +23,11 @@ class StreamingScanTest {
     static final int DOCUMENTS = 2_500;
 
     static <T> T withCollection(de.bwaldvogel.mongo.MongoBackend backend, Function<MongoCollection<Document>, T> use) {
+        return withCollection(backend, List.of(), use);
+    }
+
+    static <T> T withCollection(de.bwaldvogel.mongo.MongoBackend backend, List<Document> extra,
+                                Function<MongoCollection<Document>, T> use) {
         MongoServer server = new MongoServer(backend);
         try (MongoClient client = MongoClients.create(server.bindAndGetConnectionString())) {
             MongoCollection<Document> members = client.getDatabase("push").getCollection("members");
@@ -30,6 +35,7 @@ class StreamingScanTest {
             for (int i = 0; i < DOCUMENTS; i++) {
                 docs.add(new Document("_id", "m-" + i).append("age", i % 80).append("country", i % 3 == 0 ? "FR" : "DE"));
             }
+            docs.addAll(extra);
             members.insertMany(docs);
             members.updateMany(Filters.eq("country", "FR"), new Document("$set", new Document("seen", true)));
             return use.apply(members);
@@ -64,5 +70,50 @@ class StreamingScanTest {
         sameAsStock(Filters.eq("age", 1_000), null, 100);
         assertEquals(DOCUMENTS, withCollection(new KeyedH2Backend(new MVStore.Builder().open()),
                 c -> scan(c, new Document(), Projections.include("_id"), 333)).size());
+    }
+
+    /** Ids of other types than strings: numbers sort before strings in the H2 map, embedded documents after. */
+    static final List<Document> OTHER_IDS = List.of(new Document("_id", 7).append("age", 3),
+            new Document("_id", new Document("a", 1)).append("age", 3), new Document("_id", 2.5).append("age", 50));
+
+    <T> void sameAsStock(List<Document> extra, Function<MongoCollection<Document>, T> query) {
+        T stock = withCollection(new H2Backend(new MVStore.Builder().open()), extra, query);
+        T keyed = withCollection(new KeyedH2Backend(new MVStore.Builder().open()), extra, query);
+        assertEquals(stock, keyed);
+    }
+
+    @Test
+    void aScanOverAnIdRangeAnswersTheSameMembersAsTheStockScan() {
+        for (List<Document> extra : List.of(List.<Document>of(), OTHER_IDS)) {
+            sameAsStock(extra, c -> scan(c, Filters.and(Filters.lt("age", 40),
+                    new Document("_id", new Document("$gte", "m-1").append("$lt", "m-2"))), Projections.include("_id"), 100));
+            sameAsStock(extra, c -> scan(c, Filters.and(Filters.lt("age", 40), Filters.gt("_id", "m-2")), null, 100));
+            sameAsStock(extra, c -> scan(c, Filters.and(Filters.lt("age", 40), Filters.lte("_id", "m-15")), null, 100));
+            sameAsStock(extra, c -> scan(c, new Document("_id", new Document("$gt", "m-3").append("$lte", "m-3")), null, 100));
+            sameAsStock(extra, c -> scan(c, new Document("age", 3).append("_id", new Document("$gte", "")), null, 10));
+        }
+    }
+
+    @Test
+    void aScanOverAnIdRangeExaminesOnlyTheDocumentsInTheRange() {
+        KeyedH2Backend backend = new KeyedH2Backend(new MVStore.Builder().open());
+        long examined = withCollection(backend, c -> {
+            long before = backend.documentsExamined("push", "members");
+            scan(c, Filters.and(Filters.lt("age", 40), new Document("_id", new Document("$gte", "m-1").append("$lt", "m-2"))),
+                    null, 100);
+            return backend.documentsExamined("push", "members") - before;
+        });
+        // m-1, m-10..m-19, m-100..m-199, m-1000..m-1999, and m-2 where the walk stops: 1,112 of 2,500.
+        assertEquals(1_112L, examined);
+    }
+
+    @Test
+    void aPageOfIdsInKeyOrderIsTheStockAnswer() {
+        for (List<Document> extra : List.of(List.<Document>of(), OTHER_IDS)) {
+            for (int skip : new int[] {0, 1, 1_250, DOCUMENTS - 1, DOCUMENTS + 10}) {
+                sameAsStock(extra, c -> c.find().sort(new Document("_id", 1)).skip(skip).limit(3)
+                        .projection(Projections.include("_id")).into(new ArrayList<>()));
+            }
+        }
     }
 }

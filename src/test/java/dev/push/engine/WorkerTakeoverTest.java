@@ -85,7 +85,8 @@ class WorkerTakeoverTest {
         };
         List<TaskKind> all = new ArrayList<>();
         kinds.forEach(all::add);
-        Master m = new Master(name, "test-host", "test", tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics);
+        Master m = new Master(name, "test-host", "test", tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, () -> {
+        });
         masters.add(m);
         return m;
     }
