@@ -17,8 +17,8 @@ import de.bwaldvogel.mongo.MongoServer;
  * {@link KeyedMemoryBackend} when asked for (everything is lost at exit).
  * <p>
  * The H2 file is kept small: its pages are compressed (documents are stored Java-serialized, which compresses
- * about sevenfold), and it is compacted offline, when it is opened and after it is closed, by copying the live pages
- * to a fresh file. Online compaction was measured and left out: {@code MVStore.compactFile} held the store lock for
+ * about sevenfold), and it is compacted offline after it is closed (and when it is opened after a crash), by
+ * copying the live pages to a fresh file. Online compaction was measured and left out: {@code MVStore.compactFile} held the store lock for
  * 6 to 16 seconds on a 60 MB file, blocking every write, without making the file smaller.
  * <p>
  * Use it from code: {@code try (EmbeddedDatabase db = EmbeddedDatabase.start(Settings.memory(0))) {
@@ -94,7 +94,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * compressed pages and the default automatic commits, which mongo-java-server relies on to persist changes.
      */
     static MVStore openStore(Path file) {
-        compactClosed(file);
+        Path compacted = compactedMarker(file);
+        // A clean stop compacted the file already; only after a crash is it compacted here.
+        if (!Files.exists(compacted)) {
+            compactClosed(file);
+        }
+        deleteIfExists(compacted);
         return new MVStore.Builder()
             .fileName(file.toString())
             .compress()
@@ -132,6 +137,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
         server.shutdownNow();
         if (file != null) {
             compactClosed(file);
+            try {
+                Files.createFile(compactedMarker(file));
+            } catch (IOException e) {
+                // Without the marker the next start compacts again: slower, nothing lost.
+            }
+        }
+    }
+
+    /** Present while the file is closed and compacted: the next open need not compact it. */
+    static Path compactedMarker(Path file) {
+        return file.resolveSibling(file.getFileName() + ".compacted");
+    }
+
+    private static void deleteIfExists(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove " + path + " before opening the embedded database", e);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.push.task.TaskShards;
 import dev.push.task.Tasks;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -86,6 +87,11 @@ public class Engine {
     }
 
     void onTaskCommanded(@Observes TaskCommanded event) {
+        nudge();
+    }
+
+    /** Registers the instance (and so becomes ready) at once rather than at the scheduler's first tick. */
+    void onStart(@Observes StartupEvent event) {
         nudge();
     }
 

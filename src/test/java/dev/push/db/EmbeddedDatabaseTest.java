@@ -1,6 +1,7 @@
 package dev.push.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +79,19 @@ class EmbeddedDatabaseTest {
         database.close();
         database.close();
         assertTrue(Files.isRegularFile(temp.resolve(EmbeddedDatabase.FILE_NAME)));
+    }
+
+    @Test
+    void onlyAFileClosedCleanlyIsOpenedWithoutCompactingItAgain(@TempDir Path temp) {
+        Path marker = EmbeddedDatabase.compactedMarker(temp.resolve(EmbeddedDatabase.FILE_NAME));
+        EmbeddedDatabase first = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(temp, 0));
+        assertFalse(Files.exists(marker), "an open file is not marked: a crash now leaves it unmarked");
+        first.close();
+        assertTrue(Files.exists(marker), "closed and compacted");
+
+        try (EmbeddedDatabase second = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(temp, 0))) {
+            assertFalse(Files.exists(marker), "the mark is consumed when the file is opened");
+        }
     }
 
     private static MongoCollection<Document> claims(MongoClient client) {
