@@ -56,12 +56,27 @@ final class KeyLookup {
             return null;
         }
         Set<P> positions = new LinkedHashSet<>();
+        addIndexPositions(idIndex, ids, positions);
+        return new ArrayList<>(positions);
+    }
+
+    /** The positions of the documents with these ids, through the {@code _id} unique index. */
+    static <P> void addIndexPositions(Index<P> idIndex, Collection<Object> ids, Set<P> positions) {
         for (Object id : ids) {
             for (P position : idIndex.getPositions(new Document(ID, id))) {
                 positions.add(position);
             }
         }
-        return new ArrayList<>(positions);
+    }
+
+    /** The {@code _id} unique index among these, or {@code null}. */
+    static <P> Index<P> idIndex(List<Index<P>> indexes) {
+        for (Index<P> index : indexes) {
+            if (isIdIndex(index)) {
+                return index;
+            }
+        }
+        return null;
     }
 
     /**

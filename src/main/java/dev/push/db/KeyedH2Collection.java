@@ -3,6 +3,8 @@ package dev.push.db;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -18,6 +20,7 @@ import org.h2.mvstore.MVMap;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.ProjectionAccess;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.ValueComparator;
@@ -39,7 +42,11 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
     @Override
     protected QueryResult queryDocuments(Document filter, Document orderBy, int skip, int limit, int batchSize,
                                          Document projection) {
-        List<Object> positions = KeyLookup.candidates(getIndexes(), filter);
+        List<Object> positions = byDocumentKey(filter);
+        boolean stockIndexServes = positions != null && getIndexes().stream().anyMatch(index -> index.canHandle(filter));
+        if (positions == null) {
+            positions = KeyLookup.candidates(getIndexes(), filter);
+        }
         if (positions == null) {
             if (streamable(filter, orderBy, skip, limit, batchSize)) {
                 return streamingScan(filter, batchSize, projection);
@@ -52,11 +59,45 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
         }
         // Keep the order of the stock scan: the document map's key order, or for $natural: -1 the descending value
         // order the stock H2 collection sorts by. Ties under a sort then come out exactly as they would unnarrowed.
-        Comparator<Object> natural = isNaturalDescending(orderBy)
-            ? ValueComparator.desc()
+        // Where the stock index would have served the filter, its order: the ids' value order (even under $natural).
+        Comparator<Object> natural = stockIndexServes ? ValueComparator.asc()
+            : isNaturalDescending(orderBy) ? ValueComparator.desc()
             : documents.getKeyType()::compare;
         positions.sort(natural);
         return matchDocuments(filter, positions, orderBy, skip, limit, batchSize, projection);
+    }
+
+    /**
+     * The documents a filter with exact ids can match, found in the document map itself, whose
+     * keys are the ids: one lookup per id instead of one in the {@code _id} index (whose keys are
+     * compared by Java-serializing both, for every comparison) and then one in this map. An id
+     * not found as such may still equal a stored id of another form (1 and 1L, an embedded
+     * document with numbers of another type): those are looked up in the index as before. A
+     * string equals only the same string, so a string not found is not there.
+     */
+    private List<Object> byDocumentKey(Document filter) {
+        Object condition = KeyLookup.idCondition(filter);
+        List<Object> ids = condition == null ? null : KeyLookup.exactIds(condition);
+        if (ids == null) {
+            return null;
+        }
+        Set<Object> positions = new LinkedHashSet<>();
+        List<Object> unresolved = new ArrayList<>();
+        for (Object id : ids) {
+            if (documents.containsKey(id)) {
+                positions.add(id);
+            } else if (!(id instanceof String)) {
+                unresolved.add(id);
+            }
+        }
+        if (!unresolved.isEmpty()) {
+            Index<Object> idIndex = KeyLookup.idIndex(getIndexes());
+            if (idIndex == null) {
+                return null;
+            }
+            KeyLookup.addIndexPositions(idIndex, unresolved, positions);
+        }
+        return new ArrayList<>(positions);
     }
 
     /**

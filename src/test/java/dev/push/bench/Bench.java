@@ -137,13 +137,13 @@ public final class Bench {
         say("== %s: %,d members, -Xmx%s", backend, n, xmx);
         Service svc = startService(backend, xmx, true, o.jfr);
         boolean completed = false;
-        try {
+        try (WebhookSink sink = new WebhookSink()) {
             Rest api = new Rest(svc.base());
             rawCeiling(svc, backend, "first");
 
-            // Members import.
+            // Members import; each member's webhook address is one of the sink's URLs.
             long t = phaseStart("import");
-            JsonNode report = api.stream("POST", "/api/members/import", "application/x-ndjson", n, Bench::memberLine);
+            JsonNode report = api.stream("POST", "/api/members/import", "application/x-ndjson", n, i -> memberLine(i, sink.url()));
             double s = phaseEnd("import", t);
             long created = report.path("imported").asLong() + report.path("updated").asLong();
             rate(backend, "members import (NDJSON, " + fmt(n) + " lines)", created, s, 0.8,
@@ -186,7 +186,7 @@ public final class Bench {
                     fourWorkers = rate;
                 }
             }
-            webhook(api, backend, Math.min(n, WEBHOOK_MEMBERS));
+            webhook(api, backend, sink, n, all);
 
             // History must not slow a new campaign down.
             if (o.history > 0) {
@@ -325,27 +325,47 @@ public final class Bench {
      * requests in flight as the channel's concurrency) posting the same number of requests to the
      * same sink in the same run.
      */
-    private void webhook(Rest api, String backend, long n) throws Exception {
+    private void webhook(Rest api, String backend, WebhookSink sink, long n, long allMembers) throws Exception {
         int concurrency = 32;
-        try (WebhookSink sink = new WebhookSink()) {
-            long bareStart = System.nanoTime();
-            sink.bareClient(n, concurrency);
-            double bare = n / secondsSince(bareStart);
-            say("   bare JDK HttpClient to the sink: %,.0f requests/s", bare);
-            api.post("/api/channels", Map.of("name", "bench-sink-" + backend, "type", "webhook",
-                    "settings", Map.of("endpoint", sink.url(), "mode", "member", "concurrency", concurrency)));
-            long audience = uploadAudience(api, backend, null, n, Bench::memberId, 0);
-            long c = api.post("/api/campaigns", Map.of("name", "bench webhook", "audienceId", audience,
-                    "channel", "bench-sink-" + backend, "workers", WORKERS, "message", Rest.message())).path("id").asLong();
-            long t = phaseStart("campaign webhook");
-            JsonNode done = runTask(api, "campaigns", c);
-            double s = phaseEnd("campaign webhook", t);
-            long sent = done.path("progress").path("sent").asLong();
-            double rate = sent / s;
-            rate(backend, "campaign, webhook channel to a local sink, " + WORKERS + " workers (" + fmt(n) + " members)",
-                    sent, s, 1, String.format("bare JDK client to the same sink: %,.0f/s; webhook/bare = %.2f (target ≥ 0.5)",
-                            bare, rate / bare));
+        long m = Math.min(n, WEBHOOK_MEMBERS);
+        long bareStart = System.nanoTime();
+        sink.bareClient(m, concurrency);
+        double bare = m / secondsSince(bareStart);
+        say("   bare JDK HttpClient to the sink: %,.0f requests/s", bare);
+
+        // One request per member, to the member's own address (looked up in the members collection).
+        api.post("/api/channels", Map.of("name", "bench-member-" + backend, "type", "webhook",
+                "settings", Map.of("mode", "member", "concurrency", concurrency)));
+        long audience = uploadAudience(api, backend, null, m, Bench::memberId, 0);
+        long start = sink.received.get();
+        double rate = webhookCampaign(api, audience, "bench-member-" + backend, "campaign webhook");
+        long received = sink.received.get() - start;
+        rate(backend, "campaign, webhook per member to its looked-up address, " + WORKERS + " workers (" + fmt(m)
+                        + " members)", m, m / rate, 1, String.format("one request per member; bare JDK client to the same sink: "
+                        + "%,.0f/s; webhook/bare = %.2f (target ≥ 0.5)", bare, rate / bare));
+
+        // The same lookups, the messages of a sub-batch that share an address in one request.
+        api.post("/api/channels", Map.of("name", "bench-batch-" + backend, "type", "webhook",
+                "settings", Map.of("mode", "batch", "concurrency", concurrency)));
+        long before = sink.received.get();
+        rate = webhookCampaign(api, allMembers, "bench-batch-" + backend, "campaign webhook batch");
+        rate(backend, "campaign, webhook in batch mode to looked-up addresses, " + WORKERS + " workers (" + fmt(n)
+                        + " members)", n, n / rate, 1, String.format("%,d requests to %d addresses (member mode: %,d)",
+                        sink.received.get() - before, HOOK_ADDRESSES, received));
+    }
+
+    private double webhookCampaign(Rest api, long audience, String channel, String phase) {
+        long c = api.post("/api/campaigns", Map.of("name", phase, "audienceId", audience, "channel", channel,
+                "workers", WORKERS, "message", Rest.message())).path("id").asLong();
+        long t = phaseStart(phase);
+        JsonNode done = runTask(api, "campaigns", c);
+        double s = phaseEnd(phase, t);
+        long sent = done.path("progress").path("sent").asLong();
+        if (sent != done.path("progress").path("processed").asLong()) {
+            throw new IllegalStateException(phase + ": only " + sent + " of " + done.path("progress").path("processed").asLong()
+                    + " sent");
         }
+        return sent / s;
     }
 
     /** Leaves {@code o.history} finished campaigns (over a smaller audience) in the database. */
@@ -498,9 +518,12 @@ public final class Bench {
         return "m" + i;
     }
 
-    static String memberLine(int i) {
+    /** Members' webhook addresses: this many URLs of the sink, as an integration would have one per app or region. */
+    static final int HOOK_ADDRESSES = 16;
+
+    static String memberLine(int i, String hook) {
         return "{\"id\":\"m" + i + "\",\"attributes\":{\"age\":" + (i % 80) + ",\"country\":\"" + (i % 2 == 0 ? "FR" : "DE")
-                + "\"},\"addresses\":{\"webhook\":\"http://127.0.0.1:9/hook/m" + i + "\"}}";
+                + "\"},\"addresses\":{\"webhook\":\"" + hook + "/g" + (i % HOOK_ADDRESSES) + "\"}}";
     }
 
     private static String memory() {

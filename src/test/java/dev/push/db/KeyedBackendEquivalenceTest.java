@@ -82,6 +82,10 @@ class KeyedBackendEquivalenceTest {
             new Document("_id", 7.0).append("tag", "y"),
             new Document("_id", new Document("$in", List.of(7, 8.5, "m-9", 7L))).append("n", new Document("$lt", 9)),
             new Document("_id", new Document("$gt", key(1, 2, 0))).append("owner", "w1"),
+            // Bare exact ids, which the stock index serves, in its order: strings, numbers of another type, keys.
+            new Document("_id", "m-9"),
+            new Document("_id", 7L),
+            new Document("_id", new Document("$in", List.of("nope", key(1, 2, 4), 8.5, "m-9", 7L, key(1, 0, 3)))),
             new Document("owner", "w1"));
     }
 
