@@ -143,18 +143,26 @@ public class SecurityResource {
                 .filter(x -> identity.hasRole(Roles.ADMIN) || x.owner().equals(me().name()))
                 .orElseThrow(() -> ApiException.notFound("token", id));
         tokens.delete(id);
-        audit.record(me().name(), "delete token", "tokens/" + id, Map.of("name", t.name(), "owner", t.owner()), null);
+        audit.record(me().name(), "delete token", "tokens/" + id,
+                Map.of("name", t.name(), "owner", t.owner(), "roles", t.roles()), null);
         return Response.noContent().build();
     }
 
     @GET
     @Path("audit")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "The audit trail, oldest first: filter by actor, target (e.g. campaigns/12), after (ISO instant); limit 1..1000")
+    @Operation(summary = "The audit trail: filter by actor, target (e.g. campaigns/12), after (ISO instant); order oldest "
+            + "(default) or newest first; before = an entry's id for only the entries older than it (the next page of a "
+            + "newest-first list); limit 1..1000")
     public List<Audit.Entry> audit(@QueryParam("actor") String actor, @QueryParam("target") String target,
-                                   @QueryParam("after") String after, @QueryParam("limit") @DefaultValue("100") int limit) {
+                                   @QueryParam("after") String after, @QueryParam("before") String before,
+                                   @QueryParam("order") @DefaultValue("oldest") String order,
+                                   @QueryParam("limit") @DefaultValue("100") int limit) {
         if (limit < 1 || limit > 1000) {
             throw ApiException.badRequest("limit", "must be between 1 and 1000");
+        }
+        if (!order.equals("oldest") && !order.equals("newest")) {
+            throw ApiException.badRequest("order", "must be oldest or newest");
         }
         Date since = null;
         if (after != null && !after.isBlank()) {
@@ -164,6 +172,7 @@ public class SecurityResource {
                 throw ApiException.badRequest("after", "must be an ISO-8601 instant, e.g. 2025-01-31T12:00:00Z");
             }
         }
-        return audit.find(actor, target, since, limit);
+        return audit.find(actor, target, since, before == null || before.isBlank() ? null : before,
+                order.equals("newest"), limit);
     }
 }

@@ -20,6 +20,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Who may do what: 401 without credentials, 403 for a role too small, tokens, the login limit, the audit trail. */
@@ -223,5 +224,85 @@ class SecurityTest {
                 .extract().jsonPath().getList("action");
         assertEquals(List.of("create user", "delete user"), userActions);
         given().queryParam("after", "yesterday").get("/api/audit").then().statusCode(400);
+    }
+
+    /** The audit entries of a target, newest first. */
+    static io.restassured.path.json.JsonPath trail(String target) {
+        return given().queryParam("target", target).queryParam("order", "newest").get("/api/audit")
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void taskChangesAreAuditedWithTheStateBeforeAndAfter() {
+        // 2,000 members at 20 a second: the campaign stays started while the test drives it.
+        long id = Api.campaign(Api.builtAudience(Api.memberIds("audit-" + System.nanoTime() + "-", 2_000)), "log", 2, 20, 10, 10);
+        Api.command("campaigns", id, "start", 200);
+        Api.command("campaigns", id, "pause", 200);
+        given().contentType(ContentType.JSON).body(Map.of("workers", 3, "qps", 30)).patch("/api/campaigns/" + id)
+                .then().statusCode(200);
+        Api.command("campaigns", id, "stop", 200);
+
+        var trail = trail("campaigns/" + id);
+        String c = "/api/campaigns/" + id;
+        assertEquals(List.of("POST " + c + "/stop", "PATCH " + c, "POST " + c + "/pause", "POST " + c + "/start"),
+                trail.getList("action"));
+        assertEquals(List.of("admin", "admin", "admin", "admin"), trail.getList("actor"));
+        Map<String, Object> pause = trail.getMap("[2]");
+        assertEquals(Map.of("id", (int) id, "name", "campaign", "state", "started", "disabled", false, "workers", 2, "qps", 20),
+                pause.get("before"));
+        assertEquals(Map.of("id", (int) id, "name", "campaign", "state", "paused", "disabled", false, "workers", 2, "qps", 20),
+                pause.get("after"));
+        assertEquals("ready", trail.getString("[3].before.state"));
+        assertEquals("started", trail.getString("[3].after.state"));
+        assertEquals(List.of(2, 20, 3, 30), List.of(trail.getInt("[1].before.workers"), trail.getInt("[1].before.qps"),
+                trail.getInt("[1].after.workers"), trail.getInt("[1].after.qps")));
+        assertEquals(List.of("paused", "stopped"), List.of(trail.getString("[0].before.state"), trail.getString("[0].after.state")));
+
+        // A campaign that never ran may be deleted: its entry has a before and no after.
+        long unused = Api.campaign(Api.builtAudience(List.of("audit-del-1")), "log", 1, 0, 10, 10);
+        given().delete("/api/campaigns/" + unused).then().statusCode(204);
+        var deleted = trail("campaigns/" + unused);
+        assertEquals("DELETE /api/campaigns/" + unused, deleted.getString("[0].action"));
+        assertEquals("ready", deleted.getString("[0].before.state"));
+        assertNull(deleted.get("[0].after"));
+    }
+
+    @Test
+    void channelChangesShowTheVersionBeforeAndAfterAndNeverTheCredentials() {
+        String name = "audited-" + UUID.randomUUID().toString().substring(0, 8);
+        String secret = "audit-secret-" + UUID.randomUUID();
+        Map<String, Object> channel = Map.of("name", name, "type", "webhook",
+                "settings", Map.of("endpoint", "http://127.0.0.1:9/hook"), "credentials", Map.of("secret", secret));
+        given().contentType(ContentType.JSON).body(channel).post("/api/channels").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("name", name, "type", "webhook",
+                "settings", Map.of("endpoint", "http://127.0.0.1:9/other"))).put("/api/channels/" + name).then().statusCode(200);
+        given().delete("/api/channels/" + name).then().statusCode(204);
+
+        var trail = trail("channels/" + name);
+        assertEquals(List.of("DELETE /api/channels/" + name, "PUT /api/channels/" + name), trail.getList("action"));
+        assertEquals(Map.of("name", name, "type", "webhook", "version", 1), trail.getMap("[1].before"));
+        assertEquals(Map.of("name", name, "type", "webhook", "version", 2), trail.getMap("[1].after"));
+        assertEquals(Map.of("name", name, "type", "webhook", "version", 2), trail.getMap("[0].before"));
+        assertNull(trail.get("[0].after"));
+        String all = given().queryParam("limit", 1000).get("/api/audit").then().statusCode(200).extract().asString();
+        assertFalse(all.contains(secret), "no channel secret in the audit trail");
+        assertFalse(all.contains("9/other"), "no channel settings in the audit trail");
+    }
+
+    @Test
+    void theTrailPagesNewestFirstByEntry() {
+        String name = "paged-" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 5; i++) {
+            createUser(name + "-" + i, List.of("viewer"));
+        }
+        var newest = given().queryParam("actor", "admin").queryParam("order", "newest").queryParam("limit", 2)
+                .get("/api/audit").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("users/" + name + "-4", "users/" + name + "-3"), newest.getList("target"));
+        var next = given().queryParam("actor", "admin").queryParam("order", "newest").queryParam("limit", 2)
+                .queryParam("before", newest.getString("[1].id")).get("/api/audit").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("users/" + name + "-2", "users/" + name + "-1"), next.getList("target"));
+        given().queryParam("order", "sideways").get("/api/audit").then().statusCode(400).body("detail", containsString("order"));
+        given().queryParam("before", "not-an-entry").get("/api/audit").then().statusCode(400).body("detail", containsString("before"));
+        given().queryParam("before", "000000000000000000000000").get("/api/audit").then().statusCode(400);
     }
 }
