@@ -68,12 +68,12 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
         return "/" + request.getUriInfo().getPath().replaceFirst("^/+", "");
     }
 
-    /** Changes, but not the reads done with POST (counts, previews, op get and lists) nor users and tokens. */
+    /** Changes, but not the reads done with POST (counts, previews, op get and lists), users and tokens, nor signing out. */
     static boolean audited(String method, String path) {
         if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
             return false;
         }
-        return !(path.startsWith("/api/users") || path.startsWith("/api/tokens") || path.endsWith("/count")
+        return !(path.startsWith("/api/users") || path.startsWith("/api/tokens") || path.equals("/api/logout") || path.endsWith("/count")
                 || path.endsWith("/preview") || path.matches("/(constraint|project|target)/(get|list|list_by_cid)"));
     }
 

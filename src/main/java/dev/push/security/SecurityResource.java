@@ -14,6 +14,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -45,6 +49,9 @@ public class SecurityResource {
     @Inject
     Audit audit;
 
+    @Inject
+    Sessions sessions;
+
     public record Me(String name, Set<String> roles, String via) {
     }
 
@@ -59,6 +66,20 @@ public class SecurityResource {
     @Operation(summary = "The authenticated caller: name, roles, and how it authenticated")
     public Me me() {
         return new Me(identity.getPrincipal().getName(), identity.getRoles(), identity.getAttribute(IdentityProviders.VIA));
+    }
+
+    @POST
+    @Path("logout")
+    @Operation(summary = "Sign out of the console: the session ends on every instance (a copy of its cookie no longer "
+            + "works) and its cookies are cleared; nothing to do for Basic or Bearer callers")
+    public Response logout(@Context RoutingContext rc) {
+        sessions.close(identity.getAttribute(Sessions.ATTRIBUTE));
+        // Same names, path and flags as when they were set; Max-Age 0 makes the browser drop them.
+        boolean secure = HttpGuard.secure(rc);
+        rc.response().addCookie(Cookie.cookie(HttpGuard.SESSION_COOKIE, "").setPath("/").setHttpOnly(true)
+                .setSameSite(CookieSameSite.STRICT).setSecure(secure).setMaxAge(0));
+        rc.response().addCookie(Sessions.cookie("", secure).setMaxAge(0));
+        return Response.noContent().build();
     }
 
     @GET
@@ -93,6 +114,7 @@ public class SecurityResource {
         Users.UserView u = users.find(name).orElseThrow(() -> ApiException.notFound("user", name));
         users.delete(name);
         long revoked = tokens.deleteOwnedBy(name);
+        sessions.closeAllOf(name);
         audit.record(me().name(), "delete user", "users/" + name, Map.of("name", name, "roles", u.roles()),
                 Map.of("tokensRevoked", revoked));
         return Response.noContent().build();

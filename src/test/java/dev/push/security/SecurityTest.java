@@ -176,25 +176,60 @@ class SecurityTest {
         assertFalse(audit.contains("push_"), "no token value in the audit trail");
     }
 
+    /** Signs in through the login form as the console does; answers the cookies it set. */
+    static Map<String, String> login(String user) {
+        Response login = given().auth().none().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("j_username", user).formParam("j_password", PASSWORD).post("/j_security_check");
+        assertTrue(login.statusCode() == 302 || login.statusCode() == 200, "login answered " + login.statusCode());
+        for (String name : List.of(HttpGuard.SESSION_COOKIE, Sessions.COOKIE)) {
+            String setCookie = login.getHeaders().getValues("Set-Cookie").stream()
+                    .filter(c -> c.startsWith(name + "=")).findFirst().orElseThrow(() -> new AssertionError("no cookie " + name));
+            assertTrue(setCookie.toLowerCase().contains("httponly"), setCookie);
+            assertTrue(setCookie.toLowerCase().contains("samesite=strict"), setCookie);
+            assertTrue(setCookie.contains("Path=/"), setCookie);
+        }
+        return Map.of(HttpGuard.SESSION_COOKIE, login.getCookie(HttpGuard.SESSION_COOKIE), Sessions.COOKIE, login.getCookie(Sessions.COOKIE));
+    }
+
     @Test
     void cookieSessionChangesNeedTheCsrfHeader() {
-        Response login = given().auth().none().redirects().follow(false).contentType("application/x-www-form-urlencoded")
-                .formParam("j_username", operator).formParam("j_password", PASSWORD).post("/j_security_check");
-        assertTrue(login.statusCode() == 302 || login.statusCode() == 200, "login answered " + login.statusCode());
-        String cookie = login.getCookie(HttpGuard.SESSION_COOKIE);
-        assertNotNull(cookie, "the session cookie");
-        String setCookie = login.getHeaders().getValues("Set-Cookie").stream()
-                .filter(c -> c.startsWith(HttpGuard.SESSION_COOKIE)).findFirst().orElseThrow();
-        assertTrue(setCookie.toLowerCase().contains("httponly"), setCookie);
-        assertTrue(setCookie.toLowerCase().contains("samesite=strict"), setCookie);
-
-        given().auth().none().cookie(HttpGuard.SESSION_COOKIE, cookie).get("/api/me").then().statusCode(200)
-                .body("name", equalTo(operator));
+        Map<String, String> cookies = login(operator);
+        given().auth().none().cookies(cookies).get("/api/me").then().statusCode(200)
+                .body("name", equalTo(operator)).body("via", equalTo("session"));
         Map<String, Object> audience = Map.of("name", "csrf", "source", Map.of("kind", "ids", "ids", List.of("a")), "workers", 1);
-        given().auth().none().cookie(HttpGuard.SESSION_COOKIE, cookie).contentType(ContentType.JSON).body(audience)
+        given().auth().none().cookies(cookies).contentType(ContentType.JSON).body(audience)
                 .post("/api/audiences").then().statusCode(403);
-        given().auth().none().cookie(HttpGuard.SESSION_COOKIE, cookie).header(HttpGuard.CSRF_HEADER, "test")
+        given().auth().none().cookies(cookies).header(HttpGuard.CSRF_HEADER, "test")
                 .contentType(ContentType.JSON).body(audience).post("/api/audiences").then().statusCode(201);
+    }
+
+    @Test
+    void signingOutEndsTheSessionEvenForACopyOfItsCookies() {
+        Map<String, String> first = login(operator);
+        Map<String, String> second = login(operator);
+        given().auth().none().cookies(first).get("/api/me").then().statusCode(200).body("name", equalTo(operator));
+        // The sealed session cookie alone is not enough: it needs a session still open.
+        given().auth().none().cookie(HttpGuard.SESSION_COOKIE, first.get(HttpGuard.SESSION_COOKIE)).get("/api/me").then().statusCode(401);
+        given().auth().none().cookies(Map.of(HttpGuard.SESSION_COOKIE, first.get(HttpGuard.SESSION_COOKIE), Sessions.COOKIE, "made-up"))
+                .get("/api/me").then().statusCode(401);
+
+        given().auth().none().cookies(first).post("/api/logout").then().statusCode(403);
+        Response out = given().auth().none().cookies(first).header(HttpGuard.CSRF_HEADER, "test").post("/api/logout");
+        out.then().statusCode(204);
+        for (String name : List.of(HttpGuard.SESSION_COOKIE, Sessions.COOKIE)) {
+            List<String> set = out.getHeaders().getValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "=")).toList();
+            assertEquals(1, set.size(), name + " set once: " + set);
+            assertTrue(set.get(0).startsWith(name + "=;") && set.get(0).contains("Max-Age=0") && set.get(0).contains("Path=/"),
+                    set.get(0));
+        }
+        given().auth().none().cookies(first).get("/api/me").then().statusCode(401);
+        given().auth().none().cookies(first).get("/api/audiences").then().statusCode(401);
+        // Another sign-in of the same user is another session, and goes on.
+        given().auth().none().cookies(second).get("/api/me").then().statusCode(200).body("name", equalTo(operator));
+        // Signing out is no change of data: the trail does not list it.
+        assertEquals(List.of(), given().queryParam("target", "logout").get("/api/audit").then().statusCode(200)
+                .extract().jsonPath().getList("action"));
+        given().auth().none().post("/api/logout").then().statusCode(401);
     }
 
     @Test
