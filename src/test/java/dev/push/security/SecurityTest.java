@@ -336,6 +336,13 @@ class SecurityTest {
         var next = given().queryParam("actor", "admin").queryParam("order", "newest").queryParam("limit", 2)
                 .queryParam("before", newest.getString("[1].id")).get("/api/audit").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("users/" + name + "-2", "users/" + name + "-1"), next.getList("target"));
+        // after (an instant, exclusive) keeps the newer ones, oldest first by default.
+        var since = given().queryParam("actor", "admin").queryParam("after", next.getString("[0].at"))
+                .queryParam("target", "users/" + name + "-2").get("/api/audit").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(), since.getList("target"), "the entry at that instant is not after it");
+        var afterFirst = given().queryParam("actor", "admin").queryParam("after", next.getString("[1].at")).queryParam("limit", 10)
+                .get("/api/audit").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("users/" + name + "-2", "users/" + name + "-3", "users/" + name + "-4"), afterFirst.getList("target"));
         given().queryParam("order", "sideways").get("/api/audit").then().statusCode(400).body("detail", containsString("order"));
         given().queryParam("before", "not-an-entry").get("/api/audit").then().statusCode(400).body("detail", containsString("before"));
         given().queryParam("before", "000000000000000000000000").get("/api/audit").then().statusCode(400);
