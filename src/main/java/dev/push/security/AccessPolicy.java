@@ -50,7 +50,7 @@ public class AccessPolicy implements HttpSecurityPolicy {
         if (path.startsWith("/q/metrics")) {
             return metricsProtected ? Roles.VIEWER : null;
         }
-        if (path.equals("/api/me") || path.startsWith("/api/tokens")) {
+        if (path.equals("/api/me") || path.equals("/api/logout") || path.startsWith("/api/tokens")) {
             return "";
         }
         if (path.startsWith("/api/users") || path.startsWith("/api/audit")) {

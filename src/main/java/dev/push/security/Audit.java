@@ -2,11 +2,13 @@ package dev.push.security;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
+import dev.push.api.ApiException;
 import dev.push.db.Collections;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -37,7 +39,11 @@ public class Audit {
         }
     }
 
-    public List<Entry> find(String actor, String target, Date after, int limit) {
+    /**
+     * Entries matching the filters, oldest or newest first (by time, then id: ids break ties of the
+     * same millisecond); {@code before}, an entry's id, keeps only the entries older than it.
+     */
+    public List<Entry> find(String actor, String target, Date after, String before, boolean newest, int limit) {
         List<Bson> f = new ArrayList<>();
         if (actor != null && !actor.isBlank()) {
             f.add(Filters.eq("actor", actor));
@@ -48,8 +54,17 @@ public class Audit {
         if (after != null) {
             f.add(Filters.gt("at", after));
         }
+        if (before != null) {
+            Document cursor = ObjectId.isValid(before) ? collections.get(COLLECTION).find(Filters.eq("_id", new ObjectId(before))).first() : null;
+            if (cursor == null) {
+                throw ApiException.badRequest("before", "must be the id of an audit entry");
+            }
+            f.add(Filters.or(Filters.lt("at", cursor.getDate("at")),
+                    Filters.and(Filters.eq("at", cursor.getDate("at")), Filters.lt("_id", cursor.getObjectId("_id")))));
+        }
+        Bson order = newest ? Sorts.descending("at", "_id") : Sorts.ascending("at", "_id");
         List<Entry> out = new ArrayList<>();
-        collections.get(COLLECTION).find(f.isEmpty() ? new Document() : Filters.and(f)).sort(Sorts.ascending("at", "_id"))
+        collections.get(COLLECTION).find(f.isEmpty() ? new Document() : Filters.and(f)).sort(order)
                 .limit(limit).forEach(d -> out.add(new Entry(d.getObjectId("_id").toHexString(), d.getDate("at"),
                         d.getString("actor"), d.getString("action"), d.getString("target"), d.get("before"), d.get("after"))));
         return out;

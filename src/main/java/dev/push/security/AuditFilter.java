@@ -1,13 +1,18 @@
 package dev.push.security;
 
+import dev.push.channel.config.ChannelConfigs;
 import dev.push.channel.config.ChannelView;
 import dev.push.op.OpAnswer;
+import dev.push.task.Task;
 import dev.push.task.TaskView;
+import dev.push.task.Tasks;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.Provider;
+import org.bson.Document;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,51 +20,122 @@ import java.util.Map;
 /**
  * Every successful change through the API (POST, PUT, PATCH, DELETE under /api and the op routes)
  * goes to the audit trail: who, the method and path, the target, and for tasks and channels the
- * state after. Users and tokens write their own entries (their answers hold secrets).
+ * state before (read by key as the request arrives) and after (from the answer). Users and tokens
+ * write their own entries (their answers hold secrets).
  */
 @Provider
-public class AuditFilter implements ContainerResponseFilter {
+public class AuditFilter implements ContainerRequestFilter, ContainerResponseFilter {
+    /** The request property holding the target's state as the request arrived. */
+    static final String BEFORE = "push.audit.before";
+
     @Inject
     Audit audit;
 
+    @Inject
+    Tasks tasks;
+
+    @Inject
+    ChannelConfigs channels;
+
     @Override
-    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        String method = request.getMethod();
-        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || response.getStatus() >= 300) {
+    public void filter(ContainerRequestContext request) {
+        String path = path(request);
+        if (!audited(request.getMethod(), path)) {
             return;
         }
-        String path = "/" + request.getUriInfo().getPath().replaceFirst("^/+", "");
-        if (path.startsWith("/api/users") || path.startsWith("/api/tokens") || path.endsWith("/count")
-                || path.endsWith("/preview") || path.matches("/(constraint|project|target)/(get|list|list_by_cid)")) {
+        Map<String, Object> before = before(target(path));
+        if (before != null) {
+            request.setProperty(BEFORE, before);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        String path = path(request);
+        if (!audited(request.getMethod(), path) || response.getStatus() >= 300) {
             return;
         }
         Object entity = response.getEntity();
         if (entity instanceof OpAnswer a && a.ret() != OpAnswer.OK) {
             return; // refused: nothing changed
         }
-        audit.record(Actor.name(), method + " " + path, target(path), null, after(entity));
+        audit.record(Actor.name(), request.getMethod() + " " + path, target(path),
+                (Map<String, Object>) request.getProperty(BEFORE), after(entity));
     }
 
-    /** "audiences/12" for /api/audiences/12/start, "constraint" for the op routes (their id is in the body). */
+    private static String path(ContainerRequestContext request) {
+        return "/" + request.getUriInfo().getPath().replaceFirst("^/+", "");
+    }
+
+    /** Changes, but not the reads done with POST (counts, previews, op get and lists), users and tokens, nor signing out. */
+    static boolean audited(String method, String path) {
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+            return false;
+        }
+        return !(path.startsWith("/api/users") || path.startsWith("/api/tokens") || path.equals("/api/logout") || path.endsWith("/count")
+                || path.endsWith("/preview") || path.matches("/(constraint|project|target)/(get|list|list_by_cid)"));
+    }
+
+    /** "audiences/12" for /api/audiences/12/start, "constraint/start" for the op routes (their id is in the body). */
     static String target(String path) {
         String[] parts = path.replaceFirst("^/(api/)?", "").split("/");
         return parts.length >= 2 && !parts[1].isEmpty() ? parts[0] + "/" + parts[1] : parts[0];
     }
 
-    static Map<String, Object> after(Object entity) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (entity instanceof TaskView t) {
-            m.put("id", t.id());
-            m.put("name", t.name());
-            m.put("state", t.state() == null ? null : t.state().wire());
-            m.put("disabled", t.disabled());
-        } else if (entity instanceof ChannelView c) {
-            m.put("name", c.name());
-            m.put("type", c.type());
-            m.put("version", c.version());
-        } else {
+    /** The task or channel a change is about, as it is now; null for other targets and for ones that do not exist. */
+    Map<String, Object> before(String target) {
+        int slash = target.indexOf('/');
+        if (slash < 0) {
             return null;
         }
+        String key = target.substring(slash + 1);
+        switch (target.substring(0, slash)) {
+            case "audiences", "campaigns" -> {
+                if (!key.matches("\\d{1,18}")) {
+                    return null;
+                }
+                Task t = tasks.brief(Long.parseLong(key));
+                return t == null ? null : task(t.id, t.name, t.state, t.disabled, t.workers, t.qps);
+            }
+            case "channels" -> {
+                Document c = channels.find(key);
+                return c == null ? null : channel(c.getString("_id"), c.getString("type"), c.getLong("version"));
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    static Map<String, Object> after(Object entity) {
+        if (entity instanceof TaskView t) {
+            return task(t.id(), t.name(), t.state() == null ? null : t.state().wire(), t.disabled(), t.workers(), t.qps());
+        }
+        if (entity instanceof ChannelView c) {
+            return channel(c.name(), c.type(), c.version());
+        }
+        return null;
+    }
+
+    /** What the trail keeps of a task, before and after alike. */
+    private static Map<String, Object> task(long id, String name, String state, boolean disabled, int workers, int qps) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("name", name);
+        m.put("state", state);
+        m.put("disabled", disabled);
+        m.put("workers", workers);
+        m.put("qps", qps);
+        return m;
+    }
+
+    /** What the trail keeps of a channel: never its settings (they may hold addresses) nor its credentials. */
+    private static Map<String, Object> channel(String name, String type, Long version) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("type", type);
+        m.put("version", version);
         return m;
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Runs before authentication: login rate limiting (429), the CSRF header on cookie-authenticated
- * changes (403), and the Secure flag on the session cookie when the request came over HTTPS.
+ * changes (403), the {@link Sessions} cookie on a login's answer, and the Secure flag on the session
+ * cookie when the request came over HTTPS.
  */
 @ApplicationScoped
 public class HttpGuard {
@@ -58,7 +59,11 @@ public class HttpGuard {
                             + CSRF_HEADER + " header\"}");
             return;
         }
-        if (secure(rc)) {
+        boolean secure = secure(rc);
+        if (path.endsWith("/j_security_check") && req.method() == HttpMethod.POST) {
+            rc.addHeadersEndHandler(v -> Sessions.addCookie(rc, secure));
+        }
+        if (secure) {
             rc.addHeadersEndHandler(v -> {
                 List<String> cookies = rc.response().headers().getAll("Set-Cookie");
                 if (cookies.stream().anyMatch(c -> c.startsWith(SESSION_COOKIE + "=") && !c.contains("Secure"))) {

@@ -9,7 +9,10 @@ import io.quarkus.security.identity.request.TrustedAuthenticationRequest;
 import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.Cookie;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -23,15 +26,26 @@ public final class IdentityProviders {
     }
 
     static SecurityIdentity identity(String name, List<String> roles, String via) {
-        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name))
-                .addRoles(Roles.expand(roles)).addAttribute(VIA, via).build();
+        return identity(name, roles, via, null);
     }
 
-    /** HTTP Basic and the login form's j_security_check. */
+    static SecurityIdentity identity(String name, List<String> roles, String via, String session) {
+        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name))
+                .addRoles(Roles.expand(roles)).addAttribute(VIA, via);
+        if (session != null) {
+            b.addAttribute(Sessions.ATTRIBUTE, session);
+        }
+        return b.build();
+    }
+
+    /** HTTP Basic and the login form's j_security_check; a form login opens a session (see {@link Sessions}). */
     @ApplicationScoped
     public static class Password implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
         @Inject
         Users users;
+
+        @Inject
+        Sessions sessions;
 
         @Override
         public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -40,17 +54,31 @@ public final class IdentityProviders {
 
         @Override
         public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
-            return context.runBlocking(() -> users.verify(request.getUsername(), request.getPassword().getPassword())
-                    .map(u -> identity(u.name(), u.roles(), "password"))
-                    .orElseThrow(AuthenticationFailedException::new));
+            RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
+            boolean form = rc != null && rc.normalizedPath().endsWith("/j_security_check");
+            return context.runBlocking(() -> {
+                Users.UserView u = users.verify(request.getUsername(), request.getPassword().getPassword())
+                        .orElseThrow(AuthenticationFailedException::new);
+                if (form) {
+                    // HttpGuard puts the id in a cookie on the login's answer.
+                    rc.put(Sessions.NEW, sessions.open(u.name()));
+                }
+                return identity(u.name(), u.roles(), "password");
+            });
         }
     }
 
-    /** The console's session cookie names a user; the user's current roles apply (a deleted user is out). */
+    /**
+     * The console's session cookie names a user; it counts only beside the {@value Sessions#COOKIE} cookie of
+     * a session still open (not signed out); the user's current roles apply (a deleted user is out).
+     */
     @ApplicationScoped
     public static class Session implements IdentityProvider<TrustedAuthenticationRequest> {
         @Inject
         Users users;
+
+        @Inject
+        Sessions sessions;
 
         @Override
         public Class<TrustedAuthenticationRequest> getRequestType() {
@@ -59,9 +87,17 @@ public final class IdentityProviders {
 
         @Override
         public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
-            return context.runBlocking(() -> users.find(request.getPrincipal())
-                    .map(u -> identity(u.name(), u.roles(), "session"))
-                    .orElseThrow(AuthenticationFailedException::new));
+            RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
+            Cookie cookie = rc == null ? null : rc.request().getCookie(Sessions.COOKIE);
+            String session = cookie == null ? null : cookie.getValue();
+            return context.runBlocking(() -> {
+                if (!sessions.valid(session, request.getPrincipal())) {
+                    throw new AuthenticationFailedException();
+                }
+                return users.find(request.getPrincipal())
+                        .map(u -> identity(u.name(), u.roles(), "session", session))
+                        .orElseThrow(AuthenticationFailedException::new);
+            });
         }
     }
 

@@ -3,6 +3,9 @@ package dev.push.security;
 import dev.push.api.ApiException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -14,6 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -45,6 +49,9 @@ public class SecurityResource {
     @Inject
     Audit audit;
 
+    @Inject
+    Sessions sessions;
+
     public record Me(String name, Set<String> roles, String via) {
     }
 
@@ -59,6 +66,20 @@ public class SecurityResource {
     @Operation(summary = "The authenticated caller: name, roles, and how it authenticated")
     public Me me() {
         return new Me(identity.getPrincipal().getName(), identity.getRoles(), identity.getAttribute(IdentityProviders.VIA));
+    }
+
+    @POST
+    @Path("logout")
+    @Operation(summary = "Sign out of the console: the session ends on every instance (a copy of its cookie no longer "
+            + "works) and its cookies are cleared; nothing to do for Basic or Bearer callers")
+    public Response logout(@Context RoutingContext rc) {
+        sessions.close(identity.getAttribute(Sessions.ATTRIBUTE));
+        // Same names, path and flags as when they were set; Max-Age 0 makes the browser drop them.
+        boolean secure = HttpGuard.secure(rc);
+        rc.response().addCookie(Cookie.cookie(HttpGuard.SESSION_COOKIE, "").setPath("/").setHttpOnly(true)
+                .setSameSite(CookieSameSite.STRICT).setSecure(secure).setMaxAge(0));
+        rc.response().addCookie(Sessions.cookie("", secure).setMaxAge(0));
+        return Response.noContent().build();
     }
 
     @GET
@@ -93,6 +114,7 @@ public class SecurityResource {
         Users.UserView u = users.find(name).orElseThrow(() -> ApiException.notFound("user", name));
         users.delete(name);
         long revoked = tokens.deleteOwnedBy(name);
+        sessions.closeAllOf(name);
         audit.record(me().name(), "delete user", "users/" + name, Map.of("name", name, "roles", u.roles()),
                 Map.of("tokensRevoked", revoked));
         return Response.noContent().build();
@@ -143,18 +165,26 @@ public class SecurityResource {
                 .filter(x -> identity.hasRole(Roles.ADMIN) || x.owner().equals(me().name()))
                 .orElseThrow(() -> ApiException.notFound("token", id));
         tokens.delete(id);
-        audit.record(me().name(), "delete token", "tokens/" + id, Map.of("name", t.name(), "owner", t.owner()), null);
+        audit.record(me().name(), "delete token", "tokens/" + id,
+                Map.of("name", t.name(), "owner", t.owner(), "roles", t.roles()), null);
         return Response.noContent().build();
     }
 
     @GET
     @Path("audit")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "The audit trail, oldest first: filter by actor, target (e.g. campaigns/12), after (ISO instant); limit 1..1000")
+    @Operation(summary = "The audit trail: filter by actor, target (e.g. campaigns/12), after (ISO instant); order oldest "
+            + "(default) or newest first; before = an entry's id for only the entries older than it (the next page of a "
+            + "newest-first list); limit 1..1000")
     public List<Audit.Entry> audit(@QueryParam("actor") String actor, @QueryParam("target") String target,
-                                   @QueryParam("after") String after, @QueryParam("limit") @DefaultValue("100") int limit) {
+                                   @QueryParam("after") String after, @QueryParam("before") String before,
+                                   @QueryParam("order") @DefaultValue("oldest") String order,
+                                   @QueryParam("limit") @DefaultValue("100") int limit) {
         if (limit < 1 || limit > 1000) {
             throw ApiException.badRequest("limit", "must be between 1 and 1000");
+        }
+        if (!order.equals("oldest") && !order.equals("newest")) {
+            throw ApiException.badRequest("order", "must be oldest or newest");
         }
         Date since = null;
         if (after != null && !after.isBlank()) {
@@ -164,6 +194,7 @@ public class SecurityResource {
                 throw ApiException.badRequest("after", "must be an ISO-8601 instant, e.g. 2025-01-31T12:00:00Z");
             }
         }
-        return audit.find(actor, target, since, limit);
+        return audit.find(actor, target, since, before == null || before.isBlank() ? null : before,
+                order.equals("newest"), limit);
     }
 }

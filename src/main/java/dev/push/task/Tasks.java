@@ -3,6 +3,7 @@ package dev.push.task;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
@@ -49,6 +50,15 @@ public class Tasks {
 
     public Task find(long id) {
         return coll().find(Filters.eq("_id", id)).first();
+    }
+
+    /**
+     * The fields the audit trail records of a task (kind, name, state, disabled, workers, qps), read
+     * by key without its history or source, which can be large.
+     */
+    public Task brief(long id) {
+        return coll().find(Filters.eq("_id", id))
+                .projection(Projections.include("kind", "name", "state", "disabled", "workers", "qps")).first();
     }
 
     public Task get(String kind, long id) {

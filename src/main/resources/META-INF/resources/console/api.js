@@ -69,4 +69,23 @@ export function sendFile(method, path, file, contentType, onProgress) {
   });
 }
 
+/** The signed-in user (GET /api/me), asked once per page load. */
+let whoami = null;
+export const me = () => {
+  if (!whoami) whoami = get('/api/me').catch((e) => { whoami = null; throw e; });
+  return whoami;
+};
+
+/** The highest of a user's roles (the API lists the ones each role includes too). */
+export const topRole = (roles) => ['admin', 'operator', 'viewer'].find((r) => (roles || []).includes(r)) || 'none';
+
+/** Ends the session on the service (every copy of its cookie stops working), then opens the login page. */
+export async function logout() {
+  try {
+    await post('/api/logout');
+  } finally {
+    toLogin();
+  }
+}
+
 export const kinds = (kind) => (kind === 'campaign' ? 'campaigns' : 'audiences');

@@ -6,8 +6,9 @@ import { audienceList, audienceForm } from './views/audiences.js';
 import { campaignList, campaignForm } from './views/campaigns.js';
 import { taskDetail } from './views/task.js';
 import { instances } from './views/instances.js';
-import { get, kinds } from './api.js';
-import { alertBox, replace } from './ui.js';
+import { audit } from './views/audit.js';
+import { get, kinds, logout, me, topRole } from './api.js';
+import { alertBox, h, replace } from './ui.js';
 
 /** A task link that does not know its kind (from the instances page) finds it and goes there. */
 function taskById(id) {
@@ -28,6 +29,7 @@ const routes = [
   [/^\/campaigns\/new$/, 'campaigns', () => campaignForm],
   [/^\/campaigns\/(\d+)$/, 'campaigns', (m) => (main, q) => taskDetail(main, 'campaign', Number(m[1]), q)],
   [/^\/instances$/, 'instances', () => instances],
+  [/^\/audit$/, 'audit', () => audit],
   [/^\/tasks\/(\d+)$/, null, (m) => taskById(Number(m[1]))],
 ];
 
@@ -58,5 +60,22 @@ function render() {
   main.focus({ preventScroll: true });
 }
 
+/** Who is signed in, with a sign-out button; the audit link only for admins (others get 403 from the API). */
+function userBox() {
+  const box = document.getElementById('user');
+  me().then((m) => {
+    const role = topRole(m.roles);
+    replace(box,
+      h('div', { class: 'user-name', 'data-user': m.name }, m.name),
+      h('div', { class: 'user-role', 'data-role': role }, role),
+      m.via === 'session'
+        ? h('button', { type: 'button', class: 'signout', onclick: (e) => { e.target.disabled = true; logout(); } }, 'Sign out')
+        : null);
+    box.hidden = false;
+    document.querySelector('[data-nav="audit"]').closest('li').hidden = role !== 'admin';
+  }).catch(() => { /* a 401 has already opened the login page */ });
+}
+
 window.addEventListener('hashchange', render);
+userBox();
 render();

@@ -22,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class BadInputTableTest {
 
+    /** What a 413 names: the limit and the setting that sets it. */
+    static final String LIMIT = "larger than 4 MiB (4194304 bytes), the limit for JSON bodies (push.api.max-json-body)";
+
     record Bad(String why, String method, String path, String contentType, String body, int status, String mentions) {
     }
 
@@ -56,7 +59,8 @@ class BadInputTableTest {
         t.add(new Bad("an id with spaces", "POST", a, "application/json", "{'name':'x','source':{'kind':'ids','ids':['ok','not ok']}}", 400, "source.ids[1]"));
         t.add(new Bad("an id too long", "POST", a, "application/json", "{'name':'x','source':{'kind':'ids','ids':['" + longId + "']}}", 400, "source.ids[0]"));
         t.add(new Bad("no ids", "POST", a, "application/json", "{'name':'x','source':{'kind':'ids','ids':[]}}", 400, "source.ids"));
-        t.add(new Bad("too many ids", "POST", a, "application/json", "{'name':'x','source':{'kind':'ids','ids':[" + tooManyIds + "]}}", 400, "source.ids"));
+        // 1,000,001 ids are 11 MB of JSON: the body limit refuses them before the list's own limit is reached.
+        t.add(new Bad("too many ids", "POST", a, "application/json", "{'name':'x','source':{'kind':'ids','ids':[" + tooManyIds + "]}}", 413, LIMIT));
         t.add(new Bad("$where", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':{'$where':'sleep(1)'}}}", 400, "$where"));
         t.add(new Bad("$function in an attribute", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':{'x':{'$function':{'body':'f'}}}}}", 400, "$function"));
         t.add(new Bad("$expr", "POST", a, "application/json", "{'name':'x','source':{'kind':'query','filter':{'$expr':{'$gt':['$a',1]}}}}", 400, "$expr"));
@@ -90,6 +94,14 @@ class BadInputTableTest {
         t.add(new Bad("a member id with spaces", "GET", "/api/members/not%20ok", null, null, 400, ""));
         t.add(new Bad("an import in an unsupported format", "POST", "/api/members/import", "application/xml", "<m/>", 415, ""));
         t.add(new Bad("members of an audience not built", "GET", a + "/" + audience + "/members", null, null, 409, "not built"));
+        // Bodies over push.api.max-json-body (4 MiB by default), one on each kind of route that reads a body whole.
+        String big = "b".repeat(5 << 20);
+        t.add(new Bad("an oversize audience", "POST", a, "application/json", "{'name':'" + big + "','source':{'kind':'upload'}}", 413, LIMIT));
+        t.add(new Bad("an oversize campaign", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','message':{'title':'t','body':'" + big + "'}}", 413, LIMIT));
+        t.add(new Bad("an oversize PATCH", "PATCH", c + "/" + campaign, "application/json", "{'name':'" + big + "'}", 413, LIMIT));
+        t.add(new Bad("an oversize channel", "POST", "/api/channels", "application/json", "{'name':'big','type':'webhook','settings':{'endpoint':'http://127.0.0.1:9/" + big + "'}}", 413, LIMIT));
+        t.add(new Bad("an oversize count", "POST", a + "/count", "application/json", "{'kind':'ids','ids':['" + big + "']}", 413, LIMIT));
+        t.add(new Bad("an oversize op call", "POST", "/constraint/update", "application/json", "{'id':" + audience + ",'name':'" + big + "'}", 413, LIMIT));
         return t;
     }
 
@@ -103,6 +115,8 @@ class BadInputTableTest {
         long campaign = Api.campaign(audience, "log", 1, 0, 10, 10);
         long audiences = total("audiences");
         long campaigns = total("campaigns");
+        List<Object> channels = given().get("/api/channels").then().statusCode(200).extract().jsonPath().getList("name");
+        Map<String, Object> audienceBefore = given().get("/api/audiences/" + audience).then().extract().jsonPath().getMap("");
         Map<String, Object> campaignBefore = given().get("/api/campaigns/" + campaign).then().extract().jsonPath().getMap("");
         List<Bad> table = table(audience, campaign);
         assertTrue(table.size() >= 40, "at least 40 bad inputs");
@@ -123,6 +137,9 @@ class BadInputTableTest {
         assertEquals(List.of(), wrong);
         assertEquals(audiences, total("audiences"), "no audience created");
         assertEquals(campaigns, total("campaigns"), "no campaign created");
+        assertEquals(channels, given().get("/api/channels").then().extract().jsonPath().getList("name"), "no channel created");
+        assertEquals(audienceBefore, given().get("/api/audiences/" + audience).then().extract().jsonPath().getMap(""),
+                "the audience the op call named is unchanged");
         Map<String, Object> campaignAfter = given().get("/api/campaigns/" + campaign).then().extract().jsonPath().getMap("");
         assertEquals(campaignBefore.get("state"), campaignAfter.get("state"));
         assertEquals(campaignBefore.get("workers"), campaignAfter.get("workers"));

@@ -1,5 +1,5 @@
 // The page of one audience or campaign, kept live by the task's server-sent events.
-import { get, kinds, patch, post } from '../api.js';
+import { get, kinds, me, patch, post, topRole } from '../api.js';
 import { rateChart } from '../chart.js';
 import {
   ago, alertBox, bar, badge, clearErrors, duration, empty, field, formError, fraction, h, loading, num, numberInput,
@@ -60,6 +60,9 @@ function build(main, kind, path, first) {
   const workersBox = h('div', {});
   const errorsBox = h('div', {});
   const historyBox = h('div', {});
+  // Who changed what, with the state before and after: the audit trail, which only admins may read.
+  const auditLink = h('a', { href: `#/audit?target=${kinds(kind)}/${first.id}`, 'data-audit-link': true, hidden: true }, 'Audit entries →');
+  me().then((m) => { auditLink.hidden = topRole(m.roles) !== 'admin'; }).catch(() => {});
   let current = first;
 
   buttons.forEach((b) => b.addEventListener('click', async () => {
@@ -108,7 +111,8 @@ function build(main, kind, path, first) {
     h('div', { class: 'two-col' },
       h('section', { class: 'panel', 'aria-labelledby': 'errors-h' }, h('h2', { id: 'errors-h' }, 'Errors'), errorsBox),
       settings(path, first, (t) => update(t))),
-    h('section', { class: 'panel', 'aria-labelledby': 'history-h' }, h('h2', { id: 'history-h' }, 'History'), historyBox));
+    h('section', { class: 'panel', 'aria-labelledby': 'history-h' },
+      h('div', { class: 'panel-head' }, h('h2', { id: 'history-h' }, 'History'), auditLink), historyBox));
 
   function update(t) {
     const previous = current;
