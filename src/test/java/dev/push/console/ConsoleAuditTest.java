@@ -3,17 +3,13 @@ package dev.push.console;
 import dev.push.Api;
 import dev.push.security.HttpGuard;
 import dev.push.security.Sessions;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebElement;
 
-import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,24 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * link and a clear refusal on the audit page.
  */
 @QuarkusTest
-class ConsoleAuditTest {
-    @TestHTTPResource("/")
-    URL base;
-
-    Browser browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = new Browser(base.toString());
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
+class ConsoleAuditTest extends ConsoleTest {
     @Test
     void adminReadsWhoPausedTheCampaignThenSignsOutAndTheOldCookiesAreRefused() {
         // 2,000 members at 20 a second: the campaign runs long enough to be paused from its page.

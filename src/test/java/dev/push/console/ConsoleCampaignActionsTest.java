@@ -1,12 +1,9 @@
 package dev.push.console;
 
 import dev.push.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -15,7 +12,6 @@ import org.openqa.selenium.support.ui.Select;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,25 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * retry of the failed members, over a webhook channel whose endpoint refuses every connection.
  */
 @QuarkusTest
-class ConsoleCampaignActionsTest {
+class ConsoleCampaignActionsTest extends ConsoleTest {
     static final int MEMBERS = 40;
-
-    @TestHTTPResource("/")
-    URL base;
-
-    Browser browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = new Browser(base.toString());
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @Test
     void finishedCampaignShowsItsUnitsSendsATestAndRetriesTheFailedMembers() throws IOException {

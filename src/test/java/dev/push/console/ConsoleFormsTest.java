@@ -1,15 +1,11 @@
 package dev.push.console;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,24 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The console's forms in a real headless Chromium: the server's messages at the fields, and file uploads. */
 @QuarkusTest
-class ConsoleFormsTest {
-    @TestHTTPResource("/")
-    URL base;
-
-    Browser browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = new Browser(base.toString());
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
+class ConsoleFormsTest extends ConsoleTest {
     @Test
     void campaignFormShowsTheServersMessagesAtTheFields() {
         browser.open("#/campaigns/new");

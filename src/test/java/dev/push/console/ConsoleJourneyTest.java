@@ -1,16 +1,12 @@
 package dev.push.console;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
 
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,27 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and find on the page the numbers the API gives.
  */
 @QuarkusTest
-class ConsoleJourneyTest {
+class ConsoleJourneyTest extends ConsoleTest {
     static final int MEMBERS = 1600;
     static final int ADULT_AGE = 18;
     static final String[] STATS = {"total", "processed", "sent", "failed", "skipped", "unknown"};
-
-    @TestHTTPResource("/")
-    URL base;
-
-    Browser browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = new Browser(base.toString());
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @Test
     void importBuildLaunchPauseResumeAndWatchACampaign() throws IOException {
