@@ -16,9 +16,9 @@ import de.bwaldvogel.mongo.MongoServer;
  * 127.0.0.1 only. Its backend is {@link KeyedH2Backend} on the file {@code <dir>/push.mv.db}, or
  * {@link KeyedMemoryBackend} when asked for (everything is lost at exit).
  * <p>
- * The H2 file is kept small: its pages are compressed (documents are stored Java-serialized, which compresses
- * about sevenfold), and it is compacted offline after it is closed (and when it is opened after a crash), by
- * copying the live pages to a fresh file. Online compaction was measured and left out: {@code MVStore.compactFile} held the store lock for
+ * The H2 file is kept small: documents are stored as BSON ({@link BsonDocumentType}), its pages are compressed,
+ * and it is compacted offline after it is closed (and when it is opened after a crash), by copying the live
+ * pages to a fresh file. Online compaction was measured and left out: {@code MVStore.compactFile} held the store lock for
  * 6 to 16 seconds on a 60 MB file, blocking every write, without making the file smaller.
  * <p>
  * Use it from code: {@code try (EmbeddedDatabase db = EmbeddedDatabase.start(Settings.memory(0))) {

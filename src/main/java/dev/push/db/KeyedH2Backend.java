@@ -9,8 +9,12 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 
-/** The H2 (MVStore file) backend with key-narrowed filters. The caller owns the store's settings. */
+/**
+ * The H2 (MVStore file) backend with key-narrowed filters and documents stored as BSON. The caller
+ * owns the store's settings.
+ */
 public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
 
     public KeyedH2Backend(MVStore store) {
@@ -40,12 +44,65 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
 
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String name, CollectionOptions options) {
-            // The map names are those the stock H2Database uses, so files stay interchangeable with it.
             String namespace = getFullCollectionNamespace(name);
             MVStore store = getMvStore();
-            MVMap<Object, Document> documents = store.openMap("databases." + namespace);
+            MVMap<Object, Document> documents = openDocuments(store, namespace);
             MVMap<String, Object> meta = store.openMap("meta." + namespace);
             return new KeyedH2Collection(this, name, options, documents, meta, cursorRegistry);
         }
+
+        @Override
+        public void dropCollection(String collectionName, Oplog oplog) {
+            super.dropCollection(collectionName, oplog);
+            removeDocuments(getMvStore(), getFullCollectionNamespace(collectionName));
+        }
+
+        @Override
+        public void moveCollection(MongoDatabase oldDatabase, MongoCollection<?> collection, String newCollectionName) {
+            super.moveCollection(oldDatabase, collection, newCollectionName);
+            MVStore store = getMvStore();
+            String from = documentsMap(collection.getFullName());
+            if (store.hasMap(from)) {
+                store.renameMap(store.openMap(from, bson()), documentsMap(getFullCollectionNamespace(newCollectionName)));
+            }
+        }
+    }
+
+    /**
+     * A collection's documents, keyed by id and stored as BSON ({@link BsonDocumentType}) in a
+     * map of their own name; the stock backend's map of Java-serialized documents, in a file it
+     * wrote or an earlier Push wrote, is copied over once and removed. Ids stay the keys, so the
+     * indexes (which map keys to ids) stay valid.
+     */
+    static MVMap<Object, Document> openDocuments(MVStore store, String namespace) {
+        MVMap<Object, Document> documents = store.openMap(documentsMap(namespace), bson());
+        String stock = "databases." + namespace;
+        if (store.hasMap(stock)) {
+            MVMap<Object, Document> old = store.openMap(stock);
+            for (var entry : old.entrySet()) {
+                documents.put(entry.getKey(), entry.getValue());
+            }
+            store.removeMap(old);
+        }
+        return documents;
+    }
+
+    private static void removeDocuments(MVStore store, String namespace) {
+        String name = documentsMap(namespace);
+        if (store.hasMap(name)) {
+            store.removeMap(store.openMap(name, bson()));
+        }
+    }
+
+    /**
+     * "databases.<namespace>$bson": '$' cannot occur in a collection name, and the prefix is the
+     * one the stock database drops its maps by.
+     */
+    static String documentsMap(String namespace) {
+        return "databases." + namespace + "$bson";
+    }
+
+    private static MVMap.Builder<Object, Document> bson() {
+        return new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE);
     }
 }

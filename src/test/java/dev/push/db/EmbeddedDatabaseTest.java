@@ -3,6 +3,7 @@ package dev.push.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -48,16 +49,37 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
-    void writesFilesTheStockBackendReads(@TempDir Path temp) {
-        try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(temp, 0));
-             MongoClient client = MongoClients.create(database.connectionString())) {
-            claims(client).insertOne(new Document("_id", CLAIM).append("owner", "w1"));
-        }
-        MongoServer stock = new MongoServer(new H2Backend(temp.resolve(EmbeddedDatabase.FILE_NAME).toString()));
+    void opensAFileTheStockBackendWroteAndKeepsItsDocumentsAsBson(@TempDir Path temp) {
+        Path file = temp.resolve(EmbeddedDatabase.FILE_NAME);
+        H2Backend stockBackend = new H2Backend(file.toString());
+        MongoServer stock = new MongoServer(stockBackend);
         try (MongoClient client = MongoClients.create(stock.bindAndGetConnectionString())) {
-            assertEquals("w1", claims(client).find(new Document("_id", CLAIM)).first().getString("owner"));
+            for (int k = 0; k < 300; k++) {
+                claims(client).insertOne(new Document("_id", new Document("c", 4).append("s", 1).append("k", k))
+                    .append("owner", "w" + (k % 3)).append("ids", java.util.List.of("m-" + k, "m-" + (k + 1))));
+            }
         } finally {
             stock.shutdownNow();
+            stockBackend.close();
+        }
+
+        for (int open = 0; open < 2; open++) {
+            try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(temp, 0));
+                 MongoClient client = MongoClients.create(database.connectionString())) {
+                Document seven = claims(client).find(new Document("_id", new Document("c", 4).append("s", 1).append("k", 7))).first();
+                assertEquals("w1", seven.getString("owner"));
+                assertEquals(java.util.List.of("m-7", "m-8"), seven.getList("ids", String.class));
+                assertEquals(100, claims(client).countDocuments(new Document("owner", "w0")));
+                // Unique ids are still enforced by the index the stock backend built.
+                assertThrows(com.mongodb.MongoWriteException.class, () -> claims(client).insertOne(new Document("_id", new Document("c", 4).append("s", 1).append("k", 9))));
+            }
+        }
+        org.h2.mvstore.MVStore store = new org.h2.mvstore.MVStore.Builder().fileName(file.toString()).readOnly().open();
+        try {
+            assertFalse(store.hasMap("databases.push.campaign_chunks"), "the Java-serialized map was copied and removed");
+            assertTrue(store.hasMap(KeyedH2Backend.documentsMap("push.campaign_chunks")));
+        } finally {
+            store.close();
         }
     }
 
