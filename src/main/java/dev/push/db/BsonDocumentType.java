@@ -57,15 +57,7 @@ final class BsonDocumentType extends BasicDataType<Document> {
 
     @Override
     public void write(WriteBuffer buffer, Document document) {
-        ByteBuf bson = Unpooled.buffer(256);
-        try {
-            BsonEncoder.encodeDocument(document, bson);
-            byte[] bytes = new byte[bson.readableBytes()];
-            bson.readBytes(bytes);
-            buffer.put(bytes);
-        } finally {
-            bson.release();
-        }
+        buffer.put(bytes(document));
     }
 
     @Override
