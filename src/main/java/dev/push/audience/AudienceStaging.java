@@ -34,6 +34,14 @@ public class AudienceStaging {
         return new Document("a", audience).append("u", upload).append("s", shard).append("k", k);
     }
 
+    /**
+     * A number of its own for every staging of ids (a list, each upload attempt, each op
+     * re-staging): an attempt cut off midway, or two at once, never share staged chunks.
+     */
+    public int nextUpload() {
+        return (int) collections.nextId("staging-upload");
+    }
+
     public Writer writer(long audience, int upload, int shards) {
         return new Writer(audience, upload, shards);
     }
@@ -116,6 +124,11 @@ public class AudienceStaging {
 
         public long lines() {
             return lines;
+        }
+
+        /** Gives up an upload that failed midway: removes what it wrote. */
+        public void discard() {
+            delete(audience, upload, Arrays.stream(chunks).boxed().toList());
         }
 
         public List<Integer> finish() {

@@ -102,9 +102,10 @@ public class Audiences {
         t.source = source;
         tasks.create(t, by);
         if ("ids".equals(src.kind())) {
-            AudienceStaging.Writer w = staging.writer(t.id, 1, t.shards);
+            int upload = staging.nextUpload();
+            AudienceStaging.Writer w = staging.writer(t.id, upload, t.shards);
             src.ids().forEach(w::add);
-            saveStaged(t, 1, w);
+            saveStaged(t, upload, w);
             t = tasks.find(t.id);
         }
         return t;
@@ -135,37 +136,49 @@ public class Audiences {
         if (t.taskState().running() || t.taskState() == TaskState.PAUSED) {
             throw ApiException.conflict("audience " + id + " is " + t.state + ": upload before starting it");
         }
-        int upload = t.stagedUpload + 1;
+        int upload = staging.nextUpload();
         AudienceStaging.Writer w = staging.writer(id, upload, t.shards);
         List<Reject> rejects = new ArrayList<>();
-        long rejected = 0;
-        long lineNo = 0;
-        int idColumn = 0;
+        long rejected;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
-            String line;
-            while ((line = readLine(in)) != null) {
-                lineNo++;
-                if (csv && lineNo == 1) {
-                    idColumn = csvIdColumn(line);
-                    continue;
-                }
-                String value = line.length() > MAX_LINE ? null : (csv ? csvField(line, idColumn) : line.strip());
-                if (value != null && value.isEmpty()) {
-                    continue;
-                }
-                String reason = value == null ? "line is longer than " + MAX_LINE + " characters" : (MemberId.isValid(value) ? null : "member id " + MemberId.RULE);
-                if (reason != null) {
-                    rejected++;
-                    if (rejects.size() < MAX_REPORTED_REJECTS) {
-                        rejects.add(new Reject(lineNo, reason));
-                    }
-                    continue;
-                }
-                w.add(value);
-            }
+            rejected = readUpload(in, csv, w, rejects);
+        } catch (IOException | RuntimeException e) {
+            // The client went away or a write failed: nothing of this attempt stays staged.
+            w.discard();
+            throw e;
         }
         saveStaged(t, upload, w);
         return new UploadResult(w.lines(), rejected, rejects);
+    }
+
+    /** Routes each valid id to the writer; answers how many lines were rejected (the first ones listed). */
+    private static long readUpload(BufferedReader in, boolean csv, AudienceStaging.Writer w, List<Reject> rejects)
+            throws IOException {
+        long rejected = 0;
+        long lineNo = 0;
+        int idColumn = 0;
+        String line;
+        while ((line = readLine(in)) != null) {
+            lineNo++;
+            if (csv && lineNo == 1) {
+                idColumn = csvIdColumn(line);
+                continue;
+            }
+            String value = line.length() > MAX_LINE ? null : (csv ? csvField(line, idColumn) : line.strip());
+            if (value != null && value.isEmpty()) {
+                continue;
+            }
+            String reason = value == null ? "line is longer than " + MAX_LINE + " characters" : (MemberId.isValid(value) ? null : "member id " + MemberId.RULE);
+            if (reason != null) {
+                rejected++;
+                if (rejects.size() < MAX_REPORTED_REJECTS) {
+                    rejects.add(new Reject(lineNo, reason));
+                }
+                continue;
+            }
+            w.add(value);
+        }
+        return rejected;
     }
 
     /** Reads one line, giving up past MAX_LINE so a line without end cannot fill memory. */

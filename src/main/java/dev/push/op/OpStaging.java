@@ -27,7 +27,7 @@ public class OpStaging {
     AudienceStaging staging;
 
     public void restage(Task t, List<String> ids, TaskState expected, Bson extra) {
-        int upload = t.stagedUpload + 1;
+        int upload = staging.nextUpload();
         AudienceStaging.Writer w = staging.writer(t.id, upload, t.shards);
         ids.forEach(w::add);
         List<Integer> layout = w.finish();

@@ -74,6 +74,36 @@ class AudienceBuildTest {
     }
 
     @Test
+    void anUploadCutOffMidwayLeavesNothingInTheWayOfTheNextOne() throws Exception {
+        long id = create(Map.of("kind", "upload"));
+        // 300,000 lines fill every shard's staging chunks several times over before the client
+        // disconnects, so the cut-off attempt has written chunks.
+        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            java.io.OutputStream out = socket.getOutputStream();
+            String auth = java.util.Base64.getEncoder().encodeToString(
+                    (dev.push.security.TestCredentials.ADMIN + ":" + dev.push.security.TestCredentials.ADMIN_PASSWORD)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(("PUT /api/audiences/" + id + "/upload HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic " + auth
+                    + "\r\nContent-Type: text/plain\r\nContent-Length: 100000000\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 300_000; i++) {
+                lines.append("cut-").append(i).append('\n');
+            }
+            out.write(lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        String file = IntStream.range(0, 2_000).mapToObj(i -> "cut-" + i).collect(Collectors.joining("\n"));
+        given().contentType(ContentType.TEXT).body(file).put("/api/audiences/" + id + "/upload")
+                .then().statusCode(200).body("accepted", equalTo(2_000));
+        JsonPath built = build(id);
+
+        assertEquals(2_000, built.getLong("progress.sent"));
+        assertEquals(IntStream.range(0, 2_000).mapToObj(i -> "cut-" + i).collect(Collectors.toSet()), new HashSet<>(members(id)));
+    }
+
+    @Test
     void csvUploadReadsTheIdColumn() {
         long id = create(Map.of("kind", "upload"));
         given().contentType("text/csv").body("email,id\na@x.org,csv-1\nb@x.org,csv-2\nc@x.org,csv-1\n")
