@@ -110,6 +110,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return new MVStore.Builder()
             .fileName(file.toString())
             .keysPerPage(KEYS_PER_PAGE)
+            // H2 writes the file on background threads; a failure there must not pass silently.
+            .backgroundExceptionHandler((thread, e) -> log.errorf(e, "embedded database: background write failed on %s",
+                thread.getName()))
             .compress()
             .open();
     }

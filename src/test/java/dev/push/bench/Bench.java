@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
@@ -99,8 +100,15 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
         Files.createDirectories(o.work);
-        new Bench(o).run();
+        Bench bench = new Bench(o);
+        bench.run();
+        if (bench.stopped) {
+            System.exit(1);
+        }
     }
+
+    /** A flow that could not complete: the harness exits non-zero, so CI notices. */
+    private boolean stopped;
 
     private String started;
     private String loadBefore;
@@ -120,6 +128,7 @@ public final class Bench {
                 // A phase that cannot finish (the service died, a task failed) is a figure too: the rest of the flow is not run.
                 row(backend, "run stopped", "did not complete", "", "", false, e.getMessage().lines().findFirst().orElse(""));
                 say("   run stopped: %s", e.getMessage());
+                stopped = true;
             }
             // After each backend, so a long run cut short keeps what it measured.
             writeReport(started, loadBefore, loadAverage(), table());
@@ -392,6 +401,9 @@ public final class Bench {
     }
 
     private JsonNode awaitFinished(Rest api, String kinds, long id) {
+        // Generous (the slowest phase here runs at thousands of members a second), but finite: a
+        // task that stops moving ends the run with a "did not complete" row and a failing exit code.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600 + o.size / 1_000);
         while (true) {
             JsonNode t = api.get("/api/" + kinds + "/" + id);
             String state = t.path("state").asText();
@@ -400,6 +412,10 @@ public final class Bench {
             }
             if (state.equals("failed") || state.equals("stopped")) {
                 throw new IllegalStateException(kinds + " " + id + " " + state + ": " + t.path("stateReason").asText());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(kinds + " " + id + " did not finish in time; it is " + state
+                        + " at " + t.path("progress").path("processed").asLong() + " processed");
             }
             sleep(100);
         }
