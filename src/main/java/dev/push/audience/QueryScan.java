@@ -63,9 +63,11 @@ class QueryScan {
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
         long renewAt = System.currentTimeMillis() + worker.leaseMillis() / 3;
-        while (!all.isDone()) {
+        // Until every part has ended, and then it is get() that tells whether one of them failed.
+        while (true) {
             try {
                 all.get(WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS);
+                break;
             } catch (TimeoutException e) {
                 if (worker.stopRequested()) {
                     stopParts(halt, all);

@@ -43,10 +43,6 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
     protected QueryResult queryDocuments(Document filter, Document orderBy, int skip, int limit, int batchSize,
                                          Document projection) {
         List<Object> positions = byDocumentKey(filter);
-        boolean stockIndexServes = positions != null && getIndexes().stream().anyMatch(index -> index.canHandle(filter));
-        if (positions == null) {
-            positions = KeyLookup.candidates(getIndexes(), filter);
-        }
         if (positions == null) {
             if (streamable(filter, orderBy, skip, limit, batchSize)) {
                 return streamingScan(filter, batchSize, projection);
@@ -60,6 +56,7 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
         // Keep the order of the stock scan: the document map's key order, or for $natural: -1 the descending value
         // order the stock H2 collection sorts by. Ties under a sort then come out exactly as they would unnarrowed.
         // Where the stock index would have served the filter, its order: the ids' value order (even under $natural).
+        boolean stockIndexServes = getIndexes().stream().anyMatch(index -> index.canHandle(filter));
         Comparator<Object> natural = stockIndexServes ? ValueComparator.asc()
             : isNaturalDescending(orderBy) ? ValueComparator.desc()
             : documents.getKeyType()::compare;
