@@ -2,7 +2,7 @@ package dev.push;
 
 import java.util.Map;
 
-import dev.push.db.EmbeddedDatabase;
+import dev.push.embedded.EmbeddedDatabase;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**

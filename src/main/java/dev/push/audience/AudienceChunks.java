@@ -3,7 +3,7 @@ package dev.push.audience;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -22,10 +22,10 @@ public class AudienceChunks {
     static final int WRITE_BATCH = 64;
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     MongoCollection<Document> coll() {
-        return collections.get(Collections.AUDIENCE_CHUNKS);
+        return collections.get(PushDatabase.AUDIENCE_CHUNKS);
     }
 
     public static Document key(long audience, int shard, int k) {
@@ -93,6 +93,6 @@ public class AudienceChunks {
                 keys.add(key(audience, s, k));
             }
         }
-        Collections.deleteByKeys(coll(), keys);
+        PushDatabase.deleteByKeys(coll(), keys);
     }
 }

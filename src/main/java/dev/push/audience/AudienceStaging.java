@@ -3,7 +3,7 @@ package dev.push.audience;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import dev.push.member.Shards;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,10 +24,10 @@ public class AudienceStaging {
     static final int PENDING_CHUNKS = 64;
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     MongoCollection<Document> coll() {
-        return collections.get(Collections.AUDIENCE_STAGING);
+        return collections.get(PushDatabase.AUDIENCE_STAGING);
     }
 
     static Document key(long audience, int upload, int shard, int k) {
@@ -72,7 +72,7 @@ public class AudienceStaging {
                 keys.add(key(audience, upload, s, k));
             }
         }
-        Collections.deleteByKeys(coll(), keys);
+        PushDatabase.deleteByKeys(coll(), keys);
     }
 
     /** Streams ids into staging chunks; {@link #finish()} writes the rest and answers the layout. */

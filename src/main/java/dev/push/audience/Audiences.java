@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import dev.push.member.MemberId;
 import dev.push.member.Shards;
 import dev.push.task.Task;
@@ -41,7 +41,7 @@ public class Audiences {
     AudienceChunks chunks;
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     @Inject
     ObjectMapper json;
@@ -272,7 +272,7 @@ public class Audiences {
         String kind = t.source.getString("kind");
         switch (kind) {
             case "query" -> {
-                long n = collections.get(Collections.MEMBERS).countDocuments(MemberFilter.translate(t.source.get("filter", Document.class)));
+                long n = collections.get(PushDatabase.MEMBERS).countDocuments(MemberFilter.translate(t.source.get("filter", Document.class)));
                 return new Count(n, n, true);
             }
             case "combine" -> {
@@ -314,7 +314,7 @@ public class Audiences {
                 if (src.filter() == null || !src.filter().isObject()) {
                     throw ApiException.badRequest("source.filter", "must be an object of conditions on member attributes");
                 }
-                long n = collections.get(Collections.MEMBERS).countDocuments(MemberFilter.translate(src.filter()));
+                long n = collections.get(PushDatabase.MEMBERS).countDocuments(MemberFilter.translate(src.filter()));
                 return new Count(n, n, true);
             }
             case "ids" -> {

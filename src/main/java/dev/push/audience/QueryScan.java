@@ -4,7 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import dev.push.engine.WorkerContext;
 import dev.push.member.Shards;
 import dev.push.task.Progress;
@@ -41,7 +41,7 @@ class QueryScan {
     private static final long WAIT_SLICE_MILLIS = 200;
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     @Inject
     AudienceChunks chunks;
@@ -50,7 +50,7 @@ class QueryScan {
     TaskShards shards;
 
     void run(WorkerContext worker, Task task, Document key) {
-        MongoCollection<Document> members = collections.get(Collections.MEMBERS);
+        MongoCollection<Document> members = collections.get(PushDatabase.MEMBERS);
         Bson filter = MemberFilter.translate(task.source.get("filter", Document.class));
         Routing routing = new Routing(task.id, task.shards);
         AtomicBoolean halt = new AtomicBoolean();

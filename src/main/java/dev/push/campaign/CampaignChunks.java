@@ -7,7 +7,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.push.channel.Outcome;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import dev.push.task.Progress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,10 +29,10 @@ import java.util.List;
 @ApplicationScoped
 public class CampaignChunks {
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     MongoCollection<Document> coll() {
-        return collections.get(Collections.CAMPAIGN_CHUNKS);
+        return collections.get(PushDatabase.CAMPAIGN_CHUNKS);
     }
 
     public static Document key(long campaign, int shard, int k) {

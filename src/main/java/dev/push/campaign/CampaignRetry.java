@@ -10,7 +10,7 @@ import dev.push.channel.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import dev.push.task.Task;
 import dev.push.task.TaskShards;
 import dev.push.task.TaskState;
@@ -59,7 +59,7 @@ public class CampaignRetry {
     Recipients recipients;
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     public record Result(String what, int retried, int sent, int failed, int skipped, int busyChunks) {
     }
@@ -215,7 +215,7 @@ public class CampaignRetry {
             deltas.forEach((shard, d) -> {
                 List<Bson> inc = new ArrayList<>();
                 d.forEach((key, v) -> inc.add(Updates.inc("counts." + key, (long) (Integer) v)));
-                collections.get(Collections.TASK_SHARDS).updateOne(
+                collections.get(PushDatabase.TASK_SHARDS).updateOne(
                         Filters.eq("_id", TaskShards.key(campaign.id, campaign.run, shard)), Updates.combine(inc));
             });
         }

@@ -6,7 +6,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -31,10 +31,10 @@ public class Recipients {
     static final int SLICE = 100;
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     private MongoCollection<Document> members() {
-        return collections.get(Collections.MEMBERS);
+        return collections.get(PushDatabase.MEMBERS);
     }
 
     /** The recipients among {@code ids}, in order; adds a skipped outcome to {@code skipped} for each of the others. */

@@ -7,7 +7,7 @@ import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
 import dev.push.audience.AudienceChunks;
 import dev.push.campaign.Campaigns;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import dev.push.member.Shards;
 import dev.push.task.Task;
 import dev.push.task.TaskState;
@@ -43,7 +43,7 @@ public class OpTargets {
     Campaigns campaigns;
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     /**
      * A member's delivery in one project, numbered on op's state table so the console's labels
@@ -195,7 +195,7 @@ public class OpTargets {
             for (int k = chunksAfter; k < chunksBefore; k++) {
                 stale.add(AudienceChunks.key(c.id, shard, k));
             }
-            Collections.deleteByKeys(collections.get(Collections.AUDIENCE_CHUNKS), stale);
+            PushDatabase.deleteByKeys(collections.get(PushDatabase.AUDIENCE_CHUNKS), stale);
         }
         return Map.of(NAME, answer);
     }

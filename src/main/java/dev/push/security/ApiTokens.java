@@ -4,7 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -30,7 +30,7 @@ public class ApiTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     public record TokenView(String id, String name, String owner, List<String> roles, Date created, Date lastUsed) {
     }

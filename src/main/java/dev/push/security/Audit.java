@@ -3,7 +3,7 @@ package dev.push.security;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import dev.push.api.ApiException;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -23,7 +23,7 @@ public class Audit {
     private static final Logger LOG = Logger.getLogger(Audit.class);
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     public record Entry(String id, Date at, String actor, String action, String target, Object before, Object after) {
     }

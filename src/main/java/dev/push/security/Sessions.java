@@ -3,7 +3,7 @@ package dev.push.security;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
@@ -37,7 +37,7 @@ public class Sessions {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     /** The console session's inactivity timeout; a session unseen for longer is over and may go. */
     @ConfigProperty(name = "quarkus.http.auth.form.timeout", defaultValue = "PT30M")

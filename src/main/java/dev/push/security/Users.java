@@ -6,7 +6,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import dev.push.api.ApiException;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +33,7 @@ public class Users {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     @ConfigProperty(name = "push.admin.password")
     Optional<String> adminPassword;

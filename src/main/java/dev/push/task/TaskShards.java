@@ -7,7 +7,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -28,10 +28,10 @@ public class TaskShards {
     static final int KEY_SLICE = 100;
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     MongoCollection<Document> coll() {
-        return collections.get(Collections.TASK_SHARDS);
+        return collections.get(PushDatabase.TASK_SHARDS);
     }
 
     public static Document key(long task, long run, int unit) {

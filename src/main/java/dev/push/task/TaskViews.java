@@ -1,7 +1,7 @@
 package dev.push.task;
 
 import com.mongodb.client.model.Filters;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -20,7 +20,7 @@ public class TaskViews {
     RateMeter rates;
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     public TaskView view(Task t) {
         long now = System.currentTimeMillis();

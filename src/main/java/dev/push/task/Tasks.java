@@ -7,7 +7,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class Tasks {
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     @Inject
     TaskShards shards;

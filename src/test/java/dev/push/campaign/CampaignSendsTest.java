@@ -2,7 +2,7 @@ package dev.push.campaign;
 
 import com.mongodb.client.model.Updates;
 import dev.push.Api;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import dev.push.member.Shards;
 import dev.push.task.Task;
 import dev.push.channel.webhook.WebhookSink;
@@ -35,7 +35,7 @@ class CampaignSendsTest {
     static WebhookSink sink;
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     @BeforeAll
     static void startSink() throws Exception {
@@ -197,7 +197,7 @@ class CampaignSendsTest {
         Api.awaitState("campaigns", c, "finished", Duration.ofSeconds(60));
         // As a take-over leaves it: the worker died between send and record, so uk-2's outcome is unknown.
         int shard = Shards.of("uk-2", Api.get("audiences", audience).getInt("shards"));
-        collections.get(Collections.CAMPAIGN_CHUNKS).updateOne(new Document("_id", CampaignChunks.key(c, shard, 0)),
+        collections.get(PushDatabase.CAMPAIGN_CHUNKS).updateOne(new Document("_id", CampaignChunks.key(c, shard, 0)),
                 Updates.combine(Updates.inc("nSent", -1), Updates.inc("nUnknown", 1), Updates.push("unknown", "uk-2")));
         Task.<Task>mongoCollection().updateOne(new Document("_id", c),
                 Updates.combine(Updates.inc("progress.sent", -1L), Updates.inc("progress.unknown", 1L)));

@@ -3,7 +3,7 @@ package dev.push.channel.config;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -21,7 +21,7 @@ public class ChannelConfigs {
     public static final String COLLECTION = "channels";
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     MongoCollection<Document> coll() {
         return collections.get(COLLECTION);

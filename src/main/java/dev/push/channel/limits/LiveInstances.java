@@ -1,7 +1,7 @@
 package dev.push.channel.limits;
 
 import com.mongodb.client.model.Filters;
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,7 +17,7 @@ import java.time.Duration;
 @ApplicationScoped
 public class LiveInstances {
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     @ConfigProperty(name = "push.engine.heartbeat-timeout", defaultValue = "3s")
     Duration heartbeatTimeout;

@@ -1,6 +1,6 @@
 package dev.push.channel.config;
 
-import dev.push.db.Collections;
+import dev.push.storage.PushDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -22,7 +22,7 @@ class ChannelResourceTest {
     static final String SECRET = "never-show-this-secret-123";
 
     @Inject
-    Collections collections;
+    PushDatabase collections;
 
     @Inject
     ConfiguredChannels configured;

@@ -1,4 +1,4 @@
-package dev.push.db;
+package dev.push.embedded;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;

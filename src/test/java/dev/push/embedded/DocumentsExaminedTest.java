@@ -1,4 +1,4 @@
-package dev.push.db;
+package dev.push.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,6 +1,6 @@
-package dev.push;
+package dev.push.embedded;
 
-import dev.push.db.EmbeddedDatabase;
+import dev.push.embedded.EmbeddedDatabase;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 

@@ -1,4 +1,4 @@
-package dev.push.db;
+package dev.push.embedded;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +21,6 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
-import de.bwaldvogel.mongo.backend.ProjectionAccess;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
@@ -44,8 +43,9 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
                                          Document projection) {
         List<Object> positions = byDocumentKey(filter);
         if (positions == null) {
-            if (streamable(filter, orderBy, skip, limit, batchSize)) {
-                return streamingScan(filter, batchSize, projection);
+            UnaryOperator<Document> project = idOnlyProjection(projection);
+            if (project != null && streamable(filter, orderBy, skip, limit, batchSize)) {
+                return streamingScan(filter, batchSize, project);
             }
             List<Object> page = keyOrderedPage(filter, orderBy, skip, limit);
             if (page != null) {
@@ -129,8 +129,26 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
         return keys;
     }
 
-    private QueryResult streamingScan(Document filter, int batchSize, Document projection) {
-        UnaryOperator<Document> project = ProjectionAccess.of(projection, getIdField());
+    /**
+     * The projections the streaming scan serves itself: none, or the id alone (all the query scan
+     * asks for); null for any other, which goes the stock way.
+     */
+    private UnaryOperator<Document> idOnlyProjection(Document projection) {
+        if (projection == null || projection.isEmpty()) {
+            return UnaryOperator.identity();
+        }
+        String id = getIdField();
+        if (projection.size() == 1 && isIncluded(projection.get(id))) {
+            return d -> new Document(id, d.get(id));
+        }
+        return null;
+    }
+
+    private static boolean isIncluded(Object flag) {
+        return flag instanceof Number n ? n.intValue() == 1 : Boolean.TRUE.equals(flag);
+    }
+
+    private QueryResult streamingScan(Document filter, int batchSize, UnaryOperator<Document> project) {
         KeyRange range = KeyRange.of(filter);
         Iterator<Document> matches = (range == null ? documents.values().stream() : walk(range))
                 .filter(d -> documentMatchesQuery(d, filter))

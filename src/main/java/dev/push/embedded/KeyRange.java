@@ -1,4 +1,4 @@
-package dev.push.db;
+package dev.push.embedded;
 
 import de.bwaldvogel.mongo.bson.Document;
 

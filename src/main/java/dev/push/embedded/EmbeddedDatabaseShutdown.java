@@ -1,4 +1,4 @@
-package dev.push.db;
+package dev.push.embedded;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;

@@ -1,4 +1,4 @@
-package dev.push.db;
+package dev.push.embedded;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;

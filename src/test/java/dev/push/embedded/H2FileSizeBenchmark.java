@@ -1,4 +1,4 @@
-package dev.push.db;
+package dev.push.embedded;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import de.bwaldvogel.mongo.MongoServer;
  * settings ({@code stock}) and with {@link EmbeddedDatabase}'s ({@code compacted}).
  * Run: {@code ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * -Dmdep.includeScope=test}, then {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt)
- * dev.push.db.H2FileSizeBenchmark stock|compacted DIR}. Measured 2026-11: stock 375 MB after the inserts, 506 MB
+ * dev.push.embedded.H2FileSizeBenchmark stock|compacted DIR}. Measured 2026-11: stock 375 MB after the inserts, 506 MB
  * after the updates and at close; compacted 48 MB after the inserts, at most 65 MB during the updates, 25 MB at close.
  */
 public final class H2FileSizeBenchmark {

@@ -1,4 +1,4 @@
-package dev.push.db;
+package dev.push.storage;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
@@ -17,7 +17,7 @@ import static com.mongodb.client.model.Updates.inc;
 
 /** The service's collections, by name, as raw documents for the hot paths. */
 @ApplicationScoped
-public class Collections {
+public class PushDatabase {
     public static final String TASKS = "tasks";
     public static final String TASK_SHARDS = "task_shards";
     public static final String MEMBERS = "members";
