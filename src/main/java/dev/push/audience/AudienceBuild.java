@@ -55,15 +55,15 @@ public class AudienceBuild implements TaskKind {
     @Override
     public UnitWork open(WorkerContext worker, Task task, Document leasedUnit) {
         Document key = (Document) leasedUnit.get("_id");
-        String kind = task.source.getString("kind");
+        AudienceSource source = AudienceSource.of(task.source);
         return new UnitWork() {
             @Override
             public Uni<Boolean> step() {
                 return Uni.createFrom().item(() -> {
-                    if ("query".equals(kind)) {
+                    if (source instanceof AudienceSource.Query) {
                         queryScan.run(worker, task, key);
                     } else {
-                        buildShard(worker, task, key, kind);
+                        buildShard(worker, task, key, source);
                     }
                     return false;
                 });
@@ -76,12 +76,12 @@ public class AudienceBuild implements TaskKind {
         };
     }
 
-    private void buildShard(WorkerContext worker, Task task, Document key, String kind) {
+    private void buildShard(WorkerContext worker, Task task, Document key, AudienceSource source) {
         int shard = key.getInteger("s");
         Progress counts = new Progress();
         List<String> ids;
-        if ("combine".equals(kind)) {
-            ids = combine(task, shard, counts);
+        if (source instanceof AudienceSource.Combine combine) {
+            ids = combine(combine, shard, counts);
         } else {
             List<String> staged = staging.readShard(task.id, task.stagedUpload, shard, task.staged.get(shard));
             counts.processed = staged.size();
@@ -117,17 +117,14 @@ public class AudienceBuild implements TaskKind {
         return true;
     }
 
-    private List<String> combine(Task task, int shard, Progress counts) {
-        String op = task.source.getString("op");
-        @SuppressWarnings("unchecked")
-        List<Number> sources = (List<Number>) task.source.get("audiences");
+    private List<String> combine(AudienceSource.Combine combine, int shard, Progress counts) {
         List<List<String>> ids = new ArrayList<>();
-        for (Number n : sources) {
-            Task source = tasks.find(n.longValue());
+        for (Long n : combine.audiences()) {
+            Task source = tasks.find(n);
             List<String> shardIds = chunks.readShard(source.id, shard, source.layout.get(shard));
             counts.processed += shardIds.size();
             ids.add(shardIds);
         }
-        return new ArrayList<>(Combination.apply(op, ids));
+        return new ArrayList<>(combine.op().apply(ids));
     }
 }

@@ -6,7 +6,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import java.util.List;
@@ -19,13 +18,23 @@ public record AudienceRequest(
         @Min(0) @Max(1_000_000) Integer qps,
         @Min(1) @Max(4096) Integer shards) {
 
-    /** Where the members come from. */
+    /**
+     * Where the members come from, as the client sends it: {@code kind} and that kind's fields.
+     * {@link AudienceSource} reads and checks it.
+     */
     public record Source(
-            @NotNull @Pattern(regexp = "ids|upload|query|combine", message = "must be one of ids, upload, query, combine")
             String kind,
             @Size(max = 1_000_000) List<String> ids,
             JsonNode filter,
-            @Pattern(regexp = "union|intersect|exclude", message = "must be one of union, intersect, exclude") String op,
+            String op,
             @Size(max = 50) List<Long> audiences) {
+
+        public static Source ids(List<String> ids) {
+            return new Source(AudienceSource.Ids.KIND, ids, null, null, null);
+        }
+
+        public static Source upload() {
+            return new Source(AudienceSource.Upload.KIND, null, null, null, null);
+        }
     }
 }

@@ -1,12 +1,11 @@
 package dev.push.audience;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
 import dev.push.storage.PushDatabase;
-import dev.push.member.MemberId;
+import dev.push.member.MemberIdFile;
 import dev.push.member.Shards;
 import dev.push.task.Task;
 import dev.push.task.TaskState;
@@ -15,19 +14,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 
 /** Creating audiences, staging their ids, counting them and reading their members. */
 @ApplicationScoped
 public class Audiences {
+    /** The longest line of an uploaded file, in bytes (a member id has at most 128 characters). */
     static final int MAX_LINE = 1024;
     static final int MAX_REPORTED_REJECTS = 100;
 
@@ -47,74 +44,38 @@ public class Audiences {
     ObjectMapper json;
 
     public Task create(AudienceRequest req, String by) {
-        AudienceRequest.Source src = req.source();
+        AudienceSource source = AudienceSource.from(req.source(), json);
         Task t = new Task();
         t.kind = Task.AUDIENCE;
         t.name = req.name();
         t.workers = req.workers() == null ? 4 : req.workers();
         t.qps = req.qps() == null ? 0 : req.qps();
         t.shards = req.shards() == null ? Shards.DEFAULT_COUNT : req.shards();
-        t.units = t.shards;
-        Document source = new Document("kind", src.kind());
-        switch (src.kind()) {
-            case "ids" -> {
-                if (src.ids() == null || src.ids().isEmpty()) {
-                    throw ApiException.badRequest("source.ids", "must list at least one member id");
+        t.units = source instanceof AudienceSource.Query ? 1 : t.shards;
+        if (source instanceof AudienceSource.Combine combine) {
+            for (int i = 0; i < combine.audiences().size(); i++) {
+                Long id = combine.audiences().get(i);
+                Task other = id == null ? null : tasks.find(id);
+                if (other == null || !other.isAudience()) {
+                    throw ApiException.badRequest("source.audiences[" + i + "]", "audience " + id + " does not exist");
                 }
-                for (int i = 0; i < src.ids().size(); i++) {
-                    String reason = (MemberId.isValid(src.ids().get(i)) ? null : "member id " + MemberId.RULE);
-                    if (reason != null) {
-                        throw ApiException.badRequest("source.ids[" + i + "]", reason);
-                    }
+                if (other.shards != t.shards) {
+                    throw ApiException.badRequest("source.audiences[" + i + "]", "audience " + id + " has "
+                            + other.shards + " shards, this one " + t.shards + ": combine needs the same");
                 }
-            }
-            case "query" -> {
-                if (src.filter() == null || !src.filter().isObject()) {
-                    throw ApiException.badRequest("source.filter", "must be an object of conditions on member attributes");
-                }
-                MemberFilter.translate(src.filter());
-                source.append("filter", toDocument(src.filter()));
-                t.units = 1;
-            }
-            case "combine" -> {
-                if (src.op() == null) {
-                    throw ApiException.badRequest("source.op", "must be one of union, intersect, exclude");
-                }
-                if (src.audiences() == null || src.audiences().size() < 2) {
-                    throw ApiException.badRequest("source.audiences", "must name at least two audiences");
-                }
-                for (int i = 0; i < src.audiences().size(); i++) {
-                    Long id = src.audiences().get(i);
-                    Task other = id == null ? null : tasks.find(id);
-                    if (other == null || !other.isAudience()) {
-                        throw ApiException.badRequest("source.audiences[" + i + "]", "audience " + id + " does not exist");
-                    }
-                    if (other.shards != t.shards) {
-                        throw ApiException.badRequest("source.audiences[" + i + "]", "audience " + id + " has "
-                                + other.shards + " shards, this one " + t.shards + ": combine needs the same");
-                    }
-                }
-                source.append("op", src.op()).append("audiences", src.audiences());
-            }
-            default -> {
             }
         }
-        t.source = source;
+        // A list is staged like an upload; the task keeps only its kind.
+        t.source = source instanceof AudienceSource.Ids ? new AudienceSource.Ids(null).toDocument() : source.toDocument();
         tasks.create(t, by);
-        if ("ids".equals(src.kind())) {
+        if (source instanceof AudienceSource.Ids list) {
             int upload = staging.nextUpload();
             AudienceStaging.Writer w = staging.writer(t.id, upload, t.shards);
-            src.ids().forEach(w::add);
+            list.ids().forEach(w::add);
             saveStaged(t, upload, w);
             t = tasks.find(t.id);
         }
         return t;
-    }
-
-    private Document toDocument(JsonNode node) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = json.convertValue(node, Map.class);
-        return new Document(map);
     }
 
     public record UploadResult(long accepted, long rejected, List<Reject> rejects) {
@@ -129,9 +90,9 @@ public class Audiences {
      */
     public UploadResult upload(long id, InputStream body, boolean csv) throws IOException {
         Task t = tasks.get(Task.AUDIENCE, id);
-        if (!"upload".equals(t.source.getString("kind"))) {
-            throw ApiException.conflict("audience " + id + " is built from " + t.source.getString("kind")
-                    + ", not from an upload");
+        AudienceSource source = AudienceSource.of(t.source);
+        if (!(source instanceof AudienceSource.Upload)) {
+            throw ApiException.conflict("audience " + id + " is built from " + source.kind() + ", not from an upload");
         }
         if (t.taskState().running() || t.taskState() == TaskState.PAUSED) {
             throw ApiException.conflict("audience " + id + " is " + t.state + ": upload before starting it");
@@ -139,85 +100,32 @@ public class Audiences {
         int upload = staging.nextUpload();
         AudienceStaging.Writer w = staging.writer(id, upload, t.shards);
         List<Reject> rejects = new ArrayList<>();
-        long rejected;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
-            rejected = readUpload(in, csv, w, rejects);
-        } catch (IOException | RuntimeException e) {
+        long[] rejected = {0};
+        try {
+            MemberIdFile.read(body, csv, MAX_LINE, new MemberIdFile.Reader() {
+                @Override
+                public void id(String member) {
+                    w.add(member);
+                }
+
+                @Override
+                public void rejected(long line, String reason) {
+                    rejected[0]++;
+                    if (rejects.size() < MAX_REPORTED_REJECTS) {
+                        rejects.add(new Reject(line, reason));
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
             // The client went away or a write failed: nothing of this attempt stays staged.
             w.discard();
+            if (e instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
             throw e;
         }
         saveStaged(t, upload, w);
-        return new UploadResult(w.lines(), rejected, rejects);
-    }
-
-    /** Routes each valid id to the writer; answers how many lines were rejected (the first ones listed). */
-    private static long readUpload(BufferedReader in, boolean csv, AudienceStaging.Writer w, List<Reject> rejects)
-            throws IOException {
-        long rejected = 0;
-        long lineNo = 0;
-        int idColumn = 0;
-        String line;
-        while ((line = readLine(in)) != null) {
-            lineNo++;
-            if (csv && lineNo == 1) {
-                idColumn = csvIdColumn(line);
-                continue;
-            }
-            String value = line.length() > MAX_LINE ? null : (csv ? csvField(line, idColumn) : line.strip());
-            if (value != null && value.isEmpty()) {
-                continue;
-            }
-            String reason = value == null ? "line is longer than " + MAX_LINE + " characters" : (MemberId.isValid(value) ? null : "member id " + MemberId.RULE);
-            if (reason != null) {
-                rejected++;
-                if (rejects.size() < MAX_REPORTED_REJECTS) {
-                    rejects.add(new Reject(lineNo, reason));
-                }
-                continue;
-            }
-            w.add(value);
-        }
-        return rejected;
-    }
-
-    /** Reads one line, giving up past MAX_LINE so a line without end cannot fill memory. */
-    private static String readLine(BufferedReader in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        boolean any = false;
-        while ((c = in.read()) != -1) {
-            any = true;
-            if (c == '\n') {
-                break;
-            }
-            if (sb.length() <= MAX_LINE) {
-                sb.append((char) c);
-            }
-        }
-        if (!any) {
-            return null;
-        }
-        int n = sb.length();
-        if (n > 0 && sb.charAt(n - 1) == '\r') {
-            sb.setLength(n - 1);
-        }
-        return sb.toString();
-    }
-
-    private static int csvIdColumn(String header) {
-        String[] cols = header.split(",", -1);
-        for (int i = 0; i < cols.length; i++) {
-            if (cols[i].strip().replace("\"", "").equalsIgnoreCase("id")) {
-                return i;
-            }
-        }
-        throw ApiException.badRequest("file", "the CSV header has no id column");
-    }
-
-    private static String csvField(String line, int column) {
-        String[] cols = line.split(",", -1);
-        return column < cols.length ? cols[column].strip().replace("\"", "") : "";
+        return new UploadResult(w.lines(), rejected[0], rejects);
     }
 
     private void saveStaged(Task t, int upload, AudienceStaging.Writer w) {
@@ -239,23 +147,23 @@ public class Audiences {
             throw ApiException.conflict("audience " + t.id + " is used by campaign " + user.id
                     + ", which has run: build a new audience instead");
         }
-        String kind = t.source.getString("kind");
-        if (("ids".equals(kind) || "upload".equals(kind)) && t.staged == null) {
+        AudienceSource source = AudienceSource.of(t.source);
+        if (source.namesMembers() && t.staged == null) {
             throw ApiException.conflict("audience " + t.id + " has no ids yet: upload a file first");
         }
-        if ("combine".equals(kind)) {
-            return combinedSources(t).stream().mapToLong(src -> src.progress.sent).sum();
+        if (source instanceof AudienceSource.Combine combine) {
+            return combinedSources(t.id, combine).stream().mapToLong(src -> src.progress.sent).sum();
         }
-        return "query".equals(kind) ? 0 : t.stagedLines;
+        return source instanceof AudienceSource.Query ? 0 : t.stagedLines;
     }
 
     /** The audiences a combine reads, each required to be built. */
-    private List<Task> combinedSources(Task t) {
+    List<Task> combinedSources(long id, AudienceSource.Combine combine) {
         List<Task> out = new ArrayList<>();
-        for (Object o : (List<?>) t.source.get("audiences")) {
-            Task source = tasks.find(((Number) o).longValue());
+        for (Long o : combine.audiences()) {
+            Task source = o == null ? null : tasks.find(o);
             if (source == null || source.taskState() != TaskState.FINISHED || source.layout == null) {
-                throw ApiException.conflict("audience " + o + " must be finished before audience " + t.id
+                throw ApiException.conflict("audience " + o + " must be finished before audience " + id
                         + " combines it");
             }
             out.add(source);
@@ -269,67 +177,54 @@ public class Audiences {
     /** What the source would select now, without building. */
     public Count count(long id) {
         Task t = tasks.get(Task.AUDIENCE, id);
-        String kind = t.source.getString("kind");
-        switch (kind) {
-            case "query" -> {
-                long n = collections.get(PushDatabase.MEMBERS).countDocuments(MemberFilter.translate(t.source.get("filter", Document.class)));
-                return new Count(n, n, true);
-            }
-            case "combine" -> {
-                return combinedCount(t);
-            }
-            default -> {
-                if (t.staged == null) {
-                    return new Count(0, 0, true);
-                }
-                long n = 0;
-                for (int s = 0; s < t.shards; s++) {
-                    n += new LinkedHashSet<>(staging.readShard(t.id, t.stagedUpload, s, t.staged.get(s))).size();
-                }
-                return new Count(n, t.stagedLines, true);
-            }
+        AudienceSource source = AudienceSource.of(t.source);
+        if (source instanceof AudienceSource.Query query) {
+            long n = collections.get(PushDatabase.MEMBERS).countDocuments(MemberFilter.translate(query.filter()));
+            return new Count(n, n, true);
         }
+        if (source instanceof AudienceSource.Combine combine) {
+            return combinedCount(t.id, t.shards, combine);
+        }
+        if (t.staged == null) {
+            return new Count(0, 0, true);
+        }
+        long n = 0;
+        for (int s = 0; s < t.shards; s++) {
+            n += new LinkedHashSet<>(staging.readShard(t.id, t.stagedUpload, s, t.staged.get(s))).size();
+        }
+        return new Count(n, t.stagedLines, true);
     }
 
-    private Count combinedCount(Task t) {
-        List<Task> sources = combinedSources(t);
+    private Count combinedCount(long id, int shards, AudienceSource.Combine combine) {
+        List<Task> sources = combinedSources(id, combine);
         long n = 0;
         long read = 0;
-        for (int s = 0; s < t.shards; s++) {
+        for (int s = 0; s < shards; s++) {
             List<List<String>> ids = new ArrayList<>();
             for (Task src : sources) {
                 List<String> shardIds = chunks.readShard(src.id, s, src.layout.get(s));
                 read += shardIds.size();
                 ids.add(shardIds);
             }
-            n += Combination.apply(t.source.getString("op"), ids).size();
+            n += combine.op().apply(ids).size();
         }
         return new Count(n, read, true);
     }
 
     /** What a source would select, before any audience exists: query, ids or combine. */
     public Count countSource(AudienceRequest.Source src) {
-        switch (src.kind()) {
-            case "query" -> {
-                if (src.filter() == null || !src.filter().isObject()) {
-                    throw ApiException.badRequest("source.filter", "must be an object of conditions on member attributes");
-                }
-                long n = collections.get(PushDatabase.MEMBERS).countDocuments(MemberFilter.translate(src.filter()));
-                return new Count(n, n, true);
-            }
-            case "ids" -> {
-                List<String> ids = src.ids() == null ? List.of() : src.ids();
-                return new Count(new java.util.HashSet<>(ids).size(), ids.size(), true);
-            }
-            case "combine" -> {
-                Task draft = new Task();
-                draft.id = 0L;
-                draft.shards = Shards.DEFAULT_COUNT;
-                draft.source = new Document("op", src.op()).append("audiences", src.audiences() == null ? List.of() : src.audiences());
-                return combinedCount(draft);
-            }
-            default -> throw ApiException.badRequest("source.kind", "an upload is counted after its file is uploaded");
+        AudienceSource source = AudienceSource.draft(src, json);
+        if (source instanceof AudienceSource.Query query) {
+            long n = collections.get(PushDatabase.MEMBERS).countDocuments(MemberFilter.translate(query.filter()));
+            return new Count(n, n, true);
         }
+        if (source instanceof AudienceSource.Ids list) {
+            return new Count(new java.util.HashSet<>(list.ids()).size(), list.ids().size(), true);
+        }
+        if (source instanceof AudienceSource.Combine combine) {
+            return combinedCount(0L, Shards.DEFAULT_COUNT, combine);
+        }
+        throw ApiException.badRequest("source.kind", "an upload is counted after its file is uploaded");
     }
 
     public record MemberPage(List<String> members, String next) {

@@ -3,6 +3,7 @@ package dev.push.op;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Updates;
 import dev.push.audience.AudienceRequest;
+import dev.push.audience.AudienceSource;
 import dev.push.audience.Audiences;
 import dev.push.task.Task;
 import dev.push.task.TaskEndpoints;
@@ -66,7 +67,7 @@ public class OpConstraints {
             throw new OpRefusal("target_total: must equal the number of mids (" + ids.size() + ")");
         }
         Task t = audiences.create(new AudienceRequest("constraint from op",
-                new AudienceRequest.Source("ids", ids, null, null, null), workers, qps, null), dev.push.security.Actor.name());
+                AudienceRequest.Source.ids(ids), workers, qps, null), dev.push.security.Actor.name());
         Bson keep = Updates.set("source.ids", ids);
         tasks.update(t.id, disabled == null ? keep : Updates.combine(keep, Updates.set("disabled", disabled)));
         return Map.of(NAME, views.constraint(tasks.find(t.id)));
@@ -99,7 +100,7 @@ public class OpConstraints {
             throw new OpRefusal("raw: none of its " + lines + " lines is a member id (a positive integer)");
         }
         Task t = audiences.create(new AudienceRequest("constraint from op file",
-                new AudienceRequest.Source("upload", null, null, null, null), 1, 0, null), dev.push.security.Actor.name());
+                AudienceRequest.Source.upload(), 1, 0, null), dev.push.security.Actor.name());
         try {
             audiences.upload(t.id, new ByteArrayInputStream(String.join("\n", ids).getBytes(StandardCharsets.UTF_8)), false);
         } catch (IOException e) {
@@ -160,9 +161,9 @@ public class OpConstraints {
                         + OpControl.describe(t.taskState()) + "; only a ready (1) constraint's condition can change, "
                         + "add a new constraint instead");
             }
-            String source = t.source.getString("kind");
-            if (!"ids".equals(source) && !"upload".equals(source)) {
-                throw new OpRefusal("condition of constraint " + id + " selects members by " + source
+            AudienceSource source = AudienceSource.of(t.source);
+            if (!source.namesMembers()) {
+                throw new OpRefusal("condition of constraint " + id + " selects members by " + source.kind()
                         + ": it cannot become a list here");
             }
         }
@@ -173,8 +174,7 @@ public class OpConstraints {
             }
         }
         if (newIds != null) {
-            staging.restage(t, newIds, TaskState.READY, Updates.combine(Updates.set("source.kind", "ids"),
-                    Updates.set("source.ids", newIds), Updates.unset("source.lines"), Updates.unset("source.rejected")));
+            staging.restage(t, newIds, TaskState.READY, Updates.set("source", new AudienceSource.Ids(newIds).toDocument()));
         }
         if (workers != null || qps != null) {
             endpoints.patch(Task.AUDIENCE, id, new TaskEndpoints.Patch(null, workers, qps), dev.push.security.Actor.name());

@@ -6,6 +6,7 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
 import dev.push.audience.AudienceChunks;
+import dev.push.audience.AudienceSource;
 import dev.push.campaign.Campaigns;
 import dev.push.storage.PushDatabase;
 import dev.push.member.Shards;
@@ -154,9 +155,9 @@ public class OpTargets {
                         + ", which has started: its targets are fixed");
             }
         }
-        String source = c.source.getString("kind");
-        if (!"ids".equals(source) && !"upload".equals(source)) {
-            throw new OpRefusal("constraint " + c.id + " selects members by " + source
+        AudienceSource source = AudienceSource.of(c.source);
+        if (!source.namesMembers()) {
+            throw new OpRefusal("constraint " + c.id + " selects members by " + source.kind()
                     + ": a deleted target would come back with its next build");
         }
         if (c.layout != null && state != TaskState.FINISHED) {
@@ -171,8 +172,8 @@ public class OpTargets {
         listed.remove(member);
         shardMembers.remove(member);
         List<Bson> extra = new ArrayList<>();
-        if (c.source.get("ids") instanceof List<?> ids) {
-            List<Object> kept = new ArrayList<>(ids);
+        if (source instanceof AudienceSource.Ids list && list.ids() != null) {
+            List<String> kept = new ArrayList<>(list.ids());
             kept.remove(member);
             extra.add(Updates.set("source.ids", kept));
         }

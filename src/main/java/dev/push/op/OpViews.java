@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
+import dev.push.audience.AudienceSource;
 import dev.push.engine.WorkerSlot;
 import dev.push.task.Progress;
 import dev.push.task.Task;
@@ -79,20 +80,26 @@ public class OpViews {
     }
 
     public int conditionKind(Task constraint) {
-        return constraint.source != null && constraint.source.get("ids") instanceof List<?> ? CONDITION_MIDS : CONDITION_SOURCE;
+        return inlineIds(constraint) != null ? CONDITION_MIDS : CONDITION_SOURCE;
+    }
+
+    /** The member ids op keeps in a list it made, or null for any other source. */
+    private static List<String> inlineIds(Task constraint) {
+        return constraint.source != null && AudienceSource.of(constraint.source) instanceof AudienceSource.Ids list
+                ? list.ids() : null;
     }
 
     /** The mids of an op-made list, else the /api source without any inline list. */
     public Object condition(Task constraint) {
-        Document source = constraint.source == null ? new Document() : constraint.source;
-        if (source.get("ids") instanceof List<?> ids) {
+        List<String> ids = inlineIds(constraint);
+        if (ids != null) {
             List<Object> mids = new ArrayList<>(ids.size());
-            for (Object id : ids) {
-                mids.add(OpTargets.mid(String.valueOf(id)));
+            for (String id : ids) {
+                mids.add(OpTargets.mid(id));
             }
             return Map.of("mids", mids);
         }
-        return source;
+        return constraint.source == null ? new Document() : constraint.source;
     }
 
     /** Two JSON values compared after a round trip through text, so 1 (int) equals 1 (long). */

@@ -6,6 +6,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -110,6 +111,28 @@ class AudienceBuildTest {
                 .put("/api/audiences/" + id + "/upload").then().statusCode(200).body("accepted", equalTo(3));
         build(id);
         assertEquals(Set.of("csv-1", "csv-2"), new HashSet<>(members(id)));
+    }
+
+    @Test
+    void csvSavedAsCsvUtf8ByASpreadsheetIsUploaded() {
+        long id = create(Map.of("kind", "upload"));
+        // A byte-order mark before the header, CRLF line ends, quoted fields (a comma in one).
+        String file = "\uFEFF\"email\",\"id\"\r\n\"a@x.org\",\"sheet-1\"\r\n\"b, c\",sheet-2\r\n,\"sheet-1\"\r\n";
+        given().contentType("text/csv").body(file.getBytes(StandardCharsets.UTF_8))
+                .put("/api/audiences/" + id + "/upload").then().statusCode(200)
+                .body("accepted", equalTo(3)).body("rejected", equalTo(0));
+        build(id);
+        assertEquals(List.of("sheet-1", "sheet-2"), members(id).stream().sorted().toList());
+    }
+
+    @Test
+    void csvUploadWithoutAnIdColumnIsRefusedAndNothingIsStaged() {
+        long id = create(Map.of("kind", "upload"));
+        given().contentType("text/csv").body("email,name\na@x.org,A\n").put("/api/audiences/" + id + "/upload")
+                .then().statusCode(400).body("errors[0].field", equalTo("file"))
+                .body("errors[0].message", equalTo("the CSV header has no id column"));
+        given().post("/api/audiences/" + id + "/start").then().statusCode(409)
+                .body("detail", containsString("upload a file first"));
     }
 
     @Test

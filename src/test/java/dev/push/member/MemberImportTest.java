@@ -212,6 +212,20 @@ class MemberImportTest {
     }
 
     @Test
+    void csvSavedAsCsvUtf8ByASpreadsheetIsImported() {
+        // What "CSV UTF-8" from a spreadsheet looks like: a byte-order mark before the header,
+        // CRLF line ends, and fields quoted where they hold a comma or a quote (here all of the header).
+        ImportReport report = csv("\uFEFF\"id\",\"email\",\"attr.city\"\r\n"
+                + "u1,u1@example.org,\"Paris, FR\"\r\n"
+                + "\"u2\",,\"say \"\"hi\"\"\"\r\n");
+
+        assertEquals(new ImportReport(2, 0, List.of(), 0), report);
+        assertEquals(Map.of("city", "Paris, FR"), store.find("u1").orElseThrow().attributes());
+        assertEquals(new Addresses(null, "u1@example.org", null, null), store.find("u1").orElseThrow().addresses());
+        assertEquals(Map.of("city", "say \"hi\""), store.find("u2").orElseThrow().attributes());
+    }
+
+    @Test
     void csvQuotedFieldsMayHoldCommasAndDoubledQuotes() {
         assertEquals(List.of("a,b", "say \"hi\"", "", "x"), CsvMembers.fields("\"a,b\",\"say \"\"hi\"\"\",,x"));
     }
