@@ -28,8 +28,12 @@ import java.util.List;
  */
 @ApplicationScoped
 public class CampaignChunks {
+    private final PushDatabase collections;
+
     @Inject
-    PushDatabase collections;
+    public CampaignChunks(PushDatabase collections) {
+        this.collections = collections;
+    }
 
     MongoCollection<Document> coll() {
         return collections.get(PushDatabase.CAMPAIGN_CHUNKS);

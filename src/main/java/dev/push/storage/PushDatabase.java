@@ -26,11 +26,15 @@ public class PushDatabase {
     public static final String CAMPAIGN_CHUNKS = "campaign_chunks";
     public static final String SEQUENCES = "sequences";
 
-    @Inject
-    MongoClient client;
+    private final MongoClient client;
+    private final String databaseName;
 
-    @ConfigProperty(name = "quarkus.mongodb.database")
-    String databaseName;
+    /** The service's database {@code databaseName} on {@code client}; store contract tests build one without Quarkus. */
+    @Inject
+    public PushDatabase(MongoClient client, @ConfigProperty(name = "quarkus.mongodb.database") String databaseName) {
+        this.client = client;
+        this.databaseName = databaseName;
+    }
 
     public MongoDatabase database() {
         return client.getDatabase(databaseName);
@@ -47,10 +51,16 @@ public class PushDatabase {
         }
     }
 
-    /** The next number of a named sequence (task ids), atomically. */
+    /**
+     * The next number of a named sequence (task ids), atomically: the value before the increment,
+     * plus one. The embedded server reads the document it answers for {@code ReturnDocument.AFTER}
+     * again after the update, so two concurrent calls could both see the later value (the store
+     * contract's {@code concurrentSequenceNumbersAreEachGivenOnce} found task ids given twice);
+     * the document as it was before is the one the update itself matched.
+     */
     public long nextId(String sequence) {
-        Document d = get(SEQUENCES).findOneAndUpdate(eq("_id", sequence), inc("value", 1L),
-                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-        return ((Number) d.get("value")).longValue();
+        Document before = get(SEQUENCES).findOneAndUpdate(eq("_id", sequence), inc("value", 1L),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE));
+        return before == null ? 1L : ((Number) before.get("value")).longValue() + 1;
     }
 }

@@ -27,8 +27,12 @@ public class TaskShards {
     /** Keys per {@code $in}: the embedded server answers slices of ~100 much faster than 1000. */
     static final int KEY_SLICE = 100;
 
+    private final PushDatabase collections;
+
     @Inject
-    PushDatabase collections;
+    public TaskShards(PushDatabase collections) {
+        this.collections = collections;
+    }
 
     MongoCollection<Document> coll() {
         return collections.get(PushDatabase.TASK_SHARDS);

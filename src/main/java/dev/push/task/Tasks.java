@@ -112,6 +112,15 @@ public class Tasks {
      * {@code from}. {@code extra} is applied in the same update.
      */
     public Task move(Task t, TaskState from, TaskState to, String by, String reason, Bson extra) {
+        return move(coll(), t.id, from, to, by, reason, extra);
+    }
+
+    /**
+     * The compare-and-set of {@link #move(Task, TaskState, TaskState, String, String, Bson)} on any
+     * view of the tasks collection (the store contract tests run it on plain documents).
+     */
+    public static <T> T move(MongoCollection<T> tasks, long id, TaskState from, TaskState to, String by, String reason,
+                             Bson extra) {
         Date now = new Date();
         List<Bson> updates = new ArrayList<>();
         updates.add(Updates.set("state", to.wire()));
@@ -125,7 +134,7 @@ public class Tasks {
         if (extra != null) {
             updates.add(extra);
         }
-        return coll().findOneAndUpdate(Filters.and(Filters.eq("_id", t.id), Filters.eq("state", from.wire())),
+        return tasks.findOneAndUpdate(Filters.and(Filters.eq("_id", id), Filters.eq("state", from.wire())),
                 Updates.combine(updates), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
     }
 
