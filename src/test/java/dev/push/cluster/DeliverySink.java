@@ -2,49 +2,51 @@ package dev.push.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import dev.push.channel.webhook.WebhookSink;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 
-/** A webhook receiver on loopback that records every delivery it accepts: campaign, member, time. */
+/**
+ * The tests' {@link WebhookSink}, read as webhook deliveries: every member a request carries
+ * (one delivery, or an array of them), with its campaign and the time it arrived. A body that is
+ * not a delivery is answered 400.
+ */
 final class DeliverySink implements AutoCloseable {
     record Received(long campaign, String member, long atMillis) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpServer server;
+    private final WebhookSink sink;
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
 
     DeliverySink() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-        server.setExecutor(Executors.newFixedThreadPool(64));
-        server.createContext("/hook", exchange -> {
-            try (InputStream in = exchange.getRequestBody()) {
-                JsonNode body = JSON.readTree(in);
-                long now = System.currentTimeMillis();
+        try {
+            sink = WebhookSink.counting();
+        } catch (Exception e) {
+            throw new IOException("the sink did not start", e);
+        }
+        sink.answer(r -> {
+            try {
+                JsonNode body = JSON.readTree(r.body());
+                List<Received> deliveries = new ArrayList<>();
                 for (JsonNode d : body.isArray() ? body : List.of(body)) {
-                    received.add(new Received(d.get("campaign").asLong(), d.get("member").asText(), now));
+                    deliveries.add(new Received(d.get("campaign").asLong(), d.get("member").asText(), r.atMillis()));
                 }
-                exchange.sendResponseHeaders(200, -1);
-            } catch (RuntimeException e) {
-                exchange.sendResponseHeaders(400, -1);
-            } finally {
-                exchange.close();
+                received.addAll(deliveries);
+                return WebhookSink.Answer.ok();
+            } catch (IOException | RuntimeException e) {
+                return WebhookSink.Answer.of(400, "not a delivery");
             }
         });
-        server.start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        return sink.url("/hook");
     }
 
     List<Received> of(long campaign) {
@@ -66,6 +68,10 @@ final class DeliverySink implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        try {
+            sink.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("the sink did not stop", e);
+        }
     }
 }

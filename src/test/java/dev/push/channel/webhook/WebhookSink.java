@@ -3,24 +3,31 @@ package dev.push.channel.webhook;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * A webhook receiver on 127.0.0.1 for tests: records every request it gets and answers as its
- * script says.
+ * The tests' HTTP receiver on 127.0.0.1 (webhook channel tests, campaign tests, cluster fault
+ * tests through {@code DeliverySink}, the benchmark): counts every request, answers as its script
+ * says, and keeps each request unless made {@link #counting()} (a benchmark's million deliveries
+ * would not fit in memory).
  */
 public final class WebhookSink implements AutoCloseable {
-    public record Received(String path, Map<String, String> headers, byte[] body, long atNanos) {
+    /** One request as it arrived: {@code atNanos} to measure intervals, {@code atMillis} wall-clock time. */
+    public record Received(String path, Map<String, String> headers, byte[] body, long atNanos, long atMillis) {
         public String header(String name) {
-            return headers.get(name.toLowerCase());
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
         public String text() {
-            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
@@ -36,15 +43,31 @@ public final class WebhookSink implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
+    private final boolean keep;
+    private final AtomicLong count = new AtomicLong();
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     private volatile Function<Received, Answer> script = r -> Answer.ok();
 
+    /** A sink that keeps every request. */
     public WebhookSink() throws Exception {
+        this(true);
+    }
+
+    /** A sink that only counts the requests (its script still sees each one). */
+    public static WebhookSink counting() throws Exception {
+        return new WebhookSink(false);
+    }
+
+    private WebhookSink(boolean keep) throws Exception {
+        this.keep = keep;
         server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(buf -> {
-            Map<String, String> headers = new java.util.HashMap<>();
-            req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-            Received r = new Received(req.path(), headers, buf.getBytes(), System.nanoTime());
-            received.add(r);
+            Map<String, String> headers = new HashMap<>();
+            req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+            Received r = new Received(req.path(), headers, buf.getBytes(), System.nanoTime(), System.currentTimeMillis());
+            if (this.keep) {
+                received.add(r);
+            }
+            count.incrementAndGet();
             Answer a = script.apply(r);
             var resp = req.response().setStatusCode(a.status());
             a.headers().forEach(resp::putHeader);
@@ -56,16 +79,24 @@ public final class WebhookSink implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort() + path;
     }
 
+    /** How the sink answers from now on; it sees every request, on the sink's event loop. */
     public void answer(Function<Received, Answer> script) {
         this.script = script;
     }
 
+    /** The requests kept so far, in arrival order (none for a {@link #counting()} sink). */
     public List<Received> received() {
         return List.copyOf(received);
     }
 
+    /** How many requests arrived since the start or the last {@link #reset()}. */
+    public long count() {
+        return count.get();
+    }
+
     public void reset() {
         received.clear();
+        count.set(0);
         script = r -> Answer.ok();
     }
 

@@ -8,9 +8,14 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.BulkWriteOptions;
+import dev.push.channel.webhook.WebhookSink;
 import org.bson.Document;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +27,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -146,13 +152,13 @@ public final class Bench {
         say("== %s: %,d members, -Xmx%s", backend, n, xmx);
         Service svc = startService(backend, xmx, true, o.jfr);
         boolean completed = false;
-        try (WebhookSink sink = new WebhookSink()) {
+        try (WebhookSink sink = WebhookSink.counting()) {
             Rest api = new Rest(svc.base());
             rawCeiling(svc, backend, "first");
 
             // Members import; each member's webhook address is one of the sink's URLs.
             long t = phaseStart("import");
-            JsonNode report = api.stream("POST", "/api/members/import", "application/x-ndjson", n, i -> memberLine(i, sink.url()));
+            JsonNode report = api.stream("POST", "/api/members/import", "application/x-ndjson", n, i -> memberLine(i, sink.url("/hook")));
             double s = phaseEnd("import", t);
             long created = report.path("imported").asLong() + report.path("updated").asLong();
             rate(backend, "members import (NDJSON, " + fmt(n) + " lines)", created, s, 0.8,
@@ -338,7 +344,7 @@ public final class Bench {
         int concurrency = 32;
         long m = Math.min(n, WEBHOOK_MEMBERS);
         long bareStart = System.nanoTime();
-        sink.bareClient(m, concurrency);
+        bareClient(sink.url("/hook"), m, concurrency);
         double bare = m / secondsSince(bareStart);
         say("   bare JDK HttpClient to the sink: %,.0f requests/s", bare);
 
@@ -346,9 +352,9 @@ public final class Bench {
         api.post("/api/channels", Map.of("name", "bench-member-" + backend, "type", "webhook",
                 "settings", Map.of("mode", "member", "concurrency", concurrency)));
         long audience = uploadAudience(api, backend, null, m, Bench::memberId, 0);
-        long start = sink.received.get();
+        long start = sink.count();
         double rate = webhookCampaign(api, audience, "bench-member-" + backend, "campaign webhook", 200);
-        long received = sink.received.get() - start;
+        long received = sink.count() - start;
         rate(backend, "campaign, webhook per member to its looked-up address, " + WORKERS + " workers (" + fmt(m)
                         + " members)", m, m / rate, 1, String.format("one request per member; bare JDK client to the same sink: "
                         + "%,.0f/s; webhook/bare = %.2f (target ≥ 0.5)", bare, rate / bare));
@@ -356,11 +362,26 @@ public final class Bench {
         // The same lookups, the messages of a sub-batch that share an address in one request.
         api.post("/api/channels", Map.of("name", "bench-batch-" + backend, "type", "webhook",
                 "settings", Map.of("mode", "batch", "concurrency", concurrency)));
-        long before = sink.received.get();
+        long before = sink.count();
         rate = webhookCampaign(api, allMembers, "bench-batch-" + backend, "campaign webhook batch", 1000);
         rate(backend, "campaign, webhook in batch mode to looked-up addresses, " + WORKERS + " workers, sub-batches of 1,000 ("
                         + fmt(n) + " members)", n, n / rate, 1, String.format("%,d requests to %d addresses (member mode: %,d)",
-                        sink.received.get() - before, HOOK_ADDRESSES, received));
+                        sink.count() - before, HOOK_ADDRESSES, received));
+    }
+
+    /** Posts n small JSON bodies to {@code url}, {@code concurrency} in flight, and waits for every answer. */
+    private static void bareClient(String url, long n, int concurrency) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Semaphore inFlight = new Semaphore(concurrency);
+        for (long i = 0; i < n; i++) {
+            inFlight.acquire();
+            String body = "{\"campaign\":0,\"member\":\"m" + i + "\",\"title\":\"Hello\",\"body\":\"A promotion\"}";
+            client.sendAsync(HttpRequest.newBuilder(URI.create(url))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                    HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> inFlight.release());
+        }
+        inFlight.acquire(concurrency);
     }
 
     private double webhookCampaign(Rest api, long audience, String channel, String phase, int batchSize) {
