@@ -6,6 +6,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -26,8 +27,10 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Debian's headless chromium driven through its own chromedriver; both paths are given so
- * Selenium Manager never tries to download a browser or a driver.
+ * A headless Chromium for the console tests: Debian's chromium driven through its own
+ * chromedriver where both are installed (both paths are given, so nothing is downloaded);
+ * elsewhere Selenium Manager finds a Chrome or Chromium and a matching driver, or fetches them
+ * where the network allows. When neither works, the test fails saying how to install them.
  */
 final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of(System.getProperty("push.test.chromium", "/usr/bin/chromium"));
@@ -39,10 +42,6 @@ final class Browser implements AutoCloseable {
     private final Path profile;
 
     Browser(String base) {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail("The console tests need Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
-                    + ": apt-get install -y chromium chromium-driver (.ci/run does it)");
-        }
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         try {
             profile = Files.createTempDirectory("push-console-chromium");
@@ -50,17 +49,35 @@ final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--window-size=1280,800", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        driver = start(options);
         fitViewport(1280, 800);
         login(dev.push.security.TestCredentials.ADMIN, dev.push.security.TestCredentials.ADMIN_PASSWORD);
+    }
+
+    /** Whether Debian's chromium and chromedriver (or the ones the system properties name) are installed. */
+    static boolean debianChromium() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    private static ChromeDriver start(ChromeOptions options) {
+        if (debianChromium()) {
+            options.setBinary(CHROMIUM.toFile());
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort().build();
+            return new ChromeDriver(service, options);
+        }
+        try {
+            return new ChromeDriver(options);
+        } catch (WebDriverException e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            return fail("The console tests need Chromium and its driver: they are not at " + CHROMIUM + " and "
+                    + CHROMEDRIVER + ", and Selenium Manager could not find or fetch a browser and a driver ("
+                    + reason + "). Install them: apt-get install -y chromium chromium-driver (.ci/run does it)", e);
+        }
     }
 
     /** Signs in through the console's login page; the session cookie then carries every page and call. */
