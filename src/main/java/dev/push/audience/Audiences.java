@@ -1,5 +1,6 @@
 package dev.push.audience;
 
+import dev.push.storage.CoordinationConcern;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -292,6 +293,6 @@ public class Audiences {
         if (t.staged != null) {
             staging.delete(id, t.stagedUpload, t.staged);
         }
-        Task.<Task>mongoCollection().deleteOne(Filters.eq("_id", id));
+        CoordinationConcern.pin(Task.<Task>mongoCollection()).deleteOne(Filters.eq("_id", id));
     }
 }

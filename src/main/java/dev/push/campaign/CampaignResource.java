@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.storage.CoordinationConcern;
 import dev.push.engine.TaskCommands;
 import dev.push.task.Task;
 import dev.push.task.TaskEndpoints;
@@ -85,7 +86,7 @@ public class CampaignResource {
         if (t.run > 0) {
             throw ApiException.conflict("campaign " + id + " has run; its delivery records are kept");
         }
-        Task.<Task>mongoCollection().deleteOne(Filters.eq("_id", id));
+        CoordinationConcern.pin(Task.<Task>mongoCollection()).deleteOne(Filters.eq("_id", id));
         return Response.noContent().build();
     }
 

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.h2.mvstore.MVStore;
 import org.jboss.logging.Logger;
@@ -31,6 +35,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static final String FILE_NAME = "push.mv.db";
     private static final String HOST = "127.0.0.1";
     private static final Logger log = Logger.getLogger(EmbeddedDatabase.class);
+    /** The databases this process serves, for {@link EmbeddedDatabaseHealth}. */
+    private static final Set<EmbeddedDatabase> OPEN = ConcurrentHashMap.newKeySet();
 
     public enum Backend {
         H2, MEMORY;
@@ -59,7 +65,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final KeyedBackend backend;
     private final Path file;
     private final String connectionString;
-    private boolean closed;
+    private volatile boolean closed;
 
     private EmbeddedDatabase(KeyedBackend backend, Path file, int port) {
         this.backend = backend;
@@ -86,6 +92,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             database = new EmbeddedDatabase(new KeyedH2Backend(openStore(file)), file, settings.port());
             log.infof("Embedded database (file %s) at %s", file, database.connectionString);
         }
+        OPEN.add(database);
         return database;
     }
 
@@ -110,9 +117,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return new MVStore.Builder()
             .fileName(file.toString())
             .keysPerPage(KEYS_PER_PAGE)
-            // H2 writes the file on background threads; a failure there must not pass silently.
-            .backgroundExceptionHandler((thread, e) -> log.errorf(e, "embedded database: background write failed on %s",
-                thread.getName()))
+            // H2 reports here a failure of its background writer and any failure that panics the store (which then
+            // closes itself): neither may pass silently.
+            .backgroundExceptionHandler((thread, e) -> log.errorf(e, "embedded database %s: H2 failed on thread %s;"
+                + " if the store panicked it is closed now, every write fails and the health probes are down until a"
+                + " restart reopens the file", file, thread.getName()))
             .compress()
             .open();
     }
@@ -130,6 +139,29 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return backend;
     }
 
+    /** The databases open in this process. */
+    static List<EmbeddedDatabase> open() {
+        return List.copyOf(OPEN);
+    }
+
+    /**
+     * Why this database can no longer keep writes: its H2 store panicked (a failed write or an internal
+     * error; H2 then closes it) or was closed under it. Empty while it works, and for the memory backend.
+     */
+    public Optional<String> failure() {
+        if (!(backend instanceof KeyedH2Backend h2)) {
+            return Optional.empty();
+        }
+        MVStore store = h2.getMvStore();
+        if (store.getPanicException() != null) {
+            return Optional.of("the H2 store panicked and closed itself: " + store.getPanicException().getMessage());
+        }
+        if (!closed && store.isClosed()) {
+            return Optional.of("the H2 store was closed while the database was serving");
+        }
+        return Optional.empty();
+    }
+
     /** The H2 file, or {@code null} for the memory backend. */
     public Path file() {
         return file;
@@ -145,6 +177,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         closed = true;
+        OPEN.remove(this);
         server.shutdownNow();
         if (file != null) {
             compactClosed(file);

@@ -9,16 +9,58 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 
 /**
  * The H2 (MVStore file) backend with key-narrowed filters and documents stored as BSON. The caller
  * owns the store's settings.
+ * <p>
+ * A write whose write concern asks for the journal ({@link JournaledWrite}) is answered only after the
+ * store has committed and synced its file ({@link GroupCommit}); other writes reach the file with H2's
+ * automatic commit, about a second later, and are lost if the process dies before.
  */
 public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
+    /** MongoDB's code for a write whose write concern could not be satisfied. */
+    private static final int WRITE_CONCERN_FAILED = 64;
+
+    private final GroupCommit groupCommit;
 
     public KeyedH2Backend(MVStore store) {
         super(store);
+        this.groupCommit = new GroupCommit(store);
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String database, String command, Document query) {
+        Document answer = super.handleCommand(channel, database, command, query);
+        if (command.equalsIgnoreCase("ismaster")) {
+            answer.put(EmbeddedMarker.FIELD, EmbeddedMarker.DURABLE);
+        } else if (JournaledWrite.asked(query)) {
+            try {
+                groupCommit.awaitDurable();
+            } catch (IllegalStateException e) {
+                throw new MongoServerError(WRITE_CONCERN_FAILED, "WriteConcernFailed", e.getMessage(), e);
+            }
+        }
+        return answer;
+    }
+
+    /** Commit-and-sync rounds the journaled writes caused so far. */
+    public long journalRounds() {
+        return groupCommit.rounds();
+    }
+
+    @Override
+    public void close() {
+        groupCommit.close();
+        if (getMvStore().getPanicException() != null) {
+            // A panicked store cannot commit: release the file and leave recovery to the next open, as after a crash.
+            getMvStore().closeImmediately();
+            return;
+        }
+        super.close();
     }
 
     @Override

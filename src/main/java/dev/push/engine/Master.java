@@ -5,6 +5,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
+import dev.push.storage.CoordinationConcern;
 import dev.push.task.Progress;
 import dev.push.task.Task;
 import dev.push.task.RateMeter;
@@ -72,7 +73,7 @@ public final class Master {
     }
 
     MongoCollection<WorkerSlot> slots() {
-        return WorkerSlot.<WorkerSlot>mongoCollection();
+        return CoordinationConcern.pin(WorkerSlot.<WorkerSlot>mongoCollection());
     }
 
     public void tick() {

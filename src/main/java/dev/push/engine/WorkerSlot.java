@@ -9,7 +9,7 @@ import org.bson.codecs.pojo.annotations.BsonId;
  * holds it and its last heartbeat. Claiming a slot is an insert (the key is unique) or a
  * compare-and-set on a dead holder's last heartbeat.
  */
-@MongoEntity(collection = "workers")
+@MongoEntity(collection = "workers", readPreference = "primary")
 public class WorkerSlot extends PanacheMongoEntityBase {
     @BsonId
     public String id;

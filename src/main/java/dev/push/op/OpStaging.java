@@ -1,5 +1,6 @@
 package dev.push.op;
 
+import dev.push.storage.CoordinationConcern;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.result.UpdateResult;
@@ -31,7 +32,7 @@ public class OpStaging {
         AudienceStaging.Writer w = staging.writer(t.id, upload, t.shards);
         ids.forEach(w::add);
         List<Integer> layout = w.finish();
-        UpdateResult r = Task.<Task>mongoCollection().updateOne(
+        UpdateResult r = CoordinationConcern.pin(Task.<Task>mongoCollection()).updateOne(
                 Filters.and(Filters.eq("_id", t.id), Filters.eq("state", expected.wire()),
                         Filters.eq("stagedUpload", t.stagedUpload)),
                 Updates.combine(Updates.set("staged", layout), Updates.set("stagedUpload", upload),

@@ -20,6 +20,7 @@ import static com.mongodb.client.model.Updates.inc;
 public class PushDatabase {
     public static final String TASKS = "tasks";
     public static final String TASK_SHARDS = "task_shards";
+    public static final String WORKERS = "workers";
     public static final String MEMBERS = "members";
     public static final String AUDIENCE_CHUNKS = "audience_chunks";
     public static final String AUDIENCE_STAGING = "audience_staging";
@@ -40,8 +41,10 @@ public class PushDatabase {
         return client.getDatabase(databaseName);
     }
 
+    /** A collection by name; the coordination collections come with their pinned {@link CoordinationConcern}. */
     public MongoCollection<Document> get(String name) {
-        return database().getCollection(name);
+        MongoCollection<Document> collection = database().getCollection(name);
+        return CoordinationConcern.COLLECTIONS.contains(name) ? CoordinationConcern.pin(collection) : collection;
     }
 
     /** Deletes documents by key, in slices of ~100 keys (what the embedded server answers fastest). */

@@ -14,7 +14,7 @@ import java.util.List;
  * write here per member; live counters live in the task's shard documents (see
  * {@link TaskShards}) and are folded into {@link #progress} when the task leaves a running state.
  */
-@MongoEntity(collection = "tasks")
+@MongoEntity(collection = "tasks", readPreference = "primary")
 public class Task extends PanacheMongoEntityBase {
     public static final String AUDIENCE = "audience";
     public static final String CAMPAIGN = "campaign";

@@ -7,6 +7,7 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
+import dev.push.storage.CoordinationConcern;
 import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -34,7 +35,7 @@ public class Tasks {
     Event<TaskCommanded> commanded;
 
     MongoCollection<Task> coll() {
-        return Task.<Task>mongoCollection();
+        return CoordinationConcern.pin(Task.<Task>mongoCollection());
     }
 
     public Task create(Task t, String by) {

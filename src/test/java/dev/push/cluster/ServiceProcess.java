@@ -40,6 +40,18 @@ final class ServiceProcess {
         return new ServiceProcess(name, httpPort, cmd, logs.resolve(name + ".log").toFile());
     }
 
+    /**
+     * The service alone, as a new user starts it: no connection string, its embedded database on the H2
+     * file in {@code dir}, listening on {@code databasePort}.
+     */
+    static ServiceProcess alone(String name, int httpPort, Path dir, int databasePort, Path logs) {
+        return new ServiceProcess(name, httpPort, List.of(java(), "-Xmx384m", "-Dquarkus.http.port=" + httpPort,
+                "-Dpush.embedded.dir=" + dir, "-Dpush.embedded.port=" + databasePort,
+                "-Dpush.admin.password=" + dev.push.security.TestCredentials.ADMIN_PASSWORD,
+                "-Dquarkus.log.console.format=%d{HH:mm:ss,SSS} %-5p [%c{2.}] %s%e%n", "-jar", JAR.toString()),
+                logs.resolve(name + ".log").toFile());
+    }
+
     /** The embedded database on its own ({@code --database-only}). */
     static ServiceProcess database(int port, Path dir, Path logs) {
         return new ServiceProcess("database", 0, List.of(java(), "-Xmx512m", "-jar", JAR.toString(), "--database-only",
