@@ -116,7 +116,7 @@ class WebhookChannelTest {
 
         List<Outcome> out = send("hook-budget", 48, new Document("title", "t"), List.of(member("m1", sink.url("/m1"))));
 
-        assertEquals(List.of(Outcome.failed("m1", "503 Service Unavailable: busy (retry budget of 1 s used up after 1 attempts)", true)), out);
+        assertEquals(List.of(Outcome.failed("m1", "503 Service Unavailable (retry budget of 1 s used up after 1 attempts)", true)), out);
         assertEquals(1, sink.received().size(), "a wait past the budget is not started");
     }
 
@@ -133,13 +133,13 @@ class WebhookChannelTest {
     }
 
     @Test
-    void webhookClientErrorIsPermanentWithStatusAndBodyExcerpt() {
+    void webhookClientErrorIsPermanentWithTheStatusLineOnlyFromAReceiverThatIsNotPublic() {
         configure("hook-404", Map.of("backoffMs", 1));
         sink.answer(r -> WebhookSink.Answer.of(404, "no such hook\n  here"));
 
         List<Outcome> out = send("hook-404", 44, new Document("title", "t"), List.of(member("m1", sink.url("/m1"))));
 
-        assertEquals(List.of(Outcome.failed("m1", "404 Not Found: no such hook here", false)), out);
+        assertEquals(List.of(Outcome.failed("m1", "404 Not Found", false)), out, "a loopback receiver's body is not quoted");
         assertEquals(1, sink.received().size(), "a 4xx is not tried again");
     }
 
@@ -150,7 +150,7 @@ class WebhookChannelTest {
 
         List<Outcome> out = send("hook-down", 45, new Document("title", "t"), List.of(member("m1", sink.url("/m1"))));
 
-        assertEquals(List.of(Outcome.failed("m1", "503 Service Unavailable: down (after 3 attempts)", true)), out);
+        assertEquals(List.of(Outcome.failed("m1", "503 Service Unavailable (after 3 attempts)", true)), out);
         assertEquals(3, sink.received().size());
     }
 
