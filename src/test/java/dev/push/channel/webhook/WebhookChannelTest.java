@@ -90,6 +90,25 @@ class WebhookChannelTest {
         assertEquals("Hi there", new JsonObject(byPath.get("/bob").text()).getString("title"));
     }
 
+    /**
+     * Fixed vectors computed outside this code base, once, with OpenSSL:
+     * {@code printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"}.
+     */
+    @Test
+    void theSignatureMatchesAnHmacComputedIndependently() {
+        configure("hook-vector", Map.of());
+
+        List<Outcome> out = send("hook-vector", 49, new Document("title", "Hi"), List.of(member("vec", sink.url("/vec"))));
+
+        assertEquals(List.of(Outcome.sent("vec")), out);
+        WebhookSink.Received got = sink.received().get(0);
+        assertEquals("{\"campaign\":49,\"member\":\"vec\",\"idempotencyKey\":\"49:vec\",\"title\":\"Hi\"}", got.text());
+        assertEquals("sha256=0b14044c01bdb1606dcd99f262ce0643145f6c620d91941201a31530bef4d3d4", got.header(Signature.HEADER));
+        // RFC 4231, test case 2 (the key is shorter than the channel's minimum, so only the class is checked).
+        assertEquals("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+                new Signature("Jefe").of("what do ya want for nothing?".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     @Test
     void webhookRetriesAfter503AndHonoursRetryAfter() {
         configure("hook-retry-after", Map.of("backoffMs", 1));
