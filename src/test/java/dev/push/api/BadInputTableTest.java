@@ -108,7 +108,7 @@ class BadInputTableTest {
         t.add(new Bad("two nested 10,000-loops", "POST", c, "application/json", camp + "{'title':'{#for i in 10000}{#for j in 10000}{/for}{/for}'}}", 400, "a loop goes over member data"));
         t.add(new Bad("a million characters", "POST", c, "application/json", camp + "{'title':'t','body':'{#for i in 1000}{#for j in 1000}x{/for}{/for}'}}", 400, "message.body"));
         t.add(new Bad("loops three deep", "POST", c, "application/json", camp + "{'title':'{#for a in member.attributes.x}{#for b in a}{#for c in b}{c}{/for}{/for}{/for}'}}", 400, "push.message.loop-depth"));
-        t.add(new Bad("a title rendering past its limit", "POST", c, "application/json", camp + "{'title':'{#let w=\\'" + "w".repeat(200) + "\\'}{w}{w}{w}{w}{w}{w}{/let}'}}", 400, "push.message.rendered.title"));
+        t.add(new Bad("a title rendering past its limit", "POST", c, "application/json", camp + "{'title':'{#let w=\\'" + "w".repeat(200) + "\\'}{w}{w}{w}{w}{w}{w}{/let}'}}", 400, "push.message.rendered-title"));
         t.add(new Bad("an eval section", "POST", c, "application/json", camp + "{'title':'{#eval member.attributes.t /}'}}", 400, "message.title"));
         t.add(new Bad("a javascript: link", "POST", c, "application/json", camp + "{'title':'t','link':'javascript:alert(1)'}}", 400, "message.link"));
         t.add(new Bad("a java<tab>script: link", "POST", c, "application/json", camp + "{'title':'t','link':'java\\tscript:alert(1)'}}", 400, "message.link"));

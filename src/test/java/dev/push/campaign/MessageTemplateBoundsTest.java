@@ -181,7 +181,7 @@ class MessageTemplateBoundsTest {
         String tooLong = "{#let w='" + "z".repeat(200) + "'}{w}{w}{w}{w}{w}{w}{/let}";
         create(Map.of("title", tooLong), "log").then().statusCode(400)
                 .body("errors[0].field", equalTo("message.title"))
-                .body("errors[0].message", equalTo("renders longer than 1024 characters (push.message.rendered.title)"));
+                .body("errors[0].message", equalTo("renders longer than 1024 characters (push.message.rendered-title)"));
     }
 
     @Test
@@ -206,7 +206,7 @@ class MessageTemplateBoundsTest {
         Api.deliveries(c).forEach(d -> byMember.put((String) d.get("memberId"), d));
         assertEquals("sent", byMember.get("tb-short").get("state"));
         assertEquals("failed", byMember.get("tb-long").get("state"));
-        assertEquals("message does not render: message.title renders longer than 1024 characters (push.message.rendered.title)",
+        assertEquals("message does not render: message.title renders longer than 1024 characters (push.message.rendered-title)",
                 byMember.get("tb-long").get("reason"));
         assertEquals(false, byMember.get("tb-long").get("retryable"));
         assertEquals(List.of("/tb-short"), sink.received().stream().map(WebhookSink.Received::path).toList());

@@ -12,8 +12,17 @@ import java.util.Optional;
  */
 @ConfigMapping(prefix = "push.message")
 public interface MessageLimits {
-    /** The longest each field may render to, in characters. */
-    Rendered rendered();
+    /** The longest a title may render to, in characters. */
+    @WithDefault("1024")
+    int renderedTitle();
+
+    /** The longest a body may render to, in characters. */
+    @WithDefault("4096")
+    int renderedBody();
+
+    /** The longest a link may render to, in characters (before UTM parameters are added). */
+    @WithDefault("2048")
+    int renderedLink();
 
     /** Loop items one field may visit in one render, over all its loops together. */
     @WithDefault("100")
@@ -25,15 +34,4 @@ public interface MessageLimits {
 
     /** App deep-link schemes a link may use besides http and https, e.g. {@code myapp}. */
     Optional<List<String>> linkSchemes();
-
-    interface Rendered {
-        @WithDefault("1024")
-        int title();
-
-        @WithDefault("4096")
-        int body();
-
-        @WithDefault("2048")
-        int link();
-    }
 }

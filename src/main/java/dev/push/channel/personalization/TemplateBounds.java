@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * the instance: values, defaults ({@code ?:}), conditionals ({@code #if}, {@code #when}, {@code #let})
  * and loops over member data ({@link MemberLoop}) nested at most {@link MessageLimits#loopDepth()}
  * deep; each render visits at most {@link MessageLimits#loopItems()} loop items and stops as soon
- * as its output passes the field's {@link MessageLimits#rendered()} length. No includes, no
+ * as its output passes the field's rendered length ({@link MessageLimits#renderedTitle()} …). No includes, no
  * {@code #eval} (a member's data would become a template), no reflection.
  */
 final class TemplateBounds {
@@ -66,9 +66,9 @@ final class TemplateBounds {
     /** The longest {@code field} (title, body, link) may render to, and the setting that says so. */
     int maxLength(String field) {
         return switch (field) {
-            case "title" -> limits.rendered().title();
-            case "body" -> limits.rendered().body();
-            default -> limits.rendered().link();
+            case "title" -> limits.renderedTitle();
+            case "body" -> limits.renderedBody();
+            default -> limits.renderedLink();
         };
     }
 
@@ -81,7 +81,7 @@ final class TemplateBounds {
         StringBuilder out = new StringBuilder();
         Consumer<String> bounded = chunk -> {
             if (out.length() + chunk.length() > max) {
-                throw new MessageRefused(null, "renders longer than " + max + " characters (push.message.rendered." + field + ")");
+                throw new MessageRefused(null, "renders longer than " + max + " characters (push.message.rendered-" + field + ")");
             }
             out.append(chunk);
         };
