@@ -216,12 +216,14 @@ class MessageTemplateBoundsTest {
     @Test
     void linksStartWithHttpHttpsOrAConfiguredAppScheme() {
         for (String link : List.of("javascript:alert(1)", "JavaScript:alert(1)", "java\tscript:alert(1)", " javascript:x",
-                "data:text/html,x", "file:///etc/passwd", "example.org/{member.id}", "vbscript:{member.id}")) {
+                "data:text/html,x", "file:///etc/passwd", "example.org/{member.id}", "vbscript:{member.id}",
+                "{#if true}javascript:alert(1){/if}")) {
             create(Map.of("title", "t", "link", link), "log").then().statusCode(400)
                     .body("errors[0].field", equalTo("message.link"));
         }
         created(Map.of("title", "t", "link", "https://shop.example/{member.id}"), "log");
         created(Map.of("title", "t", "link", "HTTP://shop.example/"), "log");
+        created(Map.of("title", "t", "link", "{member.attributes.site}/offers"), "log");
         long app = created(Map.of("title", "t", "link", "pushdemo://open/{member.id}"), "log");
         preview(app, Map.of()).then().statusCode(200).body("link", equalTo("pushdemo://open/preview"));
     }

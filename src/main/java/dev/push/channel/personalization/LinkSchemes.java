@@ -35,10 +35,19 @@ final class LinkSchemes {
         return schemeProblem(link);
     }
 
-    /** At creation: a template link that starts with text must start with an allowed scheme. */
-    String templateProblem(String template) {
-        if (template == null || template.isEmpty() || template.startsWith("{")) {
+    /**
+     * At creation: a template link that starts with text must start with an allowed scheme, and so
+     * must its rendering for a member without attributes when that starts with a scheme of its
+     * own ({@code {#if true}javascript:…{/if}}); a link that begins with member data is known only
+     * when rendered.
+     */
+    String templateProblem(String template, String renderedWithoutAttributes) {
+        if (template == null || template.isEmpty()) {
             return null;
+        }
+        if (template.startsWith("{")) {
+            String r = renderedWithoutAttributes;
+            return r != null && !r.isEmpty() && Character.isLetter(r.charAt(0)) ? problem(r) : null;
         }
         String head = template.substring(0, template.indexOf('{') < 0 ? template.length() : template.indexOf('{'));
         return problem(head);

@@ -62,8 +62,8 @@ public class Personalization {
                 try {
                     Template t = engine.parse(text);
                     bounds.checkShape(name, t);
-                    bounds.render(field, t, member("preview", Map.of()));
-                    String linkProblem = field.equals("link") ? linkSchemes.templateProblem(text) : null;
+                    String rendered = bounds.render(field, t, member("preview", Map.of()));
+                    String linkProblem = field.equals("link") ? linkSchemes.templateProblem(text, rendered) : null;
                     if (linkProblem != null) {
                         errors.add(new ApiException.FieldError(name, linkProblem));
                     }
