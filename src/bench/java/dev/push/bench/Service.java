@@ -71,6 +71,8 @@ final class Service implements AutoCloseable {
         }
         cmd.add("-Dquarkus.http.port=" + http);
         cmd.add("-Dpush.admin.password=" + Rest.ADMIN_PASSWORD);
+        // The bench's webhook sink is on loopback, which the service refuses unless allowed.
+        cmd.add("-Dpush.outbound.allow=127.0.0.0/8");
         String uri;
         if (mongoUri == null) {
             cmd.add("-Dpush.embedded.backend=" + backend);

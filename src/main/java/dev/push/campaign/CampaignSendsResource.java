@@ -2,6 +2,7 @@ package dev.push.campaign;
 
 import dev.push.api.ApiException;
 import dev.push.channel.personalization.PersonalMessage;
+import dev.push.channel.personalization.MessageRefused;
 import dev.push.channel.personalization.Personalization;
 import dev.push.member.MemberStore;
 import dev.push.task.Task;
@@ -60,7 +61,12 @@ public class CampaignSendsResource {
             attributes = members.find(request.memberId())
                     .orElseThrow(() -> ApiException.notFound("member", request.memberId())).attributes();
         }
-        return personalization.template(campaign.id, campaign.message).render(memberId, attributes);
+        try {
+            return personalization.template(campaign.id, campaign.message).render(memberId, attributes);
+        } catch (MessageRefused e) {
+            throw new ApiException(422, "Message does not render", e.getMessage(),
+                    List.of(new ApiException.FieldError(e.field(), e.reason())));
+        }
     }
 
     @POST

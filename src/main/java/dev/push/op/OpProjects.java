@@ -3,8 +3,10 @@ package dev.push.op;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Updates;
+import dev.push.api.ApiException;
 import dev.push.campaign.CampaignRequest;
 import dev.push.campaign.Campaigns;
+import dev.push.channel.personalization.Personalization;
 import dev.push.task.Task;
 import dev.push.task.TaskEndpoints;
 import dev.push.task.TaskState;
@@ -48,6 +50,9 @@ public class OpProjects {
 
     @Inject
     Validator validator;
+
+    @Inject
+    Personalization personalization;
 
     @ConfigProperty(name = "push.op.channel", defaultValue = "log")
     String channel;
@@ -118,6 +123,11 @@ public class OpProjects {
             if (!problems.isEmpty()) {
                 throw new OpRefusal(problems.stream().map(v -> opField("message." + v.getPropertyPath()) + ": "
                         + v.getMessage()).sorted().collect(Collectors.joining("; ")));
+            }
+            try {
+                personalization.check(m.title(), m.body(), m.link());
+            } catch (ApiException e) {
+                throw new OpRefusal(e.errors.stream().map(f -> opField(f.field()) + ": " + f.message()).collect(Collectors.joining("; ")));
             }
             changes.add(Updates.set("message", messageDocument(m)));
         }

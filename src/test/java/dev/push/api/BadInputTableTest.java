@@ -102,6 +102,22 @@ class BadInputTableTest {
         t.add(new Bad("an oversize channel", "POST", "/api/channels", "application/json", "{'name':'big','type':'webhook','settings':{'endpoint':'http://127.0.0.1:9/" + big + "'}}", 413, LIMIT));
         t.add(new Bad("an oversize count", "POST", a + "/count", "application/json", "{'kind':'ids','ids':['" + big + "']}", 413, LIMIT));
         t.add(new Bad("an oversize op call", "POST", "/constraint/update", "application/json", "{'id':" + audience + ",'name':'" + big + "'}", 413, LIMIT));
+        // Message templates within bounds, and where webhooks may go (docs/security.md).
+        String camp = "{'name':'x','audienceId':" + audience + ",'channel':'log','message':";
+        t.add(new Bad("a billion-step loop", "POST", c, "application/json", camp + "{'title':'{#for i in 1000000000}{/for}'}}", 400, "message.title"));
+        t.add(new Bad("two nested 10,000-loops", "POST", c, "application/json", camp + "{'title':'{#for i in 10000}{#for j in 10000}{/for}{/for}'}}", 400, "a loop goes over member data"));
+        t.add(new Bad("a million characters", "POST", c, "application/json", camp + "{'title':'t','body':'{#for i in 1000}{#for j in 1000}x{/for}{/for}'}}", 400, "message.body"));
+        t.add(new Bad("loops three deep", "POST", c, "application/json", camp + "{'title':'{#for a in member.attributes.x}{#for b in a}{#for c in b}{c}{/for}{/for}{/for}'}}", 400, "push.message.loop-depth"));
+        t.add(new Bad("a title rendering past its limit", "POST", c, "application/json", camp + "{'title':'{#let w=\\'" + "w".repeat(200) + "\\'}{w}{w}{w}{w}{w}{w}{/let}'}}", 400, "push.message.rendered-title"));
+        t.add(new Bad("an eval section", "POST", c, "application/json", camp + "{'title':'{#eval member.attributes.t /}'}}", 400, "message.title"));
+        t.add(new Bad("a javascript: link", "POST", c, "application/json", camp + "{'title':'t','link':'javascript:alert(1)'}}", 400, "message.link"));
+        t.add(new Bad("a java<tab>script: link", "POST", c, "application/json", camp + "{'title':'t','link':'java\\tscript:alert(1)'}}", 400, "message.link"));
+        t.add(new Bad("a data: link", "POST", c, "application/json", camp + "{'title':'t','link':'data:text/html,x'}}", 400, "message.link"));
+        for (String endpoint : List.of("http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://0.0.0.0:8080/",
+                "http://224.0.0.1/", "http://100.100.100.200/", "http://[::ffff:169.254.169.254]/", "http://[fd00:ec2::254]/")) {
+            t.add(new Bad("a webhook endpoint at " + endpoint, "POST", "/api/channels", "application/json",
+                    "{'name':'guarded','type':'webhook','settings':{'endpoint':'" + endpoint + "'}}", 400, "settings.endpoint"));
+        }
         return t;
     }
 

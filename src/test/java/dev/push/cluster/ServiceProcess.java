@@ -34,7 +34,7 @@ final class ServiceProcess {
     static ServiceProcess instance(String name, int httpPort, String mongo, Path logs, Map<String, String> properties) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.mongodb.connection-string=" + mongo,
-                "-Dpush.admin.password=" + dev.push.security.TestCredentials.ADMIN_PASSWORD, "-Dquarkus.log.console.format=%d{HH:mm:ss,SSS} %-5p [%c{2.}] %s%e%n"));
+                "-Dpush.admin.password=" + dev.push.security.TestCredentials.ADMIN_PASSWORD, "-Dpush.outbound.allow=127.0.0.0/8", "-Dquarkus.log.console.format=%d{HH:mm:ss,SSS} %-5p [%c{2.}] %s%e%n"));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", JAR.toString()));
         return new ServiceProcess(name, httpPort, cmd, logs.resolve(name + ".log").toFile());

@@ -11,6 +11,7 @@ import static dev.push.op.OpConstraintRoutesTest.with;
 import static dev.push.op.OpConstraintRoutesTest.without;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 class OpProjectRoutesTest {
@@ -61,6 +62,19 @@ class OpProjectRoutesTest {
 
         Op.ok("/constraint/update", Map.of("id", cid, "disabled", true));
         assertEquals("cid: constraint " + cid + " is disabled", Op.refused("/project/add", good));
+    }
+
+    @Test
+    void updateRefusesAMessageTemplateBeyondItsBounds() {
+        long cid = Op.constraint(List.of(631L), 1);
+        long pid = Op.project(cid, 1, 0);
+
+        String refused = Op.refused("/project/update", Map.of("id", pid, "msg", Map.of("title", "{#for i in 1000000000}{/for}")));
+
+        assertTrue(refused.startsWith("msg.title: "), refused);
+        assertTrue(refused.contains("a loop goes over member data, not over 1000000000"), refused);
+        assertEquals("msg.link: uses the scheme javascript: a link may use http, https, pushdemo (push.message.link-schemes adds app schemes)",
+                Op.refused("/project/update", Map.of("id", pid, "msg", Map.of("title", "t", "url", "javascript:alert(1)"))));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.quarkus.qute.Results;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateNode;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.bson.Document;
 
 import java.util.ArrayList;
@@ -32,12 +33,23 @@ public class Personalization {
     /** Compiled messages kept; campaigns running at once are far fewer. */
     private static final int CACHE = 512;
 
-    private final Engine engine = Engine.builder().addDefaults().strictRendering(false)
-            .addResultMapper(new EmptyWhenMissing()).build();
+    private final Engine engine = TemplateBounds.engine(new EmptyWhenMissing());
     private final Map<Long, MessageTemplate> compiled = new ConcurrentHashMap<>();
     private final Map<String, Template> channelTemplates = new ConcurrentHashMap<>();
+    private final TemplateBounds bounds;
+    private final LinkSchemes linkSchemes;
 
-    /** Throws a 400 naming the field when a template of the message does not parse. */
+    @Inject
+    public Personalization(MessageLimits limits) {
+        this.bounds = new TemplateBounds(limits);
+        this.linkSchemes = new LinkSchemes(limits.linkSchemes().orElse(List.of()));
+    }
+
+    /**
+     * Throws a 400 naming the field when a template of the message does not parse, goes beyond
+     * {@link TemplateBounds} (rendered for a member without attributes), or is a link whose scheme
+     * is not allowed ({@link LinkSchemes}).
+     */
     public void check(String title, String body, String link) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("title", title);
@@ -46,10 +58,19 @@ public class Personalization {
         List<ApiException.FieldError> errors = new ArrayList<>();
         fields.forEach((field, text) -> {
             if (text != null) {
+                String name = "message." + field;
                 try {
-                    engine.parse(text).data("member", member("preview", Map.of())).render();
+                    Template t = engine.parse(text);
+                    bounds.checkShape(name, t);
+                    String rendered = bounds.render(field, t, member("preview", Map.of()));
+                    String linkProblem = field.equals("link") ? linkSchemes.templateProblem(text, rendered) : null;
+                    if (linkProblem != null) {
+                        errors.add(new ApiException.FieldError(name, linkProblem));
+                    }
+                } catch (MessageRefused e) {
+                    errors.add(new ApiException.FieldError(name, e.reason()));
                 } catch (RuntimeException e) {
-                    errors.add(new ApiException.FieldError("message." + field, "is not a valid template: " + e.getMessage()));
+                    errors.add(new ApiException.FieldError(name, "is not a valid template: " + e.getMessage()));
                 }
             }
         });
@@ -67,12 +88,16 @@ public class Personalization {
         if (compiled.size() >= CACHE) {
             compiled.clear();
         }
-        MessageTemplate fresh = new MessageTemplate(message, parse(message, "title"), parse(message, "body"), parse(message, "link"));
+        MessageTemplate fresh = new MessageTemplate(message, parse(message, "title"), parse(message, "body"),
+                parse(message, "link"), bounds, linkSchemes);
         compiled.put(campaignId, fresh);
         return fresh;
     }
 
-    /** Renders one template over a member (a channel's own templates, e.g. an unsubscribe URL); null stays null. */
+    /**
+     * Renders one template over a member (a channel's own templates, e.g. an unsubscribe URL), within
+     * the bounds of a link; null stays null.
+     */
     public String render(String template, String memberId, Map<String, Object> attributes) {
         if (template == null) {
             return null;
@@ -80,7 +105,7 @@ public class Personalization {
         if (channelTemplates.size() >= CACHE) {
             channelTemplates.clear();
         }
-        return channelTemplates.computeIfAbsent(template, engine::parse).data("member", member(memberId, attributes)).render();
+        return bounds.render("link", channelTemplates.computeIfAbsent(template, engine::parse), member(memberId, attributes));
     }
 
     /** Renders a delivery's message for one of its recipients. */
@@ -100,18 +125,28 @@ public class Personalization {
         return m;
     }
 
-    /** A campaign's message compiled: render it per member. */
-    public record MessageTemplate(Document message, Template title, Template body, Template link) {
+    /**
+     * A campaign's message compiled: render it per member. A field beyond {@link TemplateBounds} or a
+     * link with a scheme not allowed throws {@link MessageRefused}, which fails that member only.
+     */
+    public record MessageTemplate(Document message, Template title, Template body, Template link,
+                                  TemplateBounds bounds, LinkSchemes linkSchemes) {
         public PersonalMessage render(String memberId, Map<String, Object> attributes) {
             Map<String, Object> member = member(memberId, attributes);
             @SuppressWarnings("unchecked")
             Map<String, String> utm = message.get("utm") instanceof Map<?, ?> m ? (Map<String, String>) m : null;
             Map<String, Object> data = message.get("data") instanceof Map<?, ?> d ? toMap(d) : null;
-            return new PersonalMessage(render(title, member), render(body, member), Utm.append(render(link, member), utm), data);
+            String renderedLink = render("link", link, member);
+            String linkProblem = linkSchemes.problem(renderedLink);
+            if (linkProblem != null) {
+                throw new MessageRefused("message.link", linkProblem);
+            }
+            return new PersonalMessage(render("title", title, member), render("body", body, member),
+                    Utm.append(renderedLink, utm), data);
         }
 
-        private static String render(Template t, Map<String, Object> member) {
-            return t == null ? null : t.data("member", member).render();
+        private String render(String field, Template t, Map<String, Object> member) {
+            return t == null ? null : bounds.render(field, t, member);
         }
 
         private static Map<String, Object> toMap(Map<?, ?> d) {

@@ -5,11 +5,13 @@ import dev.push.channel.Delivery;
 import dev.push.channel.FanOut;
 import dev.push.channel.Outcome;
 import dev.push.channel.http.Backoff;
+import dev.push.channel.http.DestinationGuard;
 import dev.push.channel.http.Excerpt;
 import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -31,7 +33,8 @@ import java.util.concurrent.TimeoutException;
  * element carries its key and the header names the batch), and {@link Signature#HEADER} when the
  * channel has a secret. 2xx is sent; 429, 5xx, timeouts and connection errors are tried again after
  * {@link Backoff} (or the provider's Retry-After) and end as retryable failures; any other answer is
- * a permanent failure with the status and the start of the body.
+ * a permanent failure with the status (and the start of the body from a public receiver). Requests
+ * go only where {@link DestinationGuard} allows.
  */
 final class WebhookChannel implements Channel {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -41,14 +44,16 @@ final class WebhookChannel implements Channel {
     private final Signature signature;
     private final WebClient client;
     private final Personalization personalization;
+    private final DestinationGuard guard;
 
     WebhookChannel(String name, WebhookSettings settings, Signature signature, WebClient client,
-                   Personalization personalization) {
+                   Personalization personalization, DestinationGuard guard) {
         this.name = name;
         this.settings = settings;
         this.signature = signature;
         this.client = client;
         this.personalization = personalization;
+        this.guard = guard;
     }
 
     @Override
@@ -158,20 +163,7 @@ final class WebhookChannel implements Channel {
 
     /** Answers null when the receiver accepted the body, else the failure after the last attempt. */
     private Uni<Failure> post(String url, String key, byte[] body, int attempt, long since) {
-        Uni<HttpResponse<Buffer>> answer;
-        try {
-            HttpRequest<Buffer> request = client.postAbs(url).timeout(settings.timeoutMs())
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader(IDEMPOTENCY_KEY, key);
-            if (signature != null) {
-                request.putHeader(Signature.HEADER, signature.of(body));
-            }
-            answer = request.sendBuffer(Buffer.buffer(body));
-        } catch (RuntimeException e) {
-            return Uni.createFrom().item(new Failure("invalid webhook URL: " + e.getMessage(), false, -1));
-        }
-        return answer.onItemOrFailure().transformToUni((response, error) -> {
-            Failure failure = error != null ? failure(error, settings.timeoutMs()) : failure(response);
+        return attempt(url, key, body).onItem().transformToUni(failure -> {
             if (failure == null || !failure.retryable()) {
                 return Uni.createFrom().item(failure);
             }
@@ -192,13 +184,46 @@ final class WebhookChannel implements Channel {
         });
     }
 
-    static Failure failure(HttpResponse<Buffer> response) {
+    /**
+     * One request, to the address {@link DestinationGuard} checked for the URL's host (resolved
+     * again on every attempt); a refused destination is a permanent failure and is never contacted.
+     */
+    private Uni<Failure> attempt(String url, String key, byte[] body) {
+        return guard.resolve(url).onItemOrFailure().transformToUni((to, error) -> {
+            if (error instanceof DestinationGuard.Refused refused) {
+                return Uni.createFrom().item(new Failure(refused.getMessage(), false, -1));
+            }
+            if (error != null) {
+                return Uni.createFrom().item(new Failure("cannot resolve the webhook's host: " + error.getMessage(), true, -1));
+            }
+            Uni<HttpResponse<Buffer>> answer;
+            try {
+                HttpRequest<Buffer> request = client.requestAbs(HttpMethod.POST, to.server(), url).timeout(settings.timeoutMs())
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader(IDEMPOTENCY_KEY, key);
+                if (signature != null) {
+                    request.putHeader(Signature.HEADER, signature.of(body));
+                }
+                answer = request.sendBuffer(Buffer.buffer(body));
+            } catch (RuntimeException e) {
+                return Uni.createFrom().item(new Failure("invalid webhook URL: " + e.getMessage(), false, -1));
+            }
+            return answer.onItemOrFailure().transform((response, failed) -> failed != null
+                    ? failure(failed, settings.timeoutMs()) : failure(response, to.isPublic()));
+        });
+    }
+
+    /**
+     * The status line, and the start of the body only from a receiver on the public internet: an
+     * internal service's answer must not be readable through a test send's reason.
+     */
+    static Failure failure(HttpResponse<Buffer> response, boolean quoteBody) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return null;
         }
         String reason = status + (response.statusMessage() == null ? "" : " " + response.statusMessage());
-        String excerpt = Excerpt.of(response.bodyAsString());
+        String excerpt = quoteBody ? Excerpt.of(response.bodyAsString()) : "";
         if (!excerpt.isEmpty()) {
             reason += ": " + excerpt;
         }

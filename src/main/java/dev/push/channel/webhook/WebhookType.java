@@ -3,6 +3,7 @@ package dev.push.channel.webhook;
 import dev.push.api.ApiException;
 import dev.push.channel.Channel;
 import dev.push.channel.config.ChannelType;
+import dev.push.channel.http.DestinationGuard;
 import dev.push.channel.http.HttpClients;
 import dev.push.channel.personalization.Personalization;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,9 @@ public class WebhookType implements ChannelType {
     @Inject
     Personalization personalization;
 
+    @Inject
+    DestinationGuard guard;
+
     @Override
     public String type() {
         return "webhook";
@@ -38,7 +42,11 @@ public class WebhookType implements ChannelType {
     @Override
     public List<ApiException.FieldError> check(Document settings, Map<String, String> credentials) {
         List<ApiException.FieldError> errors = new ArrayList<>();
-        WebhookSettings.from(settings, errors);
+        WebhookSettings checked = WebhookSettings.from(settings, errors);
+        String refused = checked.endpoint() == null || !errors.isEmpty() ? null : guard.check(checked.endpoint());
+        if (refused != null) {
+            errors.add(new ApiException.FieldError("settings.endpoint", refused));
+        }
         String secret = credentials.get(SECRET);
         if (secret != null && secret.length() < 16) {
             errors.add(new ApiException.FieldError("credentials.secret", "must be at least 16 characters"));
@@ -50,6 +58,6 @@ public class WebhookType implements ChannelType {
     public Channel open(String name, Document settings, Map<String, String> credentials) {
         String secret = credentials.get(SECRET);
         return new WebhookChannel(name, WebhookSettings.from(settings), secret == null ? null : new Signature(secret),
-                http.client(), personalization);
+                http.client(), personalization, guard);
     }
 }
