@@ -6,6 +6,7 @@ import dev.push.task.TaskEndpoints;
 import dev.push.task.TaskView;
 import dev.push.task.TaskViews;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -34,6 +35,7 @@ import java.net.URI;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Audiences")
 @Blocking
+@RolesAllowed("operator")
 public class AudienceResource {
 
     @Inject
@@ -69,6 +71,7 @@ public class AudienceResource {
     @Path("count")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Count what a source (query, ids or combine) would select, without creating an audience")
+    @RolesAllowed("viewer")
     public Audiences.Count countSource(@NotNull @Valid AudienceRequest.Source source) {
         return audiences.countSource(source);
     }
@@ -76,11 +79,13 @@ public class AudienceResource {
     @POST
     @Path("{id}/count")
     @Operation(summary = "Count what the audience's source selects now, without building it")
+    @RolesAllowed("viewer")
     public Audiences.Count count(@PathParam("id") long id) {
         return audiences.count(id);
     }
 
     @GET
+    @RolesAllowed("viewer")
     public TaskEndpoints.Page list(@QueryParam("state") String state, @QueryParam("offset") @DefaultValue("0") int offset,
                                    @QueryParam("limit") @DefaultValue("50") int limit) {
         return endpoints.list(Task.AUDIENCE, state, offset, limit);
@@ -88,6 +93,7 @@ public class AudienceResource {
 
     @GET
     @Path("{id}")
+    @RolesAllowed("viewer")
     public TaskView get(@PathParam("id") long id) {
         return endpoints.get(Task.AUDIENCE, id);
     }
@@ -95,6 +101,7 @@ public class AudienceResource {
     @GET
     @Path("{id}/members")
     @Operation(summary = "The members of a built audience, paged by cursor")
+    @RolesAllowed("viewer")
     public Audiences.MemberPage members(@PathParam("id") long id, @QueryParam("after") String after,
                                         @QueryParam("limit") @DefaultValue("100") int limit) {
         return audiences.members(id, after, limit);

@@ -9,6 +9,7 @@ import dev.push.task.TaskViews;
 import dev.push.api.ApiException;
 import com.mongodb.client.model.Filters;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -33,6 +34,7 @@ import java.net.URI;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Campaigns")
 @Blocking
+@RolesAllowed("operator")
 public class CampaignResource {
 
     @Inject
@@ -59,6 +61,7 @@ public class CampaignResource {
     }
 
     @GET
+    @RolesAllowed("viewer")
     public TaskEndpoints.Page list(@QueryParam("state") String state, @QueryParam("offset") @DefaultValue("0") int offset,
                                    @QueryParam("limit") @DefaultValue("50") int limit) {
         return endpoints.list(Task.CAMPAIGN, state, offset, limit);
@@ -66,6 +69,7 @@ public class CampaignResource {
 
     @GET
     @Path("{id}")
+    @RolesAllowed("viewer")
     public TaskView get(@PathParam("id") long id) {
         return endpoints.get(Task.CAMPAIGN, id);
     }
@@ -93,6 +97,7 @@ public class CampaignResource {
     @GET
     @Path("{id}/deliveries")
     @Operation(summary = "Per-member outcomes, in audience order, paged by cursor")
+    @RolesAllowed("viewer")
     public Campaigns.DeliveryPage deliveries(@PathParam("id") long id, @QueryParam("state") String state,
                                              @QueryParam("after") String after,
                                              @QueryParam("limit") @DefaultValue("100") int limit) {
@@ -101,6 +106,7 @@ public class CampaignResource {
 
     @GET
     @Path("{id}/deliveries/{memberId}")
+    @RolesAllowed("viewer")
     public Campaigns.DeliveryView delivery(@PathParam("id") long id, @PathParam("memberId") String memberId) {
         return campaigns.delivery(id, memberId);
     }

@@ -8,6 +8,7 @@ import dev.push.member.MemberStore;
 import dev.push.task.Task;
 import dev.push.task.Tasks;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -27,6 +28,7 @@ import java.util.Map;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Campaigns")
 @Blocking
+@RolesAllowed("operator")
 public class CampaignSendsResource {
     @Inject
     Tasks tasks;
@@ -53,6 +55,7 @@ public class CampaignSendsResource {
     @POST
     @Path("preview")
     @Operation(summary = "Render the message as a member would receive it (by memberId, or for the attributes given)")
+    @RolesAllowed("viewer")
     public PersonalMessage preview(@PathParam("id") long id, PreviewRequest request) {
         Task campaign = tasks.get(Task.CAMPAIGN, id);
         String memberId = request == null || request.memberId() == null ? "preview" : request.memberId();

@@ -2,6 +2,7 @@ package dev.push.engine;
 
 import com.mongodb.client.model.Filters;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,6 +18,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Cluster")
 @Blocking
+@RolesAllowed("viewer")
 public class InstanceResource {
     @Inject
     EngineConfig config;

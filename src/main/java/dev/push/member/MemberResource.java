@@ -3,6 +3,7 @@ package dev.push.member;
 import dev.push.api.ApiException;
 import dev.push.api.Problem;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -26,6 +27,7 @@ import java.util.List;
 
 @Path("/api/members")
 @Tag(name = "Members", description = "Member profiles: attributes for audience queries, addresses for campaigns")
+@RolesAllowed("operator")
 public class MemberResource {
     public static final String NDJSON = "application/x-ndjson";
     public static final String CSV = "text/csv";
@@ -87,6 +89,7 @@ public class MemberResource {
     @APIResponse(responseCode = "200", description = "The member")
     @APIResponse(responseCode = "400", description = "An id outside [A-Za-z0-9_.:@+-]{1,128}", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "No such member", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @RolesAllowed("viewer")
     public Member get(@PathParam("id") String id) {
         if (!MemberId.isValid(id)) {
             throw ApiException.badRequest("id", MemberId.RULE);

@@ -2,6 +2,7 @@ package dev.push.op;
 
 import dev.push.task.TaskState;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "op: projects")
 @Blocking
+@RolesAllowed("operator")
 public class OpProjectResource {
     @Inject
     OpCalls calls;
@@ -35,12 +37,14 @@ public class OpProjectResource {
 
     @POST
     @Path("get")
+    @RolesAllowed("viewer")
     public OpAnswer get(String body) {
         return calls.answer(body, projects::get);
     }
 
     @POST
     @Path("list")
+    @RolesAllowed("viewer")
     public OpAnswer list(String body) {
         return calls.answer(body, projects::list);
     }

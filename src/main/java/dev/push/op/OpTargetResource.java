@@ -1,6 +1,7 @@
 package dev.push.op;
 
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -15,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "op: targets")
 @Blocking
+@RolesAllowed("operator")
 public class OpTargetResource {
     @Inject
     OpCalls calls;
@@ -24,18 +26,21 @@ public class OpTargetResource {
 
     @POST
     @Path("get")
+    @RolesAllowed("viewer")
     public OpAnswer get(String body) {
         return calls.answer(body, targets::get);
     }
 
     @POST
     @Path("list")
+    @RolesAllowed("viewer")
     public OpAnswer list(String body) {
         return calls.answer(body, targets::list);
     }
 
     @POST
     @Path("list_by_cid")
+    @RolesAllowed("viewer")
     public OpAnswer listByCid(String body) {
         return calls.answer(body, targets::listByCid);
     }

@@ -7,22 +7,29 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.regex.Pattern;
+import java.util.List;
 
 /**
- * Who may call which route (named {@value #NAME}, applied to /api/*, the op routes and /q/metrics by
- * {@code quarkus.http.auth.permission.push.*}): reads need viewer, changes operator, users, audit
- * and channel changes admin; an anonymous caller denied gets 401, an authenticated one 403.
+ * The path rules left beside the resources' own role declarations (named {@value #NAME}, applied to every path by
+ * {@code quarkus.http.auth.permission.push.*}): the API's route groups need an authenticated caller; the management
+ * routes under {@code /q} are guarded here, having no declarations of their own. Health stays open;
+ * metrics, OpenAPI and the Swagger UI need a viewer unless opened by {@code push.security.metrics-protected=false}
+ * or {@code push.security.api-docs-protected=false}; any other {@code /q} route needs a viewer. The API's
+ * resources declare their roles themselves ({@code @RolesAllowed}; an endpoint without is denied), so their
+ * rules hold however the path is spelled. The path compared here is {@link RoutePath#canonical}, for the same reason.
+ * An anonymous caller denied gets 401, an authenticated one 403.
  */
 @ApplicationScoped
 public class AccessPolicy implements HttpSecurityPolicy {
     public static final String NAME = "push";
-    /** POSTs that change nothing: counts, previews, and the op routes that read. */
-    private static final Pattern READ_POSTS = Pattern.compile(
-            "/api/audiences/(\\d+/)?count|/api/campaigns/\\d+/preview|/(constraint|project|target)/(get|list|list_by_cid)");
+    /** The API's route groups: the REST API and the op routes. */
+    private static final List<String> API = List.of("/api", "/constraint", "/project", "/target");
 
-    @ConfigProperty(name = "push.security.metrics-protected", defaultValue = "false")
+    @ConfigProperty(name = "push.security.metrics-protected", defaultValue = "true")
     boolean metricsProtected;
+
+    @ConfigProperty(name = "push.security.api-docs-protected", defaultValue = "true")
+    boolean apiDocsProtected;
 
     @Override
     public String name() {
@@ -32,36 +39,32 @@ public class AccessPolicy implements HttpSecurityPolicy {
     @Override
     public Uni<CheckResult> checkPermission(RoutingContext request, Uni<SecurityIdentity> identity,
                                             AuthorizationRequestContext requestContext) {
-        String required = required(request.normalizedPath(), request.request().method().name());
+        String required = required(RoutePath.canonical(request.request().path()));
         if (required == null) {
             return Uni.createFrom().item(CheckResult.PERMIT);
         }
-        return identity.map(id -> {
-            if (id.isAnonymous()) {
-                return CheckResult.DENY;
-            }
-            return required.isEmpty() || id.hasRole(required) ? CheckResult.PERMIT : CheckResult.DENY;
-        });
+        return identity.map(id -> !id.isAnonymous() && (required.isEmpty() || id.hasRole(required)) ? CheckResult.PERMIT : CheckResult.DENY);
     }
 
-    /** The role a route needs, "" for any authenticated caller, null for anyone. */
-    String required(String path, String method) {
-        boolean read = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
-        if (path.startsWith("/q/metrics")) {
-            return metricsProtected ? Roles.VIEWER : null;
-        }
-        if (path.equals("/api/me") || path.equals("/api/logout") || path.startsWith("/api/tokens")) {
+    /** The role a canonical path needs, "" for any authenticated caller, null for anyone. */
+    String required(String path) {
+        if (API.stream().anyMatch(prefix -> RoutePath.under(path, prefix))) {
+            // The resources' own declarations decide the role; an anonymous caller is turned away before routing,
+            // so it learns nothing of the routes (no 404, 405 or 415 that would tell one exists).
             return "";
         }
-        if (path.startsWith("/api/users") || path.startsWith("/api/audit")) {
-            return Roles.ADMIN;
+        if (!RoutePath.under(path, "/q")) {
+            return null;
         }
-        if (path.startsWith("/api/channels") && !read) {
-            return Roles.ADMIN;
+        if (RoutePath.under(path, "/q/health")) {
+            return null;
         }
-        if (read || READ_POSTS.matcher(path).matches()) {
-            return Roles.VIEWER;
+        if (RoutePath.under(path, "/q/metrics")) {
+            return metricsProtected ? Roles.VIEWER : null;
         }
-        return Roles.OPERATOR;
+        if (RoutePath.under(path, "/q/openapi") || RoutePath.under(path, "/q/swagger-ui")) {
+            return apiDocsProtected ? Roles.VIEWER : null;
+        }
+        return Roles.VIEWER;
     }
 }

@@ -11,6 +11,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.PathSegment;
 import jakarta.ws.rs.ext.Provider;
 import org.bson.Document;
 
@@ -64,8 +65,15 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
                 (Map<String, Object>) request.getProperty(BEFORE), after(entity));
     }
 
+    /** The path the router matched, however it was spelled: segments without their ;parameters, no empty ones. */
     private static String path(ContainerRequestContext request) {
-        return "/" + request.getUriInfo().getPath().replaceFirst("^/+", "");
+        StringBuilder path = new StringBuilder();
+        for (PathSegment segment : request.getUriInfo().getPathSegments()) {
+            if (!segment.getPath().isEmpty()) {
+                path.append('/').append(segment.getPath());
+            }
+        }
+        return path.length() == 0 ? "/" : path.toString();
     }
 
     /** Changes, but not the reads done with POST (counts, previews, op get and lists), users and tokens, nor signing out. */

@@ -1,8 +1,10 @@
 package dev.push.security;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.ServerCookie;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,16 +15,15 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Runs before authentication: login rate limiting (429), the CSRF header on cookie-authenticated
- * changes (403), the {@link Sessions} cookie on a login's answer, and the Secure flag on the session
- * cookie when the request came over HTTPS.
+ * Runs before authentication: login rate limiting (429), the {@link Sessions} cookie on a login's answer,
+ * and the Secure flag on the session cookie when the request came over HTTPS. The CSRF header is checked
+ * after authentication, by {@link CsrfCheck}.
  */
 @ApplicationScoped
 public class HttpGuard {
     public static final String SESSION_COOKIE = "quarkus-credential";
-    /** Cookie-authenticated POST, PUT, PATCH and DELETE must carry this header (the console's scripts send it). */
+    /** Cookie-authenticated POST, PUT, PATCH and DELETE must carry this header (the console's scripts send it; see {@link CsrfCheck}). */
     public static final String CSRF_HEADER = "X-Requested-With";
-    private static final List<String> GUARDED = List.of("/api/", "/constraint/", "/project/", "/target/");
 
     @Inject
     LoginLimiter limiter;
@@ -36,55 +37,52 @@ public class HttpGuard {
         HttpServerRequest req = rc.request();
         String path = rc.normalizedPath();
         String authorization = req.getHeader("Authorization");
-        String key = attemptKey(rc, path, authorization);
-        if (key != null) {
-            if (limiter.blocked(key)) {
-                rc.response().setStatusCode(429).putHeader("Retry-After", "60")
-                        .putHeader("Content-Type", "application/problem+json")
-                        .end("{\"title\":\"Too Many Requests\",\"status\":429,"
-                                + "\"detail\":\"too many failed login attempts; try again in a minute\"}");
+        Attempt attempt = attempt(rc, path, authorization);
+        if (attempt != null) {
+            if (limiter.blocked(attempt.user(), attempt.address())) {
+                tooMany(rc.response().setStatusCode(429)).end("{\"title\":\"Too Many Requests\",\"status\":429,"
+                        + "\"detail\":\"too many failed login attempts; try again in a minute\"}");
                 return;
             }
             rc.addHeadersEndHandler(v -> {
+                if (rc.get(LoginLimiter.BLOCKED) != null) {
+                    tooMany(rc.response().setStatusCode(429));
+                    return;
+                }
                 int status = rc.response().getStatusCode();
-                if (status == 401 || (path.endsWith("/j_security_check") && status >= 400)) {
-                    limiter.failed(key);
+                if (status == 401 || (attempt.form() && status >= 400)) {
+                    limiter.failed(attempt.user() != null ? attempt.user() : rc.get(LoginLimiter.USER), attempt.address());
                 }
             });
-        }
-        if (authorization == null && unsafe(req.method()) && guarded(path) && req.getCookie(SESSION_COOKIE) != null
-                && req.getHeader(CSRF_HEADER) == null) {
-            rc.response().setStatusCode(403).putHeader("Content-Type", "application/problem+json")
-                    .end("{\"title\":\"Forbidden\",\"status\":403,\"detail\":\"a change made with the session cookie must carry the "
-                            + CSRF_HEADER + " header\"}");
-            return;
         }
         boolean secure = secure(rc);
         if (path.endsWith("/j_security_check") && req.method() == HttpMethod.POST) {
             rc.addHeadersEndHandler(v -> Sessions.addCookie(rc, secure));
         }
         if (secure) {
-            rc.addHeadersEndHandler(v -> {
-                List<String> cookies = rc.response().headers().getAll("Set-Cookie");
-                if (cookies.stream().anyMatch(c -> c.startsWith(SESSION_COOKIE + "=") && !c.contains("Secure"))) {
-                    rc.response().headers().remove("Set-Cookie");
-                    for (String c : cookies) {
-                        rc.response().headers().add("Set-Cookie", c.startsWith(SESSION_COOKIE + "=") && !c.contains("Secure")
-                                ? c + "; Secure" : c);
-                    }
-                }
-            });
+            rc.addHeadersEndHandler(v -> markSecure(rc));
         }
         rc.next();
     }
 
-    /** Which attempt a request is, when it carries credentials: the user (Basic) or the kind, and the client address. */
-    static String attemptKey(RoutingContext rc, String path, String authorization) {
+    /** A request that carries credentials: the user it names (null for tokens, and for the form until checked), the client address. */
+    record Attempt(String user, String address, boolean form) {
+    }
+
+    private static io.vertx.core.http.HttpServerResponse tooMany(io.vertx.core.http.HttpServerResponse response) {
+        return response.putHeader("Retry-After", "60").putHeader("Content-Type", "application/problem+json");
+    }
+
+    /**
+     * The address is Quarkus' view of the client: {@code X-Forwarded-For} counts only from the proxies
+     * {@code quarkus.http.proxy.*} trusts.
+     */
+    static Attempt attempt(RoutingContext rc, String path, String authorization) {
         String ip = rc.request().remoteAddress() == null ? "?" : rc.request().remoteAddress().hostAddress();
         if (path.endsWith("/j_security_check") && rc.request().method() == HttpMethod.POST) {
-            return "form|" + ip;
+            return new Attempt(null, ip, true);
         }
-        if (authorization == null) {
+        if (authorization == null || authorization.isBlank()) {
             return null;
         }
         if (authorization.regionMatches(true, 0, "basic ", 0, 6)) {
@@ -96,17 +94,34 @@ public class HttpGuard {
             } catch (IllegalArgumentException e) {
                 // counted under "?"
             }
-            return "basic|" + user + "|" + ip;
+            return new Attempt(user, ip, false);
         }
-        return "bearer|" + ip;
+        return new Attempt(null, ip, false);
+    }
+
+    /**
+     * Quarkus' form mechanism adds its cookie through Vert.x's cookie jar, which becomes a Set-Cookie header only
+     * after the headers-end handlers ran; so the cookies this answer sets are marked Secure in the jar itself.
+     */
+    static void markSecure(RoutingContext rc) {
+        for (String name : List.of(SESSION_COOKIE, Sessions.COOKIE)) {
+            for (Cookie c : rc.request().cookies(name)) {
+                if (c instanceof ServerCookie sent && sent.isChanged()) {
+                    c.setSecure(true);
+                }
+            }
+            List<String> headers = rc.response().headers().getAll("Set-Cookie");
+            if (headers.stream().anyMatch(h -> h.startsWith(name + "=") && !h.contains("Secure"))) {
+                rc.response().headers().remove("Set-Cookie");
+                for (String h : headers) {
+                    rc.response().headers().add("Set-Cookie", h.startsWith(name + "=") && !h.contains("Secure") ? h + "; Secure" : h);
+                }
+            }
+        }
     }
 
     static boolean unsafe(HttpMethod m) {
         return m != HttpMethod.GET && m != HttpMethod.HEAD && m != HttpMethod.OPTIONS;
-    }
-
-    static boolean guarded(String path) {
-        return GUARDED.stream().anyMatch(path::startsWith);
     }
 
     static boolean secure(RoutingContext rc) {

@@ -45,6 +45,9 @@ public final class IdentityProviders {
         Users users;
 
         @Inject
+        LoginLimiter limiter;
+
+        @Inject
         Sessions sessions;
 
         @Override
@@ -57,6 +60,14 @@ public final class IdentityProviders {
             RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
             boolean form = rc != null && rc.normalizedPath().endsWith("/j_security_check");
             return context.runBlocking(() -> {
+                if (rc != null) {
+                    // The form's user name is first known here: the limiter counts a failure against it, and a locked user gets 429.
+                    rc.put(LoginLimiter.USER, request.getUsername());
+                    if (limiter.blocked(request.getUsername(), null)) {
+                        rc.put(LoginLimiter.BLOCKED, Boolean.TRUE);
+                        throw new AuthenticationFailedException();
+                    }
+                }
                 Users.UserView u = users.verify(request.getUsername(), request.getPassword().getPassword())
                         .orElseThrow(AuthenticationFailedException::new);
                 if (form) {

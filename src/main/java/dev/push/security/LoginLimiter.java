@@ -8,31 +8,35 @@ import java.util.Deque;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Failed logins per user and client address (per address for the login form and tokens), in
- * memory: after {@code push.security.login-attempts} failures within a minute, further attempts
- * get 429 until the oldest failure is a minute old.
+ * Failed logins, counted per user name and per client address, in memory on each instance: after
+ * {@code push.security.login-attempts} failures for one user, or {@code push.security.login-attempts-per-address}
+ * failures from one address (whichever users), within a minute, further attempts of that user or from that address
+ * get 429 until the oldest of those failures is a minute old. The address is the one Quarkus resolved: the peer's,
+ * or the {@code X-Forwarded-For} client's when the peer is one of {@code quarkus.http.proxy.trusted-proxies}. So
+ * behind an ingress one bad client locks out the users it tries and itself, not everyone.
  */
 @ApplicationScoped
 public class LoginLimiter {
     static final long WINDOW_MS = 60_000;
+    /** Where the password check leaves the user name a login tried (the form's is only known there). */
+    static final String USER = "push.login.user";
+    /** Set when the password check refused a login because its user is locked: the answer becomes 429. */
+    static final String BLOCKED = "push.login.blocked";
 
     @ConfigProperty(name = "push.security.login-attempts", defaultValue = "5")
-    int attempts;
+    int perUser;
+
+    @ConfigProperty(name = "push.security.login-attempts-per-address", defaultValue = "20")
+    int perAddress;
 
     private final ConcurrentHashMap<String, Deque<Long>> failures = new ConcurrentHashMap<>();
 
-    public boolean blocked(String key) {
-        Deque<Long> d = failures.get(key);
-        if (d == null) {
-            return false;
-        }
-        synchronized (d) {
-            prune(d, System.currentTimeMillis());
-            return d.size() >= attempts;
-        }
+    /** Whether the user (null when not known yet) or the address has had too many failures within the minute. */
+    public boolean blocked(String user, String address) {
+        return (user != null && count("user|" + user) >= perUser) || (address != null && count("address|" + address) >= perAddress);
     }
 
-    public void failed(String key) {
+    public void failed(String user, String address) {
         long now = System.currentTimeMillis();
         if (failures.size() > 100_000) {
             failures.entrySet().removeIf(e -> {
@@ -42,6 +46,26 @@ public class LoginLimiter {
                 }
             });
         }
+        if (user != null) {
+            add("user|" + user, now);
+        }
+        if (address != null) {
+            add("address|" + address, now);
+        }
+    }
+
+    private int count(String key) {
+        Deque<Long> d = failures.get(key);
+        if (d == null) {
+            return 0;
+        }
+        synchronized (d) {
+            prune(d, System.currentTimeMillis());
+            return d.size();
+        }
+    }
+
+    private void add(String key, long now) {
         Deque<Long> d = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (d) {
             prune(d, now);

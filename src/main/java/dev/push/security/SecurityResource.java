@@ -6,6 +6,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
+import io.quarkus.security.Authenticated;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -36,6 +37,7 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Security")
 @Blocking
+@Authenticated
 public class SecurityResource {
     @Inject
     SecurityIdentity identity;

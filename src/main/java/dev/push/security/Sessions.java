@@ -40,7 +40,7 @@ public class Sessions {
     PushDatabase collections;
 
     /** The console session's inactivity timeout; a session unseen for longer is over and may go. */
-    @ConfigProperty(name = "quarkus.http.auth.form.timeout", defaultValue = "PT30M")
+    @ConfigProperty(name = "push.security.session-timeout", defaultValue = "PT8H")
     Duration timeout;
 
     MongoCollection<Document> sessions() {

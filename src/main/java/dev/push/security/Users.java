@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /** The {@code users} collection: name (the _id), bcrypt hash of the password, roles. */
@@ -57,9 +58,7 @@ public class Users {
         String password = adminPassword.filter(p -> !p.isBlank()).orElse(null);
         boolean generated = password == null;
         if (generated) {
-            byte[] b = new byte[18];
-            RANDOM.nextBytes(b);
-            password = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            password = randomText(18);
         }
         try {
             insert("admin", password, List.of(Roles.ADMIN), Actor.SYSTEM);
@@ -116,16 +115,39 @@ public class Users {
         return users().deleteOne(Filters.eq("_id", name)).getDeletedCount() > 0;
     }
 
-    /** The user when the password matches its hash. */
+    /**
+     * The user when the password matches its hash. An unknown user's password is checked against {@link #UNKNOWN_USER_HASH}
+     * all the same, so a wrong password costs one bcrypt verification whether the user exists or not, and the answer's
+     * time does not tell which user names exist.
+     */
     public Optional<UserView> verify(String name, char[] password) {
         if (name == null || password == null) {
             return Optional.empty();
         }
         Document d = users().find(Filters.eq("_id", name)).first();
-        if (d == null || !BcryptUtil.matches(new String(password), d.getString("password"))) {
-            return Optional.empty();
-        }
-        return Optional.of(view(d));
+        boolean matches = passwordMatches(new String(password), d == null ? UNKNOWN_USER_HASH : d.getString("password"));
+        return d != null && matches ? Optional.of(view(d)) : Optional.empty();
+    }
+
+    /** A bcrypt hash, made like every stored one (BcryptUtil's cost), of a random password no one knows. */
+    static final String UNKNOWN_USER_HASH = BcryptUtil.bcryptHash(randomText(24));
+
+    private static String randomText(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private final AtomicLong passwordChecks = new AtomicLong();
+
+    private boolean passwordMatches(String password, String hash) {
+        passwordChecks.incrementAndGet();
+        return BcryptUtil.matches(password, hash);
+    }
+
+    /** How many bcrypt verifications this instance made (the tests see that an unknown user costs one too). */
+    long passwordChecks() {
+        return passwordChecks.get();
     }
 
     static UserView view(Document d) {

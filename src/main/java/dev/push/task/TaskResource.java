@@ -3,6 +3,7 @@ package dev.push.task;
 import dev.push.api.ApiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,6 +18,7 @@ import java.time.Duration;
 
 @Path("/api/tasks")
 @Tag(name = "Tasks")
+@RolesAllowed("viewer")
 public class TaskResource {
     @Inject
     Tasks tasks;

@@ -72,7 +72,9 @@ export function bar(value, label) {
   const el = h('div', {
     class: 'bar' + (pct === null ? ' indeterminate' : ''), role: 'progressbar', 'aria-label': label || 'Progress',
     'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': pct === null ? null : pct,
-  }, h('div', { class: 'fill', style: `width:${pct === null ? 100 : pct}%` }));
+  }, h('div', { class: 'fill' }));
+  // Set through the style object, not a style attribute: the Content-Security-Policy allows no inline style.
+  el.firstChild.style.width = `${pct === null ? 100 : pct}%`;
   return el;
 }
 

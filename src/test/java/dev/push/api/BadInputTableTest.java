@@ -25,7 +25,22 @@ class BadInputTableTest {
     /** What a 413 names: the limit and the setting that sets it. */
     static final String LIMIT = "larger than 4 MiB (4194304 bytes), the limit for JSON bodies (push.api.max-json-body)";
 
-    record Bad(String why, String method, String path, String contentType, String body, int status, String mentions) {
+    /**
+     * One bad input. {@code headers} go with the request ({@code {i}} in a value becomes the attempt's number; a
+     * {@code Basic} value is given as {@code user:password} and encoded after that), and the request is sent
+     * {@code tries} times, only the last answer checked: for limits that a series reaches.
+     */
+    record Bad(String why, String method, String path, String contentType, String body, int status, String mentions,
+               Map<String, String> headers, int tries) {
+        Bad(String why, String method, String path, String contentType, String body, int status, String mentions) {
+            this(why, method, path, contentType, body, status, mentions, Map.of(), 1);
+        }
+    }
+
+    static String header(String value, int attempt) {
+        String v = value.replace("{i}", String.valueOf(attempt));
+        return v.startsWith("Basic ") ? "Basic " + java.util.Base64.getEncoder().encodeToString(
+                v.substring(6).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : v;
     }
 
     static String json(String s) {
@@ -118,6 +133,17 @@ class BadInputTableTest {
             t.add(new Bad("a webhook endpoint at " + endpoint, "POST", "/api/channels", "application/json",
                     "{'name':'guarded','type':'webhook','settings':{'endpoint':'" + endpoint + "'}}", 400, "settings.endpoint"));
         }
+        // Failed-login limits (issue 16 §4), per user and per client address; the test profile trusts X-Forwarded-For from 127.0.0.1.
+        String tooMany = "too many failed login attempts";
+        String someone = "table-limit-" + System.nanoTime();
+        t.add(new Bad("a 6th wrong password for one user, each from another address", "GET", "/api/me", null, null, 429, tooMany,
+                Map.of("Authorization", "Basic " + someone + ":guess", "X-Forwarded-For", "198.51.100.{i}"), 6));
+        t.add(new Bad("any password for a user locked by 5 failures", "GET", "/api/me", null, null, 429, tooMany,
+                Map.of("Authorization", "Basic " + someone + ":another-guess", "X-Forwarded-For", "198.51.100.99"), 1));
+        t.add(new Bad("a 21st failed login from one address, each for another user", "GET", "/api/me", null, null, 429, tooMany,
+                Map.of("Authorization", "Basic {i}-" + someone + ":guess", "X-Forwarded-For", "198.51.100.200"), 21));
+        t.add(new Bad("an API token from an address locked by 20 failures", "GET", "/api/me", null, null, 429, tooMany,
+                Map.of("Authorization", "Bearer push_not-checked-while-locked", "X-Forwarded-For", "198.51.100.200"), 1));
         return t;
     }
 
@@ -138,11 +164,17 @@ class BadInputTableTest {
         assertTrue(table.size() >= 40, "at least 40 bad inputs");
         List<String> wrong = new ArrayList<>();
         for (Bad bad : table) {
-            var request = given();
-            if (bad.contentType() != null) {
-                request = request.contentType(bad.contentType()).body(json(bad.body()));
+            Response r = null;
+            for (int i = 1; i <= bad.tries(); i++) {
+                var request = bad.headers().containsKey("Authorization") ? given().auth().none() : given();
+                for (Map.Entry<String, String> h : bad.headers().entrySet()) {
+                    request = request.header(h.getKey(), header(h.getValue(), i));
+                }
+                if (bad.contentType() != null) {
+                    request = request.contentType(bad.contentType()).body(json(bad.body()));
+                }
+                r = request.request(bad.method(), bad.path());
             }
-            Response r = request.request(bad.method(), bad.path());
             String body = r.asString();
             boolean problem = r.contentType() != null && r.contentType().startsWith("application/problem+json");
             if (r.statusCode() != bad.status() || !problem || !body.contains(bad.mentions())) {

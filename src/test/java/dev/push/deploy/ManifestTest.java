@@ -309,6 +309,53 @@ class ManifestTest {
         assertTrue(services.containsKey("mongo") && services.containsKey("webhook-sink"));
     }
 
+    /**
+     * What several instances must be given alike, or they do not act as one service: the same database (without one,
+     * each instance starts an embedded database of its own), and the same key for channel credentials (sealed by one
+     * instance, opened by another). The console's session key needs nothing: the first instance stores one in the
+     * database for all (dev.push.security.SessionKey, shown by SharedSessionIT); if a manifest sets it anyway, it must
+     * be the same for every instance too.
+     */
+    static final List<String> SHARED_BY_ALL_INSTANCES = List.of("QUARKUS_MONGODB_CONNECTION_STRING", "PUSH_CREDENTIALS_KEY");
+    static final String SESSION_KEY = "QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY";
+
+    @Test
+    void everySettingSeveralInstancesMustShareIsSetAlikeForEveryInstance() throws IOException {
+        // Kubernetes: every pod of the Deployment reads the same ConfigMap and Secret.
+        Map<String, String> pods = new TreeMap<>();
+        Map<String, String> configMap = at(manifest("configmap.yaml"), "data");
+        Map<String, String> secret = at(manifest("secret.template.yaml"), "stringData");
+        pods.putAll(configMap);
+        pods.putAll(secret);
+        for (String name : SHARED_BY_ALL_INSTANCES) {
+            assertTrue(pods.containsKey(name) && !String.valueOf(pods.get(name)).isBlank(), "the pods get " + name);
+        }
+        // Compose: every instance gets each of them, with one value.
+        Map<String, Object> services = at(compose(), "services");
+        List<String> instances = services.keySet().stream().filter(s -> s.startsWith("push-")).toList();
+        List<String> shared = new ArrayList<>(SHARED_BY_ALL_INSTANCES);
+        shared.add(SESSION_KEY);
+        for (String name : shared) {
+            Set<String> values = new TreeSet<>();
+            int setting = 0;
+            for (String instance : instances) {
+                Map<String, Object> environment = at(services.get(instance), "environment");
+                if (environment.containsKey(name)) {
+                    setting++;
+                    values.add(String.valueOf(environment.get(name)));
+                }
+            }
+            if (name.equals(SESSION_KEY) && setting == 0) {
+                continue;
+            }
+            assertEquals(instances.size(), setting, "every compose instance sets " + name);
+            assertEquals(1, values.size(), "one value of " + name + " for all: " + values);
+        }
+        // Nothing in the properties makes the session key differ per instance or profile.
+        assertTrue(applicationProperties().stringPropertyNames().stream().noneMatch(p -> p.endsWith("quarkus.http.auth.session.encryption-key")),
+                "the session key is shared through the database, not set in application.properties");
+    }
+
     @Test
     void podsAreGivenTimeToDrain() throws IOException {
         Map<String, Object> pod = pod();

@@ -4,6 +4,7 @@ import dev.push.api.ApiException;
 import dev.push.channel.Channels;
 import dev.push.channel.limits.ChannelLimits;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -36,6 +37,7 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Channels")
 @Blocking
+@RolesAllowed("admin")
 public class ChannelResource {
     @Inject
     ChannelConfigs configs;
@@ -84,6 +86,7 @@ public class ChannelResource {
     }
 
     @GET
+    @RolesAllowed("viewer")
     public List<ChannelView> list() {
         List<ChannelView> out = new ArrayList<>();
         configs.all().forEach(c -> out.add(view(c)));
@@ -92,6 +95,7 @@ public class ChannelResource {
 
     @GET
     @Path("{name}")
+    @RolesAllowed("viewer")
     public ChannelView get(@PathParam("name") String name) {
         Document config = configs.find(name);
         if (config == null) {
