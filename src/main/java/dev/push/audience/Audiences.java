@@ -46,6 +46,9 @@ public class Audiences {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    QueryCount queryCount;
+
     public Task create(AudienceRequest req, String by) {
         AudienceRequest.Source src = req.source();
         Task t = new Task();
@@ -263,7 +266,18 @@ public class Audiences {
         return out;
     }
 
-    public record Count(long members, long read, boolean exact) {
+    /**
+     * A dry count: {@code members} selected of {@code read} read; {@code timedOut} when the count
+     * ran out of time, and then {@code members} is a lower bound ("at least").
+     */
+    public record Count(long members, long read, boolean exact, boolean timedOut) {
+        public Count(long members, long read, boolean exact) {
+            this(members, read, exact, false);
+        }
+
+        static Count atLeast(long members) {
+            return new Count(members, members, false, true);
+        }
     }
 
     /** What the source would select now, without building. */
@@ -272,8 +286,7 @@ public class Audiences {
         String kind = t.source.getString("kind");
         switch (kind) {
             case "query" -> {
-                long n = collections.get(PushDatabase.MEMBERS).countDocuments(MemberFilter.translate(t.source.get("filter", Document.class)));
-                return new Count(n, n, true);
+                return queryCount.count(MemberFilter.translate(t.source.get("filter", Document.class)));
             }
             case "combine" -> {
                 return combinedCount(t);
@@ -314,8 +327,7 @@ public class Audiences {
                 if (src.filter() == null || !src.filter().isObject()) {
                     throw ApiException.badRequest("source.filter", "must be an object of conditions on member attributes");
                 }
-                long n = collections.get(PushDatabase.MEMBERS).countDocuments(MemberFilter.translate(src.filter()));
-                return new Count(n, n, true);
+                return queryCount.count(MemberFilter.translate(src.filter()));
             }
             case "ids" -> {
                 List<String> ids = src.ids() == null ? List.of() : src.ids();

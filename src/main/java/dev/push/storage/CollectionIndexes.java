@@ -61,6 +61,10 @@ public class CollectionIndexes {
             new Unindexed("Audiences", "run", "checked on the few campaigns the kind and audienceId index finds"),
             new Unindexed("LiveInstances", "heartbeat", "instances holds one document per instance (tens)"),
             new Unindexed("LiveInstances", "draining", "instances holds one document per instance (tens)"),
+            new Unindexed("DeadInstances", "heartbeat", "instances holds one document per instance (tens)"),
+            new Unindexed("OrphanWorkerSlots", "heartbeat",
+                    "workers holds one document per slot of running tasks (a few hundred), swept every few minutes"),
+            new Unindexed("EarlierRunUnits", "run", "tasks holds one document per audience or campaign; swept every few minutes"),
             new Unindexed("EngineMetrics", "heartbeat",
                     "workers holds one document per slot of running tasks (a few hundred; orphans are swept)"));
 

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
@@ -46,6 +47,14 @@ public class Tasks {
         t.history = new ArrayList<>(List.of(new Transition(now, null, TaskState.READY.wire(), by, "created")));
         coll().insertOne(t);
         return t;
+    }
+
+    /** Entries a task's history keeps, the latest: a task flapping between reboot and started adds two a time. */
+    public static final int HISTORY_KEPT = 100;
+
+    /** The update appending an entry to a task's history, dropping the oldest past {@link #HISTORY_KEPT}. */
+    public static Bson history(org.bson.Document entry) {
+        return Updates.pushEach("history", List.of(entry), new PushOptions().slice(-HISTORY_KEPT));
     }
 
     public Task find(long id) {
@@ -117,7 +126,7 @@ public class Tasks {
         updates.add(Updates.set("state", to.wire()));
         updates.add(Updates.set("updatedAt", now));
         updates.add(Updates.set("stateReason", reason));
-        updates.add(Updates.push("history", new org.bson.Document("at", now).append("from", from.wire())
+        updates.add(history(new org.bson.Document("at", now).append("from", from.wire())
                 .append("to", to.wire()).append("by", by).append("reason", reason)));
         if (to == TaskState.FINISHED || to == TaskState.FAILED || to == TaskState.STOPPED) {
             updates.add(Updates.set("finishedAt", now));
