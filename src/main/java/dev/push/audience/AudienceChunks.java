@@ -1,5 +1,9 @@
 package dev.push.audience;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
@@ -70,15 +74,51 @@ public class AudienceChunks {
     }
 
     /**
-     * Writes chunks, replacing any left by an earlier attempt at the same build: a delete by key,
-     * then an insert. (Not an upsert by an embedded-document key: on the embedded H2 backend that
-     * left chunks its key index could not find again.)
+     * Writes chunks, replacing any left by an earlier attempt at the same build, safe to repeat and
+     * to meet a stale writer of the same keys: an unordered insert, then each key that already
+     * existed replaced by key, or inserted again if it was deleted meanwhile. (Not an upsert by an
+     * embedded-document key: on the embedded H2 backend that left chunks its key index could not
+     * find again.)
      */
     void write(List<Document> batch) {
-        if (!batch.isEmpty()) {
-            coll().deleteMany(Filters.in("_id", batch.stream().map(d -> d.get("_id")).toList()));
-            coll().insertMany(new ArrayList<>(batch), new InsertManyOptions().ordered(false));
-            batch.clear();
+        write(coll(), batch);
+    }
+
+    static void write(MongoCollection<Document> coll, List<Document> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Document> existing = new ArrayList<>();
+        try {
+            coll.insertMany(new ArrayList<>(batch), new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                existing.add(batch.get(error.getIndex()));
+            }
+        }
+        for (Document chunk : existing) {
+            replace(coll, chunk);
+        }
+        batch.clear();
+    }
+
+    private static void replace(MongoCollection<Document> coll, Document chunk) {
+        for (int attempt = 0; ; attempt++) {
+            if (coll.replaceOne(Filters.eq("_id", chunk.get("_id")), chunk).getMatchedCount() == 1) {
+                return;
+            }
+            try {
+                coll.insertOne(chunk);
+                return;
+            } catch (MongoWriteException e) {
+                // Written again by another writer between the two: replace that.
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY || attempt == 10) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
-import dev.push.storage.PushDatabase;
 import dev.push.member.MemberIdFile;
 import dev.push.member.Shards;
 import dev.push.task.Task;
@@ -39,10 +38,10 @@ public class Audiences {
     AudienceChunks chunks;
 
     @Inject
-    PushDatabase collections;
+    ObjectMapper json;
 
     @Inject
-    ObjectMapper json;
+    QueryCount queryCount;
 
     public Task create(AudienceRequest req, String by) {
         AudienceSource source = AudienceSource.from(req.source(), json);
@@ -172,7 +171,18 @@ public class Audiences {
         return out;
     }
 
-    public record Count(long members, long read, boolean exact) {
+    /**
+     * A dry count: {@code members} selected of {@code read} read; {@code timedOut} when the count
+     * ran out of time, and then {@code members} is a lower bound ("at least").
+     */
+    public record Count(long members, long read, boolean exact, boolean timedOut) {
+        public Count(long members, long read, boolean exact) {
+            this(members, read, exact, false);
+        }
+
+        static Count atLeast(long members) {
+            return new Count(members, members, false, true);
+        }
     }
 
     /** What the source would select now, without building. */
@@ -180,8 +190,7 @@ public class Audiences {
         Task t = tasks.get(Task.AUDIENCE, id);
         AudienceSource source = AudienceSource.of(t.source);
         if (source instanceof AudienceSource.Query query) {
-            long n = collections.get(PushDatabase.MEMBERS).countDocuments(MemberFilter.translate(query.filter()));
-            return new Count(n, n, true);
+            return queryCount.count(MemberFilter.translate(query.filter()));
         }
         if (source instanceof AudienceSource.Combine combine) {
             return combinedCount(t.id, t.shards, combine);
@@ -216,8 +225,7 @@ public class Audiences {
     public Count countSource(AudienceRequest.Source src) {
         AudienceSource source = AudienceSource.draft(src, json);
         if (source instanceof AudienceSource.Query query) {
-            long n = collections.get(PushDatabase.MEMBERS).countDocuments(MemberFilter.translate(query.filter()));
-            return new Count(n, n, true);
+            return queryCount.count(MemberFilter.translate(query.filter()));
         }
         if (source instanceof AudienceSource.Ids list) {
             return new Count(new java.util.HashSet<>(list.ids()).size(), list.ids().size(), true);

@@ -3,7 +3,6 @@ package dev.push.audience;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.Sorts;
 import dev.push.storage.PushDatabase;
 import dev.push.engine.WorkerContext;
 import dev.push.member.Shards;
@@ -29,9 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Builds a query audience in one unit: one pass over the members matching the filter, split
  * into as many member-id ranges as the audience has workers and scanned side by side (a scan is
  * bound by reading and decoding member documents, which parallelises), every match routed to its
- * shard's chunks. The split points are ids at even positions of the id order, so the ranges hold
- * about as many members each; they cover every id whatever was imported since, so each member is
- * seen once. A pause or stop gives the unit back and the next attempt scans again from the start.
+ * shard's chunks. The ranges ({@link MemberRanges}) hold about as many members each; they cover
+ * every id whatever was imported since, so each member is seen once. A pause or stop gives the unit back and the next attempt scans again from the start.
  */
 @ApplicationScoped
 class QueryScan {
@@ -51,14 +49,15 @@ class QueryScan {
 
     void run(WorkerContext worker, Task task, Document key) {
         MongoCollection<Document> members = collections.get(PushDatabase.MEMBERS);
-        Bson filter = MemberFilter.translate(task.source.get("filter", Document.class));
+        Document filter = MemberFilter.translate(task.source.get("filter", Document.class));
         Routing routing = new Routing(task.id, task.shards);
         AtomicBoolean halt = new AtomicBoolean();
         List<CompletableFuture<Void>> parts = new ArrayList<>();
-        List<Document> ranges = ranges(members, Math.max(1, Math.min(MAX_PARTS, task.workers)));
+        List<Document> ranges = MemberRanges.of(members, filter,
+                Math.max(1, Math.min(MAX_PARTS, task.workers)), collections.embedded(), MemberRanges.MIN_RANGE);
         LOG.infof("audience %d: query scan in %d member-id range(s)", task.id, ranges.size());
         for (Document range : ranges) {
-            Bson partFilter = range.isEmpty() ? filter : new Document("$and", List.of(filter, range));
+            Bson partFilter = MemberRanges.within(filter, range);
             parts.add(CompletableFuture.runAsync(() -> scanPart(members, partFilter, routing, halt), worker.blocking()));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
@@ -96,43 +95,6 @@ class QueryScan {
         counts.processed = routing.matched();
         counts.sent = counts.processed;
         shards.complete(key, worker.workerId(), new Document("layout", routing.layout()).append("counts", counts.toDocument()));
-    }
-
-    /**
-     * {@code parts} ranges of member ids as {@code _id} conditions ({} for "all"), split at ids at
-     * even positions of the id order (answered from the {@code _id} index by a real MongoDB and
-     * by the embedded server). Fewer when the members are few.
-     */
-    static List<Document> ranges(MongoCollection<Document> members, int parts) {
-        List<String> splits = new ArrayList<>();
-        long n = parts > 1 ? members.estimatedDocumentCount() : 0;
-        for (int i = 1; i < parts && n >= (long) parts * ROUTE_BATCH; i++) {
-            List<Document> at = members.find().sort(Sorts.ascending("_id")).skip((int) (i * n / parts)).limit(1)
-                    .projection(Projections.include("_id")).into(new ArrayList<>());
-            if (!at.isEmpty() && at.get(0).get("_id") instanceof String id
-                    && (splits.isEmpty() || id.compareTo(splits.get(splits.size() - 1)) > 0)) {
-                splits.add(id);
-            }
-        }
-        List<Document> ranges = new ArrayList<>();
-        String from = null;
-        for (String to : splits) {
-            ranges.add(range(from, to));
-            from = to;
-        }
-        ranges.add(range(from, null));
-        return ranges;
-    }
-
-    private static Document range(String from, String to) {
-        Document bounds = new Document();
-        if (from != null) {
-            bounds.append("$gte", from);
-        }
-        if (to != null) {
-            bounds.append("$lt", to);
-        }
-        return bounds.isEmpty() ? new Document() : new Document("_id", bounds);
     }
 
     private void scanPart(MongoCollection<Document> members, Bson filter, Routing routing, AtomicBoolean halt) {

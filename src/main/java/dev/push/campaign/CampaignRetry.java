@@ -11,6 +11,7 @@ import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
 import dev.push.storage.PushDatabase;
+import dev.push.task.Progress;
 import dev.push.task.Task;
 import dev.push.task.TaskShards;
 import dev.push.task.TaskState;
@@ -36,7 +37,8 @@ import java.util.UUID;
  *
  * <p>Each chunk record is claimed for one retry action ({@code retry: {id, until}}) before its
  * members are read, so two retry actions never send a member twice, and one action visits each
- * chunk once. The records, the campaign's counters and its history are updated after. The
+ * chunk once. Each record is rewritten with its own counters in one update; the campaign's counters
+ * are then set to the records' sums, so a retry that failed midway is put right by the next. The
  * campaign must be at rest (finished, stopped or failed): running workers own the counters.
  */
 @ApplicationScoped
@@ -75,12 +77,11 @@ public class CampaignRetry {
         }
         Task audience = tasks.find(campaign.audienceId);
         if (audience == null || audience.layout == null || campaign.run == 0) {
-            return record(campaign, what, by, new Result(what, 0, 0, 0, 0, 0), Map.of());
+            return record(campaign, what, by, new Result(what, 0, 0, 0, 0, 0), List.of());
         }
         Channel channel = channels.get(campaign.channel);
         String retryId = UUID.randomUUID().toString();
         int[] totals = new int[5];
-        Map<Integer, Document> deltasByShard = new HashMap<>();
         List<Document> keys = new ArrayList<>();
         for (int s = 0; s < audience.shards; s++) {
             for (int k = 0; k < audience.layout.get(s); k++) {
@@ -97,12 +98,10 @@ public class CampaignRetry {
                     totals[4]++;
                     continue;
                 }
-                Document delta = retryChunk(campaign, channel, claimed, what, retryId, totals);
-                int shard = ((Document) claimed.get("_id")).getInteger("s");
-                deltasByShard.merge(shard, delta, CampaignRetry::add);
+                retryChunk(campaign, channel, claimed, what, retryId, totals);
             }
         }
-        return record(campaign, what, by, new Result(what, totals[0], totals[1], totals[2], totals[3], totals[4]), deltasByShard);
+        return record(campaign, what, by, new Result(what, totals[0], totals[1], totals[2], totals[3], totals[4]), keys);
     }
 
     @SuppressWarnings("unchecked")
@@ -128,9 +127,9 @@ public class CampaignRetry {
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
     }
 
-    /** Sends one chunk's candidates, rewrites its record, and answers the counter changes. */
+    /** Sends one chunk's candidates and rewrites its record and the record's counters, in one update. */
     @SuppressWarnings("unchecked")
-    private Document retryChunk(Task campaign, Channel channel, Document record, String what, String retryId, int[] totals) {
+    private void retryChunk(Task campaign, Channel channel, Document record, String what, String retryId, int[] totals) {
         List<String> members = candidates(record, what);
         int batch = campaign.batchSize > 0 ? campaign.batchSize : CampaignDelivery.DEFAULT_BATCH;
         List<Outcome> outcomes = new ArrayList<>(members.size());
@@ -186,45 +185,47 @@ public class CampaignRetry {
         totals[1] += sent;
         totals[2] += nowFailed;
         totals[3] += nowSkipped;
-        return delta;
-    }
-
-    private static Document add(Document a, Document b) {
-        Document out = new Document();
-        for (String key : List.of("sent", "failed", "skipped", "unknown")) {
-            out.append(key, a.getInteger(key, 0) + b.getInteger(key, 0));
-        }
-        return out;
     }
 
     /**
-     * Applies the counter changes where the campaign's counters live (the task once finished, else
-     * its units of the last run) and appends the retry to the history.
+     * Sets the campaign's counters where they live (the task once finished, else its units of the
+     * last run, shard by shard) to the sums of its chunk records, and appends the retry to the
+     * history. Sums, not increments: the records are rewritten one by one, and a retry that failed
+     * midway left counters behind its records; the next retry sets them right.
      */
-    private Result record(Task campaign, String what, String by, Result result, Map<Integer, Document> deltas) {
-        Document total = new Document("sent", 0).append("failed", 0).append("skipped", 0).append("unknown", 0);
-        for (Document d : deltas.values()) {
-            total = add(total, d);
+    private Result record(Task campaign, String what, String by, Result result, List<Document> keys) {
+        Map<Integer, Progress> byShard = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += KEY_SLICE) {
+            for (Document record : claims.findAll(keys.subList(from, Math.min(keys.size(), from + KEY_SLICE)))) {
+                if (record != null) {
+                    byShard.computeIfAbsent(((Document) record.get("_id")).getInteger("s"), s -> new Progress())
+                            .add(CampaignChunks.counts(record));
+                }
+            }
         }
         List<Bson> updates = new ArrayList<>();
-        if (campaign.taskState() == TaskState.FINISHED) {
-            for (String key : total.keySet()) {
-                updates.add(Updates.inc("progress." + key, (long) total.getInteger(key)));
-            }
+        if (keys.isEmpty()) {
+            // Nothing was delivered: no records to count.
+        } else if (campaign.taskState() == TaskState.FINISHED) {
+            Progress total = new Progress();
+            byShard.values().forEach(total::add);
+            updates.addAll(counterSets("progress.", total));
         } else {
-            deltas.forEach((shard, d) -> {
-                List<Bson> inc = new ArrayList<>();
-                d.forEach((key, v) -> inc.add(Updates.inc("counts." + key, (long) (Integer) v)));
-                collections.get(PushDatabase.TASK_SHARDS).updateOne(
-                        Filters.eq("_id", TaskShards.key(campaign.id, campaign.run, shard)), Updates.combine(inc));
-            });
+            byShard.forEach((shard, p) -> collections.get(PushDatabase.TASK_SHARDS).updateOne(
+                    Filters.eq("_id", TaskShards.key(campaign.id, campaign.run, shard)), Updates.combine(counterSets("counts.", p))));
         }
         String reason = "retry " + what + ": " + result.retried() + " members, " + result.sent() + " sent, "
                 + result.failed() + " failed, " + result.skipped() + " skipped"
                 + (result.busyChunks() > 0 ? ", " + result.busyChunks() + " chunks left to a concurrent retry" : "");
-        updates.add(Updates.push("history", new Document("at", new Date()).append("from", campaign.state)
+        updates.add(Tasks.history(new Document("at", new Date()).append("from", campaign.state)
                 .append("to", campaign.state).append("by", by).append("reason", reason)));
         tasks.update(campaign.id, Updates.combine(updates));
         return result;
+    }
+
+    private static List<Bson> counterSets(String prefix, Progress p) {
+        return List.of(Updates.set(prefix + "processed", p.processed), Updates.set(prefix + "sent", p.sent),
+                Updates.set(prefix + "failed", p.failed), Updates.set(prefix + "skipped", p.skipped),
+                Updates.set(prefix + "unknown", p.unknown));
     }
 }

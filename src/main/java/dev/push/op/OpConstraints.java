@@ -186,7 +186,7 @@ public class OpConstraints {
     }
 
     static void setDisabled(Tasks tasks, Task t, boolean disabled) {
-        tasks.update(t.id, Updates.combine(Updates.set("disabled", disabled), Updates.push("history",
+        tasks.update(t.id, Updates.combine(Updates.set("disabled", disabled), Tasks.history(
                 new Document("at", new Date()).append("from", t.state).append("to", t.state)
                         .append("by", dev.push.security.Actor.name()).append("reason", disabled ? "disabled" : "enabled"))));
     }

@@ -39,6 +39,11 @@ public class Audit {
         }
     }
 
+    /** Removes the entries older than {@code before}; answers how many. */
+    public long expire(Date before) {
+        return collections.get(COLLECTION).deleteMany(Filters.lt("at", before)).getDeletedCount();
+    }
+
     /**
      * Entries matching the filters, oldest or newest first (by time, then id: ids break ties of the
      * same millisecond); {@code before}, an entry's id, keeps only the entries older than it.

@@ -50,8 +50,7 @@ public class Sessions {
     /** A new session of the user; answers its id, which only the cookie holds. */
     public String open(String user) {
         Date now = new Date();
-        // Sessions whose cookie has timed out for sure (never seen since) are removed here, where they are made.
-        sessions().deleteMany(Filters.lt("seen", new Date(now.getTime() - timeout.plus(SEEN_EVERY).toMillis())));
+        expire(now);
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
@@ -74,6 +73,16 @@ public class Sessions {
             sessions().updateOne(Filters.eq("_id", d.get("_id")), Updates.set("seen", new Date(now)));
         }
         return true;
+    }
+
+    /** Removes the sessions whose cookie has timed out for sure (not seen since); answers how many. */
+    public long expire(Date now) {
+        return sessions().deleteMany(Filters.lt("seen", new Date(now.getTime() - lifetime().toMillis()))).getDeletedCount();
+    }
+
+    /** How long an unseen session may still be in use: the cookie's timeout and the interval {@code seen} is written at. */
+    public Duration lifetime() {
+        return timeout.plus(SEEN_EVERY);
     }
 
     public void close(String id) {

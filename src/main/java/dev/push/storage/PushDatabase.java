@@ -66,4 +66,17 @@ public class PushDatabase {
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE));
         return before == null ? 1L : ((Number) before.get("value")).longValue() + 1;
     }
+
+    private volatile Boolean embedded;
+
+    /**
+     * Whether the server is the embedded one (mongo-java-server), whose query costs differ from
+     * MongoDB's: its {@code buildInfo} carries no {@code gitVersion}, which every MongoDB build reports.
+     */
+    public boolean embedded() {
+        if (embedded == null) {
+            embedded = !database().runCommand(new Document("buildInfo", 1)).containsKey("gitVersion");
+        }
+        return embedded;
+    }
 }

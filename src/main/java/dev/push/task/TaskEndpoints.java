@@ -76,7 +76,7 @@ public class TaskEndpoints {
             what.append(" qps ").append(t.qps).append("→").append(patch.qps());
         }
         if (!set.isEmpty()) {
-            set.add(Updates.push("history", new org.bson.Document("at", new java.util.Date())
+            set.add(Tasks.history(new org.bson.Document("at", new java.util.Date())
                     .append("from", t.state).append("to", t.state).append("by", by)
                     .append("reason", "changed" + what)));
             tasks.update(id, Updates.combine(set));

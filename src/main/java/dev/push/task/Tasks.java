@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
@@ -47,6 +48,14 @@ public class Tasks {
         t.history = new ArrayList<>(List.of(new Transition(now, null, TaskState.READY.wire(), by, "created")));
         coll().insertOne(t);
         return t;
+    }
+
+    /** Entries a task's history keeps, the latest: a task flapping between reboot and started adds two a time. */
+    public static final int HISTORY_KEPT = 100;
+
+    /** The update appending an entry to a task's history, dropping the oldest past {@link #HISTORY_KEPT}. */
+    public static Bson history(org.bson.Document entry) {
+        return Updates.pushEach("history", List.of(entry), new PushOptions().slice(-HISTORY_KEPT));
     }
 
     public Task find(long id) {
@@ -127,7 +136,7 @@ public class Tasks {
         updates.add(Updates.set("state", to.wire()));
         updates.add(Updates.set("updatedAt", now));
         updates.add(Updates.set("stateReason", reason));
-        updates.add(Updates.push("history", new org.bson.Document("at", now).append("from", from.wire())
+        updates.add(history(new org.bson.Document("at", now).append("from", from.wire())
                 .append("to", to.wire()).append("by", by).append("reason", reason)));
         if (to == TaskState.FINISHED || to == TaskState.FAILED || to == TaskState.STOPPED) {
             updates.add(Updates.set("finishedAt", now));
@@ -154,16 +163,19 @@ public class Tasks {
         return new Page(tasks, total);
     }
 
-    /** Tasks in which workers run (started or reboot). The tasks collection is small. */
+    /**
+     * Tasks in which workers run (started or reboot), read every tick: by the state index, without
+     * their history, which nothing of the engine reads.
+     */
     public List<Task> running() {
         return coll().find(Filters.in("state", TaskState.STARTED.wire(), TaskState.REBOOT.wire()))
-                .into(new ArrayList<>());
+                .projection(Projections.exclude("history")).into(new ArrayList<>());
     }
 
     /** Ready tasks whose start time has come. */
     public List<Task> due(long now) {
         return coll().find(Filters.and(Filters.eq("state", TaskState.READY.wire()), Filters.lte("startAt", new Date(now))))
-                .into(new ArrayList<>());
+                .projection(Projections.exclude("history")).into(new ArrayList<>());
     }
 
     /** Live progress of a task's current run, summed from its units. */

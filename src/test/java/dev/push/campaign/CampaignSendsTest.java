@@ -187,6 +187,39 @@ class CampaignSendsTest {
     }
 
     @Test
+    void aRetryRepeatedAfterOneThatFailedMidwayLeavesTheCountersEqualToTheRecords() {
+        channel("hook-midway", Map.of("attempts", 1));
+        List<String> ids = Api.memberIds("mw-", 12);
+        members(ids, Set.of());
+        long audience = Api.builtAudience(ids);
+        long c = campaign(audience, "hook-midway", Map.of("title", "t"));
+        sink.answer(r -> switch (r.path()) {
+            case "/m/mw-2", "/m/mw-5" -> WebhookSink.Answer.of(503, "busy");
+            default -> WebhookSink.Answer.ok();
+        });
+        Api.command("campaigns", c, "start", 200);
+        Api.awaitState("campaigns", c, "finished", Duration.ofSeconds(60));
+        sink.reset();
+        // As a retry that stopped midway leaves it: mw-2's chunk record rewritten (sent), the campaign's counters not.
+        int shard = Shards.of("mw-2", Api.get("audiences", audience).getInt("shards"));
+        collections.get(PushDatabase.CAMPAIGN_CHUNKS).updateOne(new Document("_id", CampaignChunks.key(c, shard, 0)),
+                Updates.combine(Updates.inc("nSent", 1), Updates.inc("nFailed", -1),
+                        Updates.pull("failed", new Document("m", "mw-2"))));
+        JsonPath before = Api.get("campaigns", c);
+        assertEquals(10, before.getLong("progress.sent"));
+        assertEquals(2, before.getLong("progress.failed"));
+
+        given().contentType(ContentType.JSON).body(Map.of("what", "failed")).post("/api/campaigns/" + c + "/retry")
+                .then().statusCode(200).body("retried", equalTo(1)).body("sent", equalTo(1));
+
+        JsonPath after = Api.get("campaigns", c);
+        assertEquals(12, after.getLong("progress.sent"));
+        assertEquals(0, after.getLong("progress.failed"));
+        assertEquals(12, after.getLong("progress.processed"));
+        assertEquals(Map.of(c + ":mw-5", 1), keysReceived());
+    }
+
+    @Test
     void retryUnknownSendsThoseMembersOnceMoreWithTheirOriginalKeys() {
         channel("hook-unknown", Map.of());
         List<String> ids = Api.memberIds("uk-", 4);

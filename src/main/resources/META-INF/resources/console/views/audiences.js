@@ -192,7 +192,9 @@ function queryBuilder() {
     try {
       const c = await post('/api/audiences/count', { kind: 'query', filter: f });
       if (mine !== seq) return;
-      count.textContent = `${num(c.members)} members match`;
+      count.textContent = c.timedOut
+        ? `at least ${num(c.members)} members match (the count ran out of time)`
+        : `${num(c.members)} members match`;
       count.dataset.count = c.members;
       count.dataset.state = 'done';
     } catch (err) {
