@@ -41,8 +41,8 @@ class ManifestTest {
     private static final Path CONFIGURATION_DOC = Path.of("docs/configuration.md");
     private static final Path MAIN_SOURCES = Path.of("src/main/java");
 
-    /** A table row of docs/configuration.md: | `property` | default | `ENV_NAME` | what |. */
-    private static final Pattern DOC_ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|[^|]*\\|\\s*`([^`]+)`\\s*\\|");
+    /** A table row of docs/configuration.md: | `property` | default | `ENV_NAME` | what | (other tables have other shapes). */
+    private static final Pattern DOC_ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|[^|]*\\|\\s*`([A-Z0-9_]+)`\\s*\\|");
 
     // ---- what the application serves and reads ----
 
