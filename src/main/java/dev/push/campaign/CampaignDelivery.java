@@ -3,7 +3,7 @@ package dev.push.campaign;
 import com.mongodb.client.model.Updates;
 import dev.push.audience.AudienceChunks;
 import dev.push.channel.Channel;
-import dev.push.channel.Channels;
+import dev.push.channel.config.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.engine.EngineMetrics;

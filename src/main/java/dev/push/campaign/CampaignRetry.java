@@ -6,7 +6,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
 import dev.push.channel.Channel;
-import dev.push.channel.Channels;
+import dev.push.channel.config.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;

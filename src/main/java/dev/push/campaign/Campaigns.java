@@ -2,7 +2,7 @@ package dev.push.campaign;
 
 import dev.push.api.ApiException;
 import dev.push.audience.AudienceChunks;
-import dev.push.channel.Channels;
+import dev.push.channel.config.Channels;
 import dev.push.channel.personalization.Personalization;
 import dev.push.channel.personalization.Utm;
 import dev.push.member.MemberId;

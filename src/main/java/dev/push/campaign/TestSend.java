@@ -2,7 +2,7 @@ package dev.push.campaign;
 
 import dev.push.api.ApiException;
 import dev.push.channel.Channel;
-import dev.push.channel.Channels;
+import dev.push.channel.config.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;

@@ -1,7 +1,6 @@
 package dev.push.channel.config;
 
 import dev.push.api.ApiException;
-import dev.push.channel.Channels;
 import dev.push.channel.limits.ChannelLimits;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;

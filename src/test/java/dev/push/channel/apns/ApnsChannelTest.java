@@ -2,7 +2,7 @@ package dev.push.channel.apns;
 
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import dev.push.Api;
-import dev.push.channel.Channels;
+import dev.push.channel.config.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import io.quarkus.test.junit.QuarkusTest;

@@ -2,7 +2,7 @@ package dev.push.channel.email;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.push.channel.Channels;
+import dev.push.channel.config.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import io.quarkus.mailer.Mail;

@@ -1,7 +1,7 @@
 package dev.push.channel.fcm;
 
 import dev.push.Api;
-import dev.push.channel.Channels;
+import dev.push.channel.config.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,6 +1,6 @@
 package dev.push.channel.webhook;
 
-import dev.push.channel.Channels;
+import dev.push.channel.config.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,7 +1,7 @@
-package dev.push.channel;
+package dev.push.channel.config;
 
 import dev.push.api.ApiException;
-import dev.push.channel.config.ConfiguredChannels;
+import dev.push.channel.Channel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
