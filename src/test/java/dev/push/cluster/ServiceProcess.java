@@ -47,7 +47,7 @@ final class ServiceProcess {
     static ServiceProcess alone(String name, int httpPort, Path dir, int databasePort, Path logs) {
         return new ServiceProcess(name, httpPort, List.of(java(), "-Xmx384m", "-Dquarkus.http.port=" + httpPort,
                 "-Dpush.embedded.dir=" + dir, "-Dpush.embedded.port=" + databasePort,
-                "-Dpush.admin.password=" + dev.push.security.TestCredentials.ADMIN_PASSWORD,
+                "-Dpush.admin.password=" + dev.push.security.TestCredentials.ADMIN_PASSWORD, "-Dpush.outbound.allow=127.0.0.0/8",
                 "-Dquarkus.log.console.format=%d{HH:mm:ss,SSS} %-5p [%c{2.}] %s%e%n", "-jar", JAR.toString()),
                 logs.resolve(name + ".log").toFile());
     }
