@@ -10,7 +10,9 @@ import dev.push.task.Tasks;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import com.mongodb.client.model.Updates;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -50,6 +52,22 @@ public class AudienceBuild implements TaskKind {
     @Override
     public long startCheck(Task task) {
         return audiences.startCheck(task);
+    }
+
+    /** A built audience keeps its chunk layout: chunks per shard, as its units wrote them. */
+    @Override
+    public Bson finished(Task audience, List<Document> units) {
+        List<Integer> layout = new ArrayList<>(audience.shards);
+        if (audience.units == 1 && audience.shards > 1) {
+            @SuppressWarnings("unchecked")
+            List<Integer> scanned = (List<Integer>) units.get(0).get("layout");
+            layout.addAll(scanned);
+        } else {
+            for (Document u : units) {
+                layout.add(u.getInteger("chunks", 0));
+            }
+        }
+        return Updates.set("layout", layout);
     }
 
     @Override

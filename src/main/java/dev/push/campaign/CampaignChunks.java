@@ -129,8 +129,12 @@ public class CampaignChunks {
         return coll().updateOne(held(key, me).append("reserved", from), Updates.set("reserved", to)).getMatchedCount() == 1;
     }
 
-    /** Records a sent sub-batch's outcomes and advances committed; false when fenced off. */
-    public boolean commit(Document key, String me, int to, List<Outcome> outcomes) {
+    /**
+     * Records a sent sub-batch's outcomes and advances committed from {@code from} to {@code to};
+     * false when fenced off. Matching {@code committed = from} makes a repeat after a lost answer
+     * match nothing rather than count the outcomes twice.
+     */
+    public boolean commit(Document key, String me, int from, int to, List<Outcome> outcomes) {
         int sent = 0;
         List<Document> failed = new ArrayList<>();
         List<Document> skipped = new ArrayList<>();
@@ -152,7 +156,8 @@ public class CampaignChunks {
             updates.add(Updates.inc("nSkipped", skipped.size()));
             updates.add(Updates.pushEach("skipped", skipped));
         }
-        return coll().updateOne(held(key, me).append("reserved", to), Updates.combine(updates)).getMatchedCount() == 1;
+        return coll().updateOne(held(key, me).append("committed", from).append("reserved", to), Updates.combine(updates))
+                .getMatchedCount() == 1;
     }
 
     /** The counters a chunk record holds. */

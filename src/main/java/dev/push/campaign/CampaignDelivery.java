@@ -21,6 +21,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -82,6 +83,12 @@ public class CampaignDelivery implements TaskKind {
     @Override
     public long startCheck(Task task) {
         return campaigns.startCheck(task);
+    }
+
+    /** A finished campaign remembers which run finished (a later start begins a new one). */
+    @Override
+    public Bson finished(Task campaign, List<Document> units) {
+        return Updates.set("finishedRun", campaign.run);
     }
 
     @Override
@@ -150,11 +157,14 @@ public class CampaignDelivery implements TaskKind {
                 if (cursor >= chunksInShard) {
                     return UNIT_DONE;
                 }
-                ids = audienceChunks.read(audienceId, shard, cursor);
-                Document record = claims.claim(campaign.id, shard, cursor, worker.workerId(), ids);
+                // The chunk is this unit's current one only once claimed (a step repeated after a
+                // database error opens it again).
+                List<String> members = audienceChunks.read(audienceId, shard, cursor);
+                Document record = claims.claim(campaign.id, shard, cursor, worker.workerId(), members);
                 chunkKey = CampaignChunks.key(campaign.id, shard, cursor);
                 chunk = CampaignChunks.counts(record);
                 pos = record.getInteger("committed");
+                ids = members;
             }
             if (pos >= ids.size()) {
                 return advance() ? CHUNK_DONE : FENCED;
@@ -166,7 +176,8 @@ public class CampaignDelivery implements TaskKind {
         private Uni<Boolean> sendBatch(int n) {
             int from = pos;
             int to = pos + n;
-            if (!claims.reserve(chunkKey, worker.workerId(), from, to)) {
+            if (!worker.rideOut(() -> claims.reserve(chunkKey, worker.workerId(), from, to) || heldAt(from, to) != null,
+                    () -> heldAt(from, to))) {
                 LOG.infof("worker %s fenced off chunk %s", worker.workerId(), chunkKey.toJson());
                 return Uni.createFrom().item(false);
             }
@@ -181,7 +192,8 @@ public class CampaignDelivery implements TaskKind {
                     .invoke(() -> metrics.sent(timing, campaign.channel));
             return sent.emitOn(worker.blocking()).map(result -> {
                 outcomes.addAll(result);
-                if (!claims.commit(chunkKey, worker.workerId(), to, outcomes)) {
+                if (!worker.rideOut(() -> claims.commit(chunkKey, worker.workerId(), from, to, outcomes)
+                        || heldAt(to, to) != null, () -> heldAt(to, to))) {
                     LOG.infof("worker %s fenced off chunk %s at commit", worker.workerId(), chunkKey.toJson());
                     return false;
                 }
@@ -195,6 +207,17 @@ public class CampaignDelivery implements TaskKind {
                 // already holds the outcomes), so one a second is enough, not one per sub-batch.
                 return !checkpointDue() || checkpoint();
             });
+        }
+
+        /**
+         * TRUE when the chunk record shows this worker's reserve or commit went through (still
+         * ours, committed and reserved as that write leaves them), else null: after a database
+         * error, or a repeat that matched nothing because the first attempt had arrived after all.
+         */
+        private Boolean heldAt(int committed, int reserved) {
+            Document now = claims.find(campaign.id, shard, cursor);
+            return now != null && worker.workerId().equals(now.getString("owner"))
+                    && now.getInteger("committed") == committed && now.getInteger("reserved") == reserved ? Boolean.TRUE : null;
         }
 
         /** Members of the batch the channel can reach; the others are skipped. */
@@ -281,8 +304,11 @@ public class CampaignDelivery implements TaskKind {
             if (chunk != null) {
                 counts.add(chunk);
             }
-            return shards.checkpoint(unitKey, worker.workerId(), worker.leaseMillis(),
-                    new Document("cursor", cursor).append("base", base.toDocument()).append("counts", counts.toDocument()));
+            Document fields = new Document("cursor", cursor).append("base", base.toDocument())
+                    .append("counts", counts.toDocument());
+            // Setting the same fields twice is harmless: a checkpoint is simply written again.
+            return worker.rideOut(() -> shards.checkpoint(unitKey, worker.workerId(), worker.leaseMillis(), fields),
+                    () -> null);
         }
 
         private boolean complete() {

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -45,6 +46,9 @@ public class Engine {
     @Inject
     EngineMetrics metrics;
 
+    @Inject
+    Clock clock;
+
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
 
@@ -62,7 +66,7 @@ public class Engine {
                     List<TaskKind> all = new ArrayList<>();
                     kinds.forEach(all::add);
                     master = new Master(host + "-" + UUID.randomUUID().toString().substring(0, 6), host, version,
-                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, this::nudge);
+                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, clock, this::nudge);
                 }
                 m = master;
             }
@@ -70,10 +74,28 @@ public class Engine {
         return m;
     }
 
-    @Scheduled(every = "${push.engine.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    /**
+     * Runs even while a tick is still waiting on the database (a call during a tick only asks for
+     * another tick after it), so that liveness sees the process schedule its loop.
+     */
+    @Scheduled(every = "${push.engine.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.PROCEED,
             skipExecutionIf = Disabled.class)
     void tick() {
+        scheduledAt = System.nanoTime();
         tickOnce();
+    }
+
+    private volatile long scheduledAt;
+
+    /** Milliseconds since the scheduler last called the master loop; -1 before it first did. */
+    public long sinceScheduled() {
+        long at = scheduledAt;
+        return at == 0 ? -1 : (System.nanoTime() - at) / 1_000_000;
+    }
+
+    /** Whether a tick runs now. */
+    public boolean ticking() {
+        return ticking.get();
     }
 
     /**

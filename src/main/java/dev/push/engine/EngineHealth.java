@@ -11,12 +11,19 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.health.Startup;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * Kubernetes probes. Live: the master loop is ticking. Ready: the database answers, this
- * instance is registered and it is not draining. Started: the master has ticked once.
+ * Kubernetes probes. Live: the process schedules its master loop (a tick waiting on the database
+ * is the database's trouble, and restarting every instance would not cure it). Ready: the
+ * database answers within {@link #PROBE_TIMEOUT_MS}, this instance is registered and it is not
+ * draining. Started: the master has ticked once.
  */
 @ApplicationScoped
 public class EngineHealth {
+    /** A probe's database calls give up after this long instead of the driver's 30 s server selection. */
+    static final long PROBE_TIMEOUT_MS = 2_000;
+
     @Inject
     Engine engine;
 
@@ -27,17 +34,16 @@ public class EngineHealth {
     MongoClient mongo;
 
     @Liveness
-    HealthCheck masterTicking() {
+    HealthCheck masterScheduled() {
         return () -> {
             if (!config.enabled()) {
                 return HealthCheckResponse.up("master");
             }
-            long last = engine.master().lastTick();
-            long age = System.currentTimeMillis() - last;
-            // A tick never ran yet is the startup probe's concern, not liveness'.
-            boolean ticking = last == 0 || age <= Math.max(10_000, 5 * config.tick().toMillis());
-            return HealthCheckResponse.named("master").status(ticking).withData("lastTickAgeMs", last == 0 ? -1 : age)
-                    .build();
+            long age = engine.sinceScheduled();
+            // Not scheduled yet is the startup probe's concern, not liveness'.
+            boolean scheduled = age < 0 || age <= Math.max(10_000, 5 * config.tick().toMillis());
+            return HealthCheckResponse.named("master").status(scheduled).withData("sinceScheduledMs", age)
+                    .withData("tickInProgress", engine.ticking()).build();
         };
     }
 
@@ -48,9 +54,11 @@ public class EngineHealth {
             boolean database;
             boolean registered = false;
             try {
-                mongo.getDatabase("admin").runCommand(new Document("ping", 1));
+                mongo.getDatabase("admin").withTimeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                        .runCommand(new Document("ping", 1));
                 database = true;
                 registered = !config.enabled() || ServiceInstance.mongoCollection()
+                        .withTimeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                         .countDocuments(Filters.eq("_id", master.instanceId)) == 1;
             } catch (RuntimeException e) {
                 database = false;
@@ -65,6 +73,6 @@ public class EngineHealth {
     @Startup
     HealthCheck firstTick() {
         return () -> HealthCheckResponse.named("master-started")
-                .status(!config.enabled() || engine.master().lastTick() > 0).build();
+                .status(!config.enabled() || engine.master().ticked()).build();
     }
 }

@@ -1,6 +1,5 @@
 package dev.push.engine;
 
-import com.mongodb.client.model.Filters;
 import dev.push.channel.Outcome;
 import dev.push.task.RateMeter;
 import dev.push.task.Task;
@@ -34,9 +33,6 @@ public class EngineMetrics {
     @Inject
     RateMeter rates;
 
-    @Inject
-    EngineConfig config;
-
     private final Map<Long, Boolean> rateGauges = new ConcurrentHashMap<>();
 
     void register(@Observes StartupEvent event) {
@@ -44,12 +40,12 @@ public class EngineMetrics {
             Gauge.builder("push.tasks", () -> Task.count("state", state.wire())).tag("state", state.wire())
                     .description("Tasks (audiences and campaigns) by state").register(registry);
         }
-        Gauge.builder("push.instances.live", () -> engine.master().liveInstances(System.currentTimeMillis()).size())
+        Gauge.builder("push.instances.live", () -> engine.master().liveInstances().size())
                 .description("Service instances heart-beating").register(registry);
         Gauge.builder("push.workers.local", () -> engine.master().localWorkers().size())
                 .description("Workers running on this instance").register(registry);
-        Gauge.builder("push.workers.live", () -> WorkerSlot.mongoCollection().countDocuments(
-                        Filters.gte("heartbeat", System.currentTimeMillis() - config.heartbeatTimeout().toMillis())))
+        Gauge.builder("push.workers.live", () -> WorkerSlot.<WorkerSlot>mongoCollection().find()
+                        .into(new java.util.ArrayList<>()).stream().filter(engine.master()::live).count())
                 .description("Workers heart-beating across the cluster").register(registry);
     }
 

@@ -21,7 +21,7 @@ import java.util.List;
 @RolesAllowed("viewer")
 public class InstanceResource {
     @Inject
-    EngineConfig config;
+    Engine engine;
 
     public record InstanceView(String id, String host, String version, long heartbeatAgeMs, boolean live,
                                boolean draining, long startedAt, List<WorkerView> workers) {
@@ -30,20 +30,24 @@ public class InstanceResource {
     public record WorkerView(String id, long task, int slot, long heartbeatAgeMs) {
     }
 
+    /**
+     * Heartbeat ages are how long the answering instance has seen each heartbeat unchanged (its
+     * own judgement, immune to clock differences between instances); its own age is 0.
+     */
     @GET
     @Operation(summary = "Service instances with their heartbeat age and running workers")
     public List<InstanceView> list() {
-        long now = System.currentTimeMillis();
+        Master master = engine.master();
         List<InstanceView> out = new ArrayList<>();
         for (ServiceInstance i : ServiceInstance.<ServiceInstance>listAll()) {
+            boolean me = i.id.equals(master.instanceId);
             List<WorkerView> ws = new ArrayList<>();
             for (WorkerSlot w : WorkerSlot.<WorkerSlot>mongoCollection().find(Filters.eq("instance", i.id))) {
-                if (now - w.heartbeat <= config.heartbeatTimeout().toMillis()) {
-                    ws.add(new WorkerView(w.owner, w.task, w.slot, now - w.heartbeat));
+                if (me || master.live(w)) {
+                    ws.add(new WorkerView(w.owner, w.task, w.slot, me ? 0 : master.silence(w)));
                 }
             }
-            long age = now - i.heartbeat;
-            out.add(new InstanceView(i.id, i.host, i.version, age, age <= config.heartbeatTimeout().toMillis(),
+            out.add(new InstanceView(i.id, i.host, i.version, me ? 0 : master.silence(i), master.live(i),
                     i.draining, i.startedAt, ws));
         }
         return out;

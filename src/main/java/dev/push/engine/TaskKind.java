@@ -2,6 +2,9 @@ package dev.push.engine;
 
 import dev.push.task.Task;
 import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.util.List;
 
 /** How the workers of one kind of task (audience, campaign) work a leased unit. */
 public interface TaskKind {
@@ -11,4 +14,10 @@ public interface TaskKind {
     long startCheck(Task task);
 
     UnitWork open(WorkerContext worker, Task task, Document leasedUnit);
+
+    /**
+     * What a task of this kind keeps when its run finishes, beyond its counters: an update applied
+     * together with the move to finished. {@code units} are the run's units, all done.
+     */
+    Bson finished(Task task, List<Document> units);
 }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One worker of a task: a Mutiny loop that leases a unit, works it step by step, and leases
@@ -26,7 +28,8 @@ final class Worker implements WorkerContext {
     final long taskId;
     final int slot;
     private final TaskShards shards;
-    private final List<TaskKind> kinds;
+    private final TaskKinds kinds;
+    private final Predicate<Document> leaseVoid;
     private final Executor blocking;
     private final long leaseMillis;
     private final long idleMillis;
@@ -41,8 +44,9 @@ final class Worker implements WorkerContext {
     private int preferredUnit;
     private List<Document> candidates = new ArrayList<>();
 
-    Worker(String instanceId, Task task, int slot, TaskShards shards, List<TaskKind> kinds, Executor blocking,
-           long leaseMillis, long idleMillis, EngineMetrics metrics, Runnable workRanOut) {
+    Worker(String instanceId, Task task, int slot, TaskShards shards, TaskKinds kinds, Executor blocking,
+           long leaseMillis, long idleMillis, EngineMetrics metrics, Predicate<Document> leaseVoid, Runnable workRanOut) {
+        this.leaseVoid = leaseVoid;
         this.metrics = metrics;
         this.workRanOut = workRanOut;
         this.id = instanceId + "/" + task.id + "-" + slot + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -67,6 +71,12 @@ final class Worker implements WorkerContext {
         this.preferredUnit = task.units == 0 ? 0 : (int) ((long) slot * task.units / Math.max(1, task.workers));
     }
 
+    /** The instance a worker id names ({@code instance/task-slot-nonce}). */
+    static String instanceOf(String workerId) {
+        int slash = workerId.lastIndexOf('/');
+        return slash < 0 ? workerId : workerId.substring(0, slash);
+    }
+
     void start(Runnable onExit) {
         Multi.createBy().repeating().uni(this::step).whilst(more -> more)
                 .onFailure().invoke(e -> LOG.errorf(e, "worker %s of task %d failed", id, taskId))
@@ -80,7 +90,28 @@ final class Worker implements WorkerContext {
                 });
     }
 
+    /**
+     * One step; a database error that says nothing was or could be decided (no server reachable,
+     * a connection lost, a primary stepping down) is ridden out: the same step is tried again after
+     * a backoff, as long as the worker is not told to stop. Whatever a failed step left half done,
+     * its writes are fenced (owner = me, reserved = from), so a repeat can only find itself fenced off.
+     */
     private Uni<Boolean> step() {
+        return attempt().invoke(more -> failuresInARow = 0)
+                .onFailure(DatabaseOutage::transientError).recoverWithUni(e -> {
+                    int n = ++failuresInARow;
+                    long backoff = DatabaseOutage.backoffMillis(n);
+                    if (n == 1 || n % 10 == 0) {
+                        LOG.warnf("worker %s: database unavailable (%s), attempt %d; trying again in %d ms", id,
+                                e.getClass().getSimpleName(), n, backoff);
+                    }
+                    return Uni.createFrom().item(!stopRequested).onItem().delayIt().by(Duration.ofMillis(backoff));
+                });
+    }
+
+    private int failuresInARow;
+
+    private Uni<Boolean> attempt() {
         if (stopRequested) {
             return Uni.createFrom().item(false);
         }
@@ -114,11 +145,11 @@ final class Worker implements WorkerContext {
         Task t = task;
         boolean fresh = candidates.isEmpty();
         if (fresh) {
-            candidates = shards.leasable(t.id, t.run, t.units, preferredUnit);
+            candidates = shards.leasable(t.id, t.run, t.units, preferredUnit, leaseVoid);
         }
         Document unit = leaseFirstFree();
         if (unit == null && !fresh) {
-            candidates = shards.leasable(t.id, t.run, t.units, preferredUnit);
+            candidates = shards.leasable(t.id, t.run, t.units, preferredUnit, leaseVoid);
             unit = leaseFirstFree();
         }
         if (unit == null) {
@@ -128,20 +159,21 @@ final class Worker implements WorkerContext {
         if (unit.get("previousOwner") != null) {
             metrics.leaseTakenOver(t.kind);
         }
-        for (TaskKind kind : kinds) {
-            if (kind.handles(t)) {
-                return kind.open(this, t, unit);
-            }
-        }
-        throw new IllegalStateException("no task kind handles task " + t.id + " (" + t.kind + ")");
+        return kinds.of(t).open(this, t, unit);
     }
 
     private Document leaseFirstFree() {
         Document unit = null;
         while (unit == null && !candidates.isEmpty()) {
-            unit = shards.lease(candidates.remove(0), id, leaseMillis);
+            Document seen = candidates.remove(0);
+            unit = rideOut(() -> shards.lease(seen, id, leaseMillis), () -> mine(shards.one(seen.get("_id", Document.class))));
         }
         return unit;
+    }
+
+    /** The unit if this worker holds it, else null. */
+    private Document mine(Document unit) {
+        return unit != null && id.equals(unit.get("owner")) ? unit : null;
     }
 
     private void releaseCurrent() {
@@ -207,5 +239,35 @@ final class Worker implements WorkerContext {
     @Override
     public boolean stopRequested() {
         return stopRequested;
+    }
+
+    @Override
+    public <T> T rideOut(Supplier<T> write, Supplier<T> applied) {
+        boolean checkFirst = false;
+        for (int failures = 1; ; failures++) {
+            try {
+                T done = checkFirst ? applied.get() : null;
+                if (done != null) {
+                    return done;
+                }
+                return write.get();
+            } catch (RuntimeException e) {
+                if (!DatabaseOutage.transientError(e) || stopRequested) {
+                    throw e;
+                }
+                long backoff = DatabaseOutage.backoffMillis(failures);
+                if (failures == 1 || failures % 10 == 0) {
+                    LOG.warnf("worker %s: database unavailable (%s), attempt %d; trying again in %d ms", id,
+                            e.getClass().getSimpleName(), failures, backoff);
+                }
+                checkFirst = true;
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 }

@@ -21,4 +21,12 @@ public interface WorkerContext {
     java.util.concurrent.Executor blocking();
 
     boolean stopRequested();
+
+    /**
+     * Runs a database write, riding out an outage: on an error that decides nothing (see
+     * {@code DatabaseOutage}) it waits (100 ms, doubling, at most 5 s), asks {@code applied} whether
+     * the write went through although its answer was lost (non-null: it did, and that is the
+     * answer), else tries again — until it succeeds or the worker is told to stop.
+     */
+    <T> T rideOut(java.util.function.Supplier<T> write, java.util.function.Supplier<T> applied);
 }

@@ -51,8 +51,8 @@ public class CollectionIndexes {
             new Unindexed("CampaignRetry", "retry.until", KEYED),
             new Unindexed("TaskShards", "until", KEYED),
             new Unindexed("TaskShards", "done", KEYED),
-            new Unindexed("Master", "owner", KEYED),
-            new Unindexed("Master", "heartbeat", KEYED),
+            new Unindexed("WorkerSlots", "owner", KEYED),
+            new Unindexed("WorkerSlots", "heartbeat", KEYED),
             new Unindexed("CampaignRetry", "retry.id", KEYED),
             new Unindexed("TaskShards", "owner", KEYED),
             new Unindexed("ChannelConfigs", "version", KEYED),
@@ -64,9 +64,7 @@ public class CollectionIndexes {
             new Unindexed("DeadInstances", "heartbeat", "instances holds one document per instance (tens)"),
             new Unindexed("OrphanWorkerSlots", "heartbeat",
                     "workers holds one document per slot of running tasks (a few hundred), swept every few minutes"),
-            new Unindexed("EarlierRunUnits", "run", "tasks holds one document per audience or campaign; swept every few minutes"),
-            new Unindexed("EngineMetrics", "heartbeat",
-                    "workers holds one document per slot of running tasks (a few hundred; orphans are swept)"));
+            new Unindexed("EarlierRunUnits", "run", "tasks holds one document per audience or campaign; swept every few minutes"));
 
     @ConfigProperty(name = "push.retention.audit", defaultValue = "P400D")
     Duration auditRetention;

@@ -13,12 +13,16 @@ import jakarta.inject.Inject;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The units of work of one task run ({@code task_shards}): who holds each unit's lease and
- * until when, how far it got (cursor), whether it is done, and its exact counters. A unit is
+ * until when (by the holder's clock: renewing changes it, and the engine judges a lease by whether
+ * it changes, never against another clock), how far it got (cursor), whether it is done, and its
+ * exact counters. A unit is
  * only ever written under {@code owner = me}, so a worker whose lease was taken over can no
  * longer change it. Every access is by key: {@code _id = {t, r, s}}.
  */
@@ -28,10 +32,12 @@ public class TaskShards {
     static final int KEY_SLICE = 100;
 
     private final PushDatabase collections;
+    private final Clock clock;
 
     @Inject
-    public TaskShards(PushDatabase collections) {
+    public TaskShards(PushDatabase collections, Clock clock) {
         this.collections = collections;
+        this.clock = clock;
     }
 
     MongoCollection<Document> coll() {
@@ -79,27 +85,39 @@ public class TaskShards {
         return out;
     }
 
+    /** One unit document by key, or null. */
+    public Document one(Document key) {
+        return coll().find(Filters.eq("_id", key)).first();
+    }
+
     public static int unitOf(Document unit) {
         return ((Document) unit.get("_id")).getInteger("s");
     }
 
     /**
-     * The units a worker may try to lease now: not done, and free (no owner or lease expired),
-     * in unit order starting from {@code preferred} so that workers spread out.
+     * The units a worker may try to lease now: not done, and free (no owner, or a lease the engine
+     * judges void), in unit order starting from {@code preferred} so that workers spread out,
+     * those with a void lease first.
      */
-    public List<Document> leasable(long task, long run, int units, int preferred) {
+    public List<Document> leasable(long task, long run, int units, int preferred, Predicate<Document> leaseVoid) {
         List<Document> docs = all(task, run, units);
-        long now = System.currentTimeMillis();
-        List<Document> out = new ArrayList<>();
+        List<Document> abandoned = new ArrayList<>();
+        List<Document> free = new ArrayList<>();
         int n = docs.size();
         for (int i = 0; i < n; i++) {
             Document d = docs.get((preferred + i) % n);
-            boolean free = d.get("owner") == null || ((Number) d.get("until")).longValue() < now;
-            if (!d.getBoolean("done", false) && free) {
-                out.add(d);
+            if (d.getBoolean("done", false)) {
+                continue;
+            }
+            if (d.get("owner") == null) {
+                free.add(d);
+            } else if (leaseVoid.test(d)) {
+                abandoned.add(d);
             }
         }
-        return out;
+        // Units a dead or stuck worker left come first: their chunk in progress waits for them.
+        abandoned.addAll(free);
+        return abandoned;
     }
 
     /**
@@ -110,14 +128,14 @@ public class TaskShards {
         Bson cas = Filters.and(Filters.eq("_id", seen.get("_id")), Filters.eq("owner", seen.get("owner")),
                 Filters.eq("until", seen.get("until")), Filters.eq("done", false));
         return coll().findOneAndUpdate(cas,
-                Updates.combine(Updates.set("owner", owner), Updates.set("until", System.currentTimeMillis() + leaseMs),
+                Updates.combine(Updates.set("owner", owner), Updates.set("until", clock.millis() + leaseMs),
                         Updates.set("previousOwner", seen.get("owner"))),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
     }
 
     /** Checkpoints a held unit and renews its lease; false when the lease was lost (fenced). */
     public boolean checkpoint(Document key, String owner, long leaseMs, Document fields) {
-        Document set = new Document(fields).append("until", System.currentTimeMillis() + leaseMs);
+        Document set = new Document(fields).append("until", clock.millis() + leaseMs);
         return coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("owner", owner)),
                 new Document("$set", set)).getMatchedCount() == 1;
     }

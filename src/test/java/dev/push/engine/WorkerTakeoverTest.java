@@ -71,12 +71,14 @@ class WorkerTakeoverTest {
                 return Duration.ofMillis(100);
             }
 
+            // A tick slower than the heartbeat timeout counts as a freeze, after which nobody is
+            // judged dead until watched afresh: 2 s leaves room for slow ticks on a loaded machine.
             public Duration heartbeatTimeout() {
-                return Duration.ofMillis(600);
+                return Duration.ofMillis(2_000);
             }
 
             public Duration leaseTimeout() {
-                return Duration.ofMillis(1500);
+                return Duration.ofMillis(5_000);
             }
 
             public boolean enabled() {
@@ -85,7 +87,7 @@ class WorkerTakeoverTest {
         };
         List<TaskKind> all = new ArrayList<>();
         kinds.forEach(all::add);
-        Master m = new Master(name, "test-host", "test", tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, () -> {
+        Master m = new Master(name, "test-host", "test", tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, java.time.Clock.systemUTC(), () -> {
         });
         masters.add(m);
         return m;
@@ -123,7 +125,7 @@ class WorkerTakeoverTest {
         long campaign = Api.campaign(audience, "gate", 1, 0, BATCH, 100);
         Api.command("campaigns", campaign, "start", 200);
         a.tick();
-        await().atMost(Duration.ofSeconds(30)).until(() -> gate.delivered().size() >= MEMBERS / 3);
+        await().atMost(Duration.ofSeconds(90)).until(() -> gate.delivered().size() >= MEMBERS / 3);
         gate.close();
         List<String> inFlight = gate.held().get(30, TimeUnit.SECONDS);
         tickUntil(b, "campaigns", campaign, "finished");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StoreContract {
+    private static final java.util.function.Predicate<Document> NO_LEASE_VOID = unit -> false;
+
     private static final int RACERS = 8;
 
     private MongoClient client;
@@ -81,7 +84,7 @@ abstract class StoreContract {
         databaseName = "contract-" + UUID.randomUUID();
         database = new PushDatabase(client, databaseName);
         chunks = new CampaignChunks(database);
-        units = new TaskShards(database);
+        units = new TaskShards(database, Clock.systemUTC());
     }
 
     @AfterEach
@@ -160,7 +163,7 @@ abstract class StoreContract {
         List<String> ids = members(10);
         chunks.claim(1, 0, 0, "w1", ids);
         assertTrue(chunks.reserve(key, "w1", 0, 3));
-        assertTrue(chunks.commit(key, "w1", 3, List.of(Outcome.sent("m-0"), Outcome.sent("m-1"), Outcome.sent("m-2"))));
+        assertTrue(chunks.commit(key, "w1", 0, 3, List.of(Outcome.sent("m-0"), Outcome.sent("m-1"), Outcome.sent("m-2"))));
         assertTrue(chunks.reserve(key, "w1", 3, 7));
 
         Document taken = chunks.claim(1, 0, 0, "w2", ids);
@@ -180,7 +183,7 @@ abstract class StoreContract {
         assertTrue(chunks.reserve(key, "w1", 0, 2));
         chunks.claim(1, 0, 0, "w2", members(10));
 
-        assertFalse(chunks.commit(key, "w1", 2, List.of(Outcome.sent("m-0"), Outcome.sent("m-1"))));
+        assertFalse(chunks.commit(key, "w1", 0, 2, List.of(Outcome.sent("m-0"), Outcome.sent("m-1"))));
         assertFalse(chunks.reserve(key, "w1", 2, 4));
         Document stored = chunks.find(1, 0, 0);
         assertEquals(List.of(2, 2, 0, 2), List.of(stored.getInteger("reserved"), stored.getInteger("committed"),
@@ -205,8 +208,10 @@ abstract class StoreContract {
         List<Outcome> outcomes = List.of(Outcome.sent("m-0"), Outcome.failed("m-1", "refused", true),
                 Outcome.skipped("m-2", "no address"));
 
-        assertFalse(chunks.commit(key, "w1", 2, outcomes));
-        assertTrue(chunks.commit(key, "w1", 3, outcomes));
+        assertFalse(chunks.commit(key, "w1", 0, 2, outcomes));
+        assertFalse(chunks.commit(key, "w1", 1, 3, outcomes));
+        assertTrue(chunks.commit(key, "w1", 0, 3, outcomes));
+        assertFalse(chunks.commit(key, "w1", 0, 3, outcomes)); // a repeat after a lost answer counts nothing twice
 
         Document stored = chunks.find(1, 0, 0);
         assertEquals(List.of(3, 1, 1, 1), List.of(stored.getInteger("committed"), stored.getInteger("nSent"),
@@ -264,16 +269,17 @@ abstract class StoreContract {
     }
 
     @Test
-    void aHeldUnitIsNotLeasableUntilItsLeaseExpiresAndIsThenTakenOver() {
+    void aHeldUnitIsLeasableOnlyOnceItsLeaseIsJudgedVoidAndIsThenTakenOver() {
         units.create(7, 1, 3);
         List<Document> seen = units.all(7, 1, 3);
         units.lease(seen.get(0), "w1", 60_000);
-        units.lease(seen.get(1), "w2", -1); // a lease that has already expired: its holder stopped renewing it
+        units.lease(seen.get(1), "w2", 60_000);
 
-        List<Document> leasable = units.leasable(7, 1, 3, 2);
+        // The engine judges w2's lease void (its instance died); a void lease comes before a free unit.
+        List<Document> leasable = units.leasable(7, 1, 3, 2, unit -> "w2".equals(unit.getString("owner")));
 
-        assertEquals(List.of(2, 1), leasable.stream().map(TaskShards::unitOf).toList());
-        Document taken = units.lease(leasable.get(1), "w3", 60_000);
+        assertEquals(List.of(1, 2), leasable.stream().map(TaskShards::unitOf).toList());
+        Document taken = units.lease(leasable.get(0), "w3", 60_000);
         assertNotNull(taken);
         assertEquals("w3", taken.getString("owner"));
         assertEquals("w2", taken.getString("previousOwner"));
@@ -307,7 +313,7 @@ abstract class StoreContract {
         Document done = units.all(7, 1, 1).get(0);
         assertTrue(done.getBoolean("done"));
         assertNull(done.get("owner"));
-        assertEquals(List.of(), units.leasable(7, 1, 1, 0));
+        assertEquals(List.of(), units.leasable(7, 1, 1, 0, NO_LEASE_VOID));
         assertNull(units.lease(done, "w2", 60_000));
         assertEquals(3L, TaskShards.sum(List.of(done)).sent);
     }
@@ -317,13 +323,13 @@ abstract class StoreContract {
         units.create(7, 1, 1);
         Document key = TaskShards.key(7, 1, 0);
         units.lease(units.all(7, 1, 1).get(0), "w1", 60_000);
-        assertEquals(List.of(), units.leasable(7, 1, 1, 0));
+        assertEquals(List.of(), units.leasable(7, 1, 1, 0, NO_LEASE_VOID));
 
         units.release(key, "w2"); // not the holder: no effect
-        assertEquals(List.of(), units.leasable(7, 1, 1, 0));
+        assertEquals(List.of(), units.leasable(7, 1, 1, 0, NO_LEASE_VOID));
         units.release(key, "w1");
 
-        assertEquals(1, units.leasable(7, 1, 1, 0).size());
+        assertEquals(1, units.leasable(7, 1, 1, 0, NO_LEASE_VOID).size());
     }
 
     // Compare-and-set state moves (tasks)
@@ -447,5 +453,26 @@ abstract class StoreContract {
 
         assertEquals(11000, e.getError().getCode());
         assertEquals("w1", chunks.find(1, 0, 0).getString("owner"));
+    }
+
+    @Test
+    void aDocumentReplacedByUpsertIsNeverMissingFromAConcurrentRead() throws Exception {
+        MongoCollection<Document> coll = database.get("instances");
+        for (int i = 0; i < 4; i++) {
+            coll.insertOne(new Document("_id", "i-" + i).append("heartbeat", 0L));
+        }
+
+        List<Integer> fewest = race(() -> {
+            int least = Integer.MAX_VALUE;
+            for (int round = 0; round < 200; round++) {
+                String id = "i-" + (round % 4);
+                coll.replaceOne(Filters.eq("_id", id), new Document("_id", id).append("heartbeat", (long) round),
+                        new com.mongodb.client.model.ReplaceOptions().upsert(true));
+                least = Math.min(least, coll.find().into(new ArrayList<>()).size());
+            }
+            return least;
+        });
+
+        assertEquals(List.of(4, 4, 4, 4, 4, 4, 4, 4), fewest);
     }
 }

@@ -1,0 +1,113 @@
+package dev.push.engine;
+
+import dev.push.task.TaskShards;
+import org.bson.Document;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is alive, as this instance judges it: an instance or a worker slot is dead when its
+ * heartbeat has not changed for the heartbeat timeout; a unit's lease is void when its holder's
+ * instance is dead or gone, or when the lease has not been renewed for the lease timeout. The
+ * single place these rules live; every judgement is by silence over this instance's own
+ * observations (see {@link SilenceWatch}), never by comparing another instance's clock with ours.
+ */
+final class Liveness {
+    private final long heartbeatTimeout;
+    private final long leaseTimeout;
+    private final SilenceWatch instances = new SilenceWatch();
+    private final SilenceWatch slots = new SilenceWatch();
+    private final SilenceWatch leases = new SilenceWatch();
+    private volatile Set<String> present = Set.of();
+    /** Instances seen before and missing since, with when we noticed (monotonic ms). */
+    private final Map<String, Long> gone = new ConcurrentHashMap<>();
+
+    Liveness(long heartbeatTimeout, long leaseTimeout) {
+        this.heartbeatTimeout = heartbeatTimeout;
+        this.leaseTimeout = leaseTimeout;
+    }
+
+    /** Records the instances read this tick; an instance seen before and missing now has deregistered. */
+    void observeInstances(Iterable<ServiceInstance> all, long now) {
+        Set<String> ids = new HashSet<>();
+        for (ServiceInstance i : all) {
+            ids.add(i.id);
+            instances.observe(i.id, i.heartbeat, now);
+        }
+        for (String before : present) {
+            if (!ids.contains(before)) {
+                gone.putIfAbsent(before, now);
+            }
+        }
+        gone.keySet().removeAll(ids);
+        present = Set.copyOf(ids);
+    }
+
+    boolean instanceLive(ServiceInstance i) {
+        return instances.silentFor(i.id) < heartbeatTimeout;
+    }
+
+    /** Dead: silent for the heartbeat timeout, or deregistered while we watched. */
+    boolean instanceDead(String instanceId) {
+        return gone.containsKey(instanceId) || instances.silentFor(instanceId) >= heartbeatTimeout;
+    }
+
+    /** How long this instance has seen the instance's heartbeat unchanged, in ms. */
+    long instanceSilence(String instanceId) {
+        return instances.silentFor(instanceId);
+    }
+
+    void observeSlot(WorkerSlot s, long now) {
+        slots.observe(s.id, s.owner + "@" + s.heartbeat, now);
+    }
+
+    boolean slotLive(WorkerSlot s) {
+        return slots.silentFor(s.id) < heartbeatTimeout && !instanceDead(s.instance);
+    }
+
+    long slotSilence(WorkerSlot s) {
+        return slots.silentFor(s.id);
+    }
+
+    void observeUnit(Document unit, long now) {
+        Object owner = unit.get("owner");
+        leases.observe(unitKey(unit), owner == null ? null : owner + "@" + unit.get("until"), now);
+    }
+
+    /**
+     * Whether another worker may take a held unit's lease: its holder's instance is dead (its
+     * leases die with it, without waiting out the lease), or the lease was not renewed for the lease
+     * timeout while we watched (a live instance's stuck worker).
+     */
+    boolean leaseVoid(Document unit) {
+        Object owner = unit.get("owner");
+        if (owner == null) {
+            return true;
+        }
+        return instanceDead(Worker.instanceOf(owner.toString())) || leases.silentFor(unitKey(unit)) >= leaseTimeout;
+    }
+
+    /** After a freeze nobody could write: judge nobody by the silence it caused. */
+    void forgetAll() {
+        instances.forgetAll();
+        slots.forgetAll();
+        leases.forgetAll();
+    }
+
+    /** Drops what was not observed for a minute (finished runs, freed slots, long-gone instances). */
+    void prune(long now) {
+        long before = now - 60_000;
+        instances.forgetUnseenSince(before);
+        slots.forgetUnseenSince(before);
+        leases.forgetUnseenSince(before);
+        gone.values().removeIf(at -> at < before);
+    }
+
+    private static String unitKey(Document unit) {
+        Document k = (Document) unit.get("_id");
+        return k.get("t") + ":" + k.get("r") + ":" + TaskShards.unitOf(unit);
+    }
+}

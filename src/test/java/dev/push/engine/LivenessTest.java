@@ -1,0 +1,130 @@
+package dev.push.engine;
+
+import dev.push.task.TaskShards;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Who is alive, judged by silence on the judge's own clock: the times below are the judge's
+ * monotonic milliseconds at its ticks; heartbeat and lease values are whatever the writers' clocks
+ * said, however far off.
+ */
+class LivenessTest {
+    static final long HEARTBEAT_TIMEOUT = 3_000;
+    static final long LEASE_TIMEOUT = 10_000;
+
+    final Liveness liveness = new Liveness(HEARTBEAT_TIMEOUT, LEASE_TIMEOUT);
+
+    static ServiceInstance instance(String id, long heartbeat) {
+        ServiceInstance i = new ServiceInstance();
+        i.id = id;
+        i.heartbeat = heartbeat;
+        return i;
+    }
+
+    static Document unit(int s, String owner, long until) {
+        return new Document("_id", TaskShards.key(7, 1, s)).append("owner", owner).append("until", until);
+    }
+
+    @Test
+    void aHeartbeatThatKeepsChangingIsLiveHoweverFarItsClockIsOff() {
+        long anHourAhead = System.currentTimeMillis() + 3_600_000;
+        for (long tick = 0; tick <= 20_000; tick += 1_000) {
+            liveness.observeInstances(List.of(instance("a", anHourAhead + tick)), tick);
+        }
+        assertFalse(liveness.instanceDead("a"));
+    }
+
+    @Test
+    void aHeartbeatUnchangedForTheTimeoutIsDeadAndNotOneTickBefore() {
+        liveness.observeInstances(List.of(instance("a", 5)), 0);
+        liveness.observeInstances(List.of(instance("a", 5)), 2_999);
+        assertFalse(liveness.instanceDead("a"));
+        liveness.observeInstances(List.of(instance("a", 5)), 3_000);
+        assertTrue(liveness.instanceDead("a"));
+    }
+
+    @Test
+    void aDeadInstancesLeasesAreVoidAtOnceWithoutWaitingOutTheLease() {
+        Document held = unit(0, "a/7-0-x", 123);
+        liveness.observeUnit(held, 0);
+        liveness.observeInstances(List.of(instance("a", 5)), 0);
+        assertFalse(liveness.leaseVoid(held));
+        liveness.observeUnit(held, 3_000);
+        liveness.observeInstances(List.of(instance("a", 5)), 3_000);
+        assertTrue(liveness.leaseVoid(held));
+    }
+
+    @Test
+    void aLiveInstancesLeaseIsVoidOnlyWhenNotRenewedForTheLeaseTimeout() {
+        Document held = unit(0, "a/7-0-x", 123);
+        for (long tick = 0; tick <= LEASE_TIMEOUT; tick += 1_000) {
+            liveness.observeInstances(List.of(instance("a", tick)), tick);
+            liveness.observeUnit(held, tick);
+            assertTrue(liveness.leaseVoid(held) == (tick >= LEASE_TIMEOUT), "at " + tick);
+        }
+    }
+
+    @Test
+    void aRenewedLeaseIsNeverVoid() {
+        for (long tick = 0; tick <= 30_000; tick += 1_000) {
+            liveness.observeInstances(List.of(instance("a", tick)), tick);
+            liveness.observeUnit(unit(0, "a/7-0-x", tick - 3_600_000), tick);
+        }
+        assertFalse(liveness.leaseVoid(unit(0, "a/7-0-x", 30_000 - 3_600_000)));
+    }
+
+    @Test
+    void anInstanceThatDeregisteredWhileWatchedIsDead() {
+        liveness.observeInstances(List.of(instance("a", 1), instance("b", 1)), 0);
+        liveness.observeInstances(List.of(instance("b", 2)), 1_000);
+        assertTrue(liveness.instanceDead("a"));
+        assertTrue(liveness.leaseVoid(unit(0, "a/7-0-x", 1)));
+        assertFalse(liveness.instanceDead("b"));
+    }
+
+    @Test
+    void anInstanceNeverSeenIsNotJudgedDead() {
+        assertFalse(liveness.instanceDead("new"));
+        assertFalse(liveness.leaseVoid(unit(0, "new/7-0-x", 1)));
+    }
+
+    @Test
+    void afterAFreezeTheSilenceItCausedCountsForNothing() {
+        Document held = unit(0, "a/7-0-x", 123);
+        liveness.observeInstances(List.of(instance("a", 5)), 0);
+        liveness.observeUnit(held, 0);
+        FreezeDetection freeze = new FreezeDetection(liveness, HEARTBEAT_TIMEOUT);
+        freeze.run(new Tick(0, 0));
+        freeze.ended(100);
+        // The next tick comes 15 s later: the database froze, nobody could write.
+        freeze.run(new Tick(0, 15_100));
+        liveness.observeInstances(List.of(instance("a", 5)), 15_100);
+        liveness.observeUnit(held, 15_100);
+        assertFalse(liveness.instanceDead("a"));
+        assertFalse(liveness.leaseVoid(held));
+    }
+
+    @Test
+    void aTickThatHungLongerThanTheTimeoutAlsoCountsAsAFreeze() {
+        liveness.observeInstances(List.of(instance("a", 5)), 0);
+        FreezeDetection freeze = new FreezeDetection(liveness, HEARTBEAT_TIMEOUT);
+        freeze.run(new Tick(0, 1_000));
+        // That tick waited 15 s on the database; the values it read were recorded at its start.
+        liveness.observeInstances(List.of(instance("a", 5)), 1_000);
+        freeze.ended(16_000);
+        freeze.run(new Tick(0, 16_000));
+        liveness.observeInstances(List.of(instance("a", 5)), 16_000);
+        assertFalse(liveness.instanceDead("a"));
+    }
+
+    @Test
+    void aWorkerIdNamesItsInstance() {
+        assertTrue(Worker.instanceOf("host-1-abc123/42-3-deadbeef").equals("host-1-abc123"));
+    }
+}
