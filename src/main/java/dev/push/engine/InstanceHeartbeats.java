@@ -40,8 +40,9 @@ final class InstanceHeartbeats implements TickStep {
         me.draining = workers.draining();
         ServiceInstance.<ServiceInstance>mongoCollection().replaceOne(Filters.eq("_id", instanceId), me,
                 new ReplaceOptions().upsert(true));
+        long issued = Tick.monotonicMillis();
         List<ServiceInstance> all = ServiceInstance.<ServiceInstance>listAll();
-        liveness.observeInstances(all, tick.mono);
+        liveness.observeInstances(all, Reading.since(issued));
         tick.liveInstances = Math.max(1, live(all).size());
     }
 

@@ -31,15 +31,15 @@ final class Liveness {
     }
 
     /** Records the instances read this tick; an instance seen before and missing now has deregistered. */
-    void observeInstances(Iterable<ServiceInstance> all, long now) {
+    void observeInstances(Iterable<ServiceInstance> all, Reading read) {
         Set<String> ids = new HashSet<>();
         for (ServiceInstance i : all) {
             ids.add(i.id);
-            instances.observe(i.id, i.heartbeat, now);
+            instances.observe(i.id, i.heartbeat, read);
         }
         for (String before : present) {
             if (!ids.contains(before)) {
-                gone.putIfAbsent(before, now);
+                gone.putIfAbsent(before, read.answered());
             }
         }
         gone.keySet().removeAll(ids);
@@ -47,7 +47,7 @@ final class Liveness {
     }
 
     boolean instanceLive(ServiceInstance i) {
-        return instances.silentFor(i.id) < heartbeatTimeout;
+        return instances.silentFor(i.id, i.heartbeat) < heartbeatTimeout;
     }
 
     /** Dead: silent for the heartbeat timeout, or deregistered while we watched. */
@@ -60,21 +60,30 @@ final class Liveness {
         return instances.silentFor(instanceId);
     }
 
-    void observeSlot(WorkerSlot s, long now) {
-        slots.observe(s.id, s.owner + "@" + s.heartbeat, now);
+    void observeSlot(WorkerSlot s, Reading read) {
+        slots.observe(s.id, slotValue(s), read);
     }
 
     boolean slotLive(WorkerSlot s) {
-        return slots.silentFor(s.id) < heartbeatTimeout && !instanceDead(s.instance);
+        return slots.silentFor(s.id, slotValue(s)) < heartbeatTimeout && !instanceDead(s.instance);
+    }
+
+    /** Why a slot is judged dead, in words for the task's history and the log. */
+    String why(WorkerSlot s) {
+        if (gone.containsKey(s.instance)) {
+            return "its instance deregistered";
+        }
+        long instance = instances.silentFor(s.instance);
+        return instance >= heartbeatTimeout ? "its instance silent for " + instance + " ms"
+                : "silent for " + slots.silentFor(s.id, slotValue(s)) + " ms";
     }
 
     long slotSilence(WorkerSlot s) {
-        return slots.silentFor(s.id);
+        return slots.silentFor(s.id, slotValue(s));
     }
 
-    void observeUnit(Document unit, long now) {
-        Object owner = unit.get("owner");
-        leases.observe(unitKey(unit), owner == null ? null : owner + "@" + unit.get("until"), now);
+    void observeUnit(Document unit, Reading read) {
+        leases.observe(unitKey(unit), leaseValue(unit), read);
     }
 
     /**
@@ -87,7 +96,8 @@ final class Liveness {
         if (owner == null) {
             return true;
         }
-        return instanceDead(Worker.instanceOf(owner.toString())) || leases.silentFor(unitKey(unit)) >= leaseTimeout;
+        return instanceDead(Worker.instanceOf(owner.toString()))
+                || leases.silentFor(unitKey(unit), leaseValue(unit)) >= leaseTimeout;
     }
 
     /** After a freeze nobody could write: judge nobody by the silence it caused. */
@@ -104,6 +114,15 @@ final class Liveness {
         slots.forgetUnseenSince(before);
         leases.forgetUnseenSince(before);
         gone.values().removeIf(at -> at < before);
+    }
+
+    private static String slotValue(WorkerSlot s) {
+        return s.owner + "@" + s.heartbeat;
+    }
+
+    private static String leaseValue(Document unit) {
+        Object owner = unit.get("owner");
+        return owner == null ? null : owner + "@" + unit.get("until");
     }
 
     private static String unitKey(Document unit) {

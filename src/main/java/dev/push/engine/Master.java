@@ -4,6 +4,7 @@ import com.mongodb.client.model.Filters;
 import dev.push.task.RateMeter;
 import dev.push.task.TaskShards;
 import dev.push.task.Tasks;
+import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
  * the rule it enforces. Task steps run for every task in which workers run.
  */
 public final class Master {
+    private static final Logger LOG = Logger.getLogger(Master.class);
     public final String instanceId;
     private final Clock clock;
     private final Liveness liveness;
@@ -24,6 +26,7 @@ public final class Master {
     private final InstanceHeartbeats instanceHeartbeats;
     private final List<TickStep> steps;
     private volatile boolean ticked;
+    private volatile boolean deregistered;
 
     public Master(String instanceId, String host, String version, Tasks tasks, TaskShards shards, List<TaskKind> kindList,
                   Executor blocking, EngineConfig config, RateMeter rates, EngineMetrics metrics, Clock clock,
@@ -54,8 +57,8 @@ public final class Master {
     }
 
     public void tick() {
-        if (workers.draining()) {
-            // A drained instance has deregistered: it must not heart-beat itself back.
+        if (deregistered) {
+            // It must not heart-beat itself back.
             return;
         }
         Tick tick = new Tick(clock.millis(), Tick.monotonicMillis());
@@ -121,6 +124,12 @@ public final class Master {
                 break;
             }
         }
+        int left = workers.all().size();
+        if (left > 0) {
+            LOG.warnf("drained for %d ms; %d workers still running, stopping anyway", waitMillis, left);
+        }
+        deregistered = true;
         ServiceInstance.<ServiceInstance>mongoCollection().deleteOne(Filters.eq("_id", instanceId));
+        LOG.infof("instance %s deregistered", instanceId);
     }
 }

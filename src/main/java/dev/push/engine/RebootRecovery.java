@@ -34,13 +34,15 @@ final class RebootRecovery implements TaskStep {
     }
 
     private boolean allSlotsLive(TaskTick t) {
+        long issued = Tick.monotonicMillis();
         Map<Integer, WorkerSlot> now = slots.read(t.task.id, t.task.workers);
+        Reading read = Reading.since(issued);
         for (int s = 0; s < t.task.workers; s++) {
             WorkerSlot doc = now.get(s);
             if (doc == null) {
                 return false;
             }
-            liveness.observeSlot(doc, t.tick.mono);
+            liveness.observeSlot(doc, read);
             if (!liveness.slotLive(doc)) {
                 return false;
             }

@@ -36,8 +36,10 @@ final class RunCompletion implements TaskStep {
     @Override
     public boolean run(TaskTick t) {
         Task task = t.task;
+        long issued = Tick.monotonicMillis();
         t.units = shards.all(task.id, task.run, task.units);
-        t.units.forEach(u -> liveness.observeUnit(u, t.tick.mono));
+        Reading read = Reading.since(issued);
+        t.units.forEach(u -> liveness.observeUnit(u, read));
         Progress progress = TaskShards.sum(t.units);
         progress.total = task.progress == null ? 0 : task.progress.total;
         // The meter is read with this process's own time by the API and metrics.

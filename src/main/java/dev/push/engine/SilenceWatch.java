@@ -12,21 +12,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * write while nobody could read.
  */
 final class SilenceWatch {
+    /** The value, the answer time of the first read that saw it, the issue time of the latest that did. */
     private record Seen(Object value, long since, long last) {
     }
 
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
-    /** Records the value read for {@code key} at the judge's monotonic time {@code now} (ms). */
-    void observe(String key, Object value, long now) {
+    /** Records the value a read found for {@code key}. */
+    void observe(String key, Object value, Reading read) {
         seen.compute(key, (k, before) -> before == null || !Objects.equals(before.value, value)
-                ? new Seen(value, now, now) : new Seen(value, before.since, Math.max(before.last, now)));
+                ? new Seen(value, read.answered(), read.answered())
+                : new Seen(value, before.since, Math.max(before.last, read.issued())));
     }
 
     /** How long the value was seen unchanged over this judge's observations, in ms; 0 if never seen. */
     long silentFor(String key) {
         Seen s = seen.get(key);
-        return s == null ? 0 : s.last - s.since;
+        return s == null ? 0 : Math.max(0, s.last - s.since);
+    }
+
+    /**
+     * How long this judge has seen exactly {@code value} under {@code key}, in ms; 0 when the value
+     * read now differs from the one watched: its writer has written since, so it is not silent.
+     * (A unit free for minutes and leased a moment ago is not a lease silent for minutes.)
+     */
+    long silentFor(String key, Object value) {
+        Seen s = seen.get(key);
+        return s == null || !Objects.equals(s.value, value) ? 0 : Math.max(0, s.last - s.since);
     }
 
     boolean seen(String key) {

@@ -27,11 +27,13 @@ final class WorkerHeartbeats implements TaskStep {
         Task task = t.task;
         t.local = workers.of(task.id);
         int maxSlot = t.local.stream().mapToInt(w -> w.slot).max().orElse(-1);
+        long issued = Tick.monotonicMillis();
         t.slots = slots.read(task.id, Math.max(task.workers, maxSlot + 1));
+        Reading read = Reading.since(issued);
         Set<String> mine = new HashSet<>();
         t.local.forEach(w -> mine.add(w.id));
         for (WorkerSlot s : t.slots.values()) {
-            liveness.observeSlot(s, t.tick.mono);
+            liveness.observeSlot(s, read);
             if (s.slot >= task.workers) {
                 continue;
             }
@@ -39,20 +41,20 @@ final class WorkerHeartbeats implements TaskStep {
             if (mine.contains(s.owner) || liveness.slotLive(s)) {
                 t.liveWorkers++;
             } else {
-                t.dead.add(s.owner + " on " + s.instance);
+                t.dead.add(s.owner + " on " + s.instance + " (" + liveness.why(s) + ")");
             }
         }
         t.share = task.qps <= 0 ? 0 : (double) task.qps / Math.max(1, t.liveWorkers);
         for (Worker w : t.local) {
             WorkerSlot doc = t.slots.get(w.slot);
-            boolean keep = w.slot < task.workers && !workers.draining() && w.task().run == task.run
-                    && doc != null && w.id.equals(doc.owner);
-            if (!keep) {
+            boolean ours = doc != null && w.id.equals(doc.owner);
+            if (ours && w.slot < task.workers && !workers.draining() && w.task().run == task.run) {
+                w.update(task, t.share);
+            } else {
                 w.requestStop();
-                continue;
             }
-            w.update(task, t.share);
-            if (!slots.heartbeat(w, t.tick.wall)) {
+            // A worker told to stop beats on until it has given its unit back: it is finishing, not dead.
+            if (ours && !slots.heartbeat(w, t.tick.wall)) {
                 // Someone presumed it dead and took its slot: it must stop.
                 w.requestStop();
             }

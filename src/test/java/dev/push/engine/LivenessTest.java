@@ -27,6 +27,15 @@ class LivenessTest {
         return i;
     }
 
+    static WorkerSlot slot(String owner, long heartbeat) {
+        WorkerSlot s = new WorkerSlot();
+        s.id = "7-0";
+        s.owner = owner;
+        s.instance = Worker.instanceOf(owner);
+        s.heartbeat = heartbeat;
+        return s;
+    }
+
     static Document unit(int s, String owner, long until) {
         return new Document("_id", TaskShards.key(7, 1, s)).append("owner", owner).append("until", until);
     }
@@ -35,28 +44,38 @@ class LivenessTest {
     void aHeartbeatThatKeepsChangingIsLiveHoweverFarItsClockIsOff() {
         long anHourAhead = System.currentTimeMillis() + 3_600_000;
         for (long tick = 0; tick <= 20_000; tick += 1_000) {
-            liveness.observeInstances(List.of(instance("a", anHourAhead + tick)), tick);
+            liveness.observeInstances(List.of(instance("a", anHourAhead + tick)), Reading.at(tick));
         }
         assertFalse(liveness.instanceDead("a"));
     }
 
     @Test
     void aHeartbeatUnchangedForTheTimeoutIsDeadAndNotOneTickBefore() {
-        liveness.observeInstances(List.of(instance("a", 5)), 0);
-        liveness.observeInstances(List.of(instance("a", 5)), 2_999);
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(0));
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(2_999));
         assertFalse(liveness.instanceDead("a"));
-        liveness.observeInstances(List.of(instance("a", 5)), 3_000);
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(3_000));
+        assertTrue(liveness.instanceDead("a"));
+    }
+
+    @Test
+    void aSlowAnswerDoesNotCountAsTheWritersSilence() {
+        // Read issued at 0, answered at 2,500 (a slow database): the value may have been written at 2,499.
+        liveness.observeInstances(List.of(instance("a", 5)), new Reading(0, 2_500));
+        liveness.observeInstances(List.of(instance("a", 5)), new Reading(3_000, 3_100));
+        assertFalse(liveness.instanceDead("a"));
+        liveness.observeInstances(List.of(instance("a", 5)), new Reading(5_500, 5_600));
         assertTrue(liveness.instanceDead("a"));
     }
 
     @Test
     void aDeadInstancesLeasesAreVoidAtOnceWithoutWaitingOutTheLease() {
         Document held = unit(0, "a/7-0-x", 123);
-        liveness.observeUnit(held, 0);
-        liveness.observeInstances(List.of(instance("a", 5)), 0);
+        liveness.observeUnit(held, Reading.at(0));
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(0));
         assertFalse(liveness.leaseVoid(held));
-        liveness.observeUnit(held, 3_000);
-        liveness.observeInstances(List.of(instance("a", 5)), 3_000);
+        liveness.observeUnit(held, Reading.at(3_000));
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(3_000));
         assertTrue(liveness.leaseVoid(held));
     }
 
@@ -64,8 +83,8 @@ class LivenessTest {
     void aLiveInstancesLeaseIsVoidOnlyWhenNotRenewedForTheLeaseTimeout() {
         Document held = unit(0, "a/7-0-x", 123);
         for (long tick = 0; tick <= LEASE_TIMEOUT; tick += 1_000) {
-            liveness.observeInstances(List.of(instance("a", tick)), tick);
-            liveness.observeUnit(held, tick);
+            liveness.observeInstances(List.of(instance("a", tick)), Reading.at(tick));
+            liveness.observeUnit(held, Reading.at(tick));
             assertTrue(liveness.leaseVoid(held) == (tick >= LEASE_TIMEOUT), "at " + tick);
         }
     }
@@ -73,16 +92,38 @@ class LivenessTest {
     @Test
     void aRenewedLeaseIsNeverVoid() {
         for (long tick = 0; tick <= 30_000; tick += 1_000) {
-            liveness.observeInstances(List.of(instance("a", tick)), tick);
-            liveness.observeUnit(unit(0, "a/7-0-x", tick - 3_600_000), tick);
+            liveness.observeInstances(List.of(instance("a", tick)), Reading.at(tick));
+            liveness.observeUnit(unit(0, "a/7-0-x", tick - 3_600_000), Reading.at(tick));
         }
         assertFalse(liveness.leaseVoid(unit(0, "a/7-0-x", 30_000 - 3_600_000)));
     }
 
     @Test
+    void aUnitFreeForLongAndLeasedSinceTheLastTickIsNotVoid() {
+        for (long tick = 0; tick <= 60_000; tick += 1_000) {
+            liveness.observeInstances(List.of(instance("a", tick)), Reading.at(tick));
+            liveness.observeUnit(unit(0, null, 0), Reading.at(tick));
+        }
+
+        assertFalse(liveness.leaseVoid(unit(0, "a/7-0-x", 70_123)));
+    }
+
+    @Test
+    void aWorkerSlotWrittenSinceTheLastTickIsLiveHoweverLongItsOldValueWasSeen() {
+        WorkerSlot before = slot("a/7-0-x", 5);
+        for (long tick = 0; tick <= 60_000; tick += 1_000) {
+            liveness.observeInstances(List.of(instance("a", tick)), Reading.at(tick));
+            liveness.observeSlot(before, Reading.at(tick));
+        }
+
+        assertFalse(liveness.slotLive(before));
+        assertTrue(liveness.slotLive(slot("b/7-0-y", 6)));
+    }
+
+    @Test
     void anInstanceThatDeregisteredWhileWatchedIsDead() {
-        liveness.observeInstances(List.of(instance("a", 1), instance("b", 1)), 0);
-        liveness.observeInstances(List.of(instance("b", 2)), 1_000);
+        liveness.observeInstances(List.of(instance("a", 1), instance("b", 1)), Reading.at(0));
+        liveness.observeInstances(List.of(instance("b", 2)), Reading.at(1_000));
         assertTrue(liveness.instanceDead("a"));
         assertTrue(liveness.leaseVoid(unit(0, "a/7-0-x", 1)));
         assertFalse(liveness.instanceDead("b"));
@@ -97,29 +138,29 @@ class LivenessTest {
     @Test
     void afterAFreezeTheSilenceItCausedCountsForNothing() {
         Document held = unit(0, "a/7-0-x", 123);
-        liveness.observeInstances(List.of(instance("a", 5)), 0);
-        liveness.observeUnit(held, 0);
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(0));
+        liveness.observeUnit(held, Reading.at(0));
         FreezeDetection freeze = new FreezeDetection(liveness, HEARTBEAT_TIMEOUT);
         freeze.run(new Tick(0, 0));
         freeze.ended(100);
         // The next tick comes 15 s later: the database froze, nobody could write.
         freeze.run(new Tick(0, 15_100));
-        liveness.observeInstances(List.of(instance("a", 5)), 15_100);
-        liveness.observeUnit(held, 15_100);
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(15_100));
+        liveness.observeUnit(held, Reading.at(15_100));
         assertFalse(liveness.instanceDead("a"));
         assertFalse(liveness.leaseVoid(held));
     }
 
     @Test
     void aTickThatHungLongerThanTheTimeoutAlsoCountsAsAFreeze() {
-        liveness.observeInstances(List.of(instance("a", 5)), 0);
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(0));
         FreezeDetection freeze = new FreezeDetection(liveness, HEARTBEAT_TIMEOUT);
         freeze.run(new Tick(0, 1_000));
         // That tick waited 15 s on the database; the values it read were recorded at its start.
-        liveness.observeInstances(List.of(instance("a", 5)), 1_000);
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(1_000));
         freeze.ended(16_000);
         freeze.run(new Tick(0, 16_000));
-        liveness.observeInstances(List.of(instance("a", 5)), 16_000);
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(16_000));
         assertFalse(liveness.instanceDead("a"));
     }
 
