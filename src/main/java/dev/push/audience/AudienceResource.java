@@ -1,5 +1,6 @@
 package dev.push.audience;
 
+import dev.push.api.ReadsOnly;
 import dev.push.engine.TaskCommands;
 import dev.push.task.Task;
 import dev.push.task.TaskEndpoints;
@@ -69,6 +70,7 @@ public class AudienceResource {
 
     @POST
     @Path("count")
+    @ReadsOnly
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Count what a source (query, ids or combine) would select, without creating an audience")
     @RolesAllowed("viewer")

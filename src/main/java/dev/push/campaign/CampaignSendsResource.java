@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.api.ReadsOnly;
 import dev.push.api.ApiException;
 import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.MessageRefused;
@@ -54,6 +55,7 @@ public class CampaignSendsResource {
 
     @POST
     @Path("preview")
+    @ReadsOnly
     @Operation(summary = "Render the message as a member would receive it (by memberId, or for the attributes given)")
     @RolesAllowed("viewer")
     public PersonalMessage preview(@PathParam("id") long id, PreviewRequest request) {

@@ -38,12 +38,22 @@ final class InstanceHeartbeats implements TickStep {
         me.heartbeat = tick.wall;
         me.startedAt = startedAt;
         me.draining = workers.draining();
+        long beat = Tick.monotonicMillis();
         ServiceInstance.<ServiceInstance>mongoCollection().replaceOne(Filters.eq("_id", instanceId), me,
                 new ReplaceOptions().upsert(true));
+        liveness.waited(Reading.since(beat));
         long issued = Tick.monotonicMillis();
         List<ServiceInstance> all = ServiceInstance.<ServiceInstance>listAll();
         liveness.observeInstances(all, Reading.since(issued));
         tick.liveInstances = Math.max(1, live(all).size());
+        lastLiveCount = tick.liveInstances;
+    }
+
+    private volatile int lastLiveCount = 1;
+
+    /** Live instances as counted at the last tick; 1 before the first. */
+    int lastLiveCount() {
+        return lastLiveCount;
     }
 
     /** Instances heart-beating and not draining, as this instance judges them. */

@@ -27,7 +27,7 @@ public class InstanceResource {
                                boolean draining, long startedAt, List<WorkerView> workers) {
     }
 
-    public record WorkerView(String id, long task, int slot, long heartbeatAgeMs) {
+    public record WorkerView(String id, long task, int slot, long heartbeatAgeMs, boolean live) {
     }
 
     /**
@@ -43,9 +43,7 @@ public class InstanceResource {
             boolean me = i.id.equals(master.instanceId);
             List<WorkerView> ws = new ArrayList<>();
             for (WorkerSlot w : WorkerSlot.<WorkerSlot>mongoCollection().find(Filters.eq("instance", i.id))) {
-                if (me || master.live(w)) {
-                    ws.add(new WorkerView(w.owner, w.task, w.slot, me ? 0 : master.silence(w)));
-                }
+                ws.add(new WorkerView(w.owner, w.task, w.slot, me ? 0 : master.silence(w), me || master.live(w)));
             }
             out.add(new InstanceView(i.id, i.host, i.version, me ? 0 : master.silence(i), master.live(i),
                     i.draining, i.startedAt, ws));

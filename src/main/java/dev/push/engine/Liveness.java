@@ -18,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Liveness {
     private final long heartbeatTimeout;
     private final long leaseTimeout;
-    private final SilenceWatch instances = new SilenceWatch();
-    private final SilenceWatch slots = new SilenceWatch();
-    private final SilenceWatch leases = new SilenceWatch();
+    private final DatabaseStalls stalls = new DatabaseStalls();
+    private final SilenceWatch instances = new SilenceWatch(stalls);
+    private final SilenceWatch slots = new SilenceWatch(stalls);
+    private final SilenceWatch leases = new SilenceWatch(stalls);
     private volatile Set<String> present = Set.of();
     /** Instances seen before and missing since, with when we noticed (monotonic ms). */
     private final Map<String, Long> gone = new ConcurrentHashMap<>();
@@ -31,7 +32,13 @@ final class Liveness {
     }
 
     /** Records the instances read this tick; an instance seen before and missing now has deregistered. */
+    /** Records how long a database call of this instance took (see {@link DatabaseStalls}). */
+    void waited(Reading call) {
+        stalls.waited(call);
+    }
+
     void observeInstances(Iterable<ServiceInstance> all, Reading read) {
+        stalls.waited(read);
         Set<String> ids = new HashSet<>();
         for (ServiceInstance i : all) {
             ids.add(i.id);
@@ -78,6 +85,11 @@ final class Liveness {
                 : "silent for " + slots.silentFor(s.id, slotValue(s)) + " ms";
     }
 
+    /** Live, and seen beating (its value seen to change while this instance watched): evidence, not just no news. */
+    boolean slotBeating(WorkerSlot s) {
+        return slotLive(s) && slots.seenWritten(s.id, slotValue(s));
+    }
+
     long slotSilence(WorkerSlot s) {
         return slots.silentFor(s.id, slotValue(s));
     }
@@ -114,6 +126,7 @@ final class Liveness {
         slots.forgetUnseenSince(before);
         leases.forgetUnseenSince(before);
         gone.values().removeIf(at -> at < before);
+        stalls.forgetBefore(before);
     }
 
     private static String slotValue(WorkerSlot s) {

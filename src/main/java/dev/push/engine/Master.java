@@ -86,6 +86,11 @@ public final class Master {
         return instanceHeartbeats.live(ServiceInstance.<ServiceInstance>listAll());
     }
 
+    /** Live instances counted at the last tick (at least this one). */
+    public int liveInstanceCount() {
+        return instanceHeartbeats.lastLiveCount();
+    }
+
     /** Whether this instance judges the instance live (its heartbeat keeps changing). */
     public boolean live(ServiceInstance i) {
         return i.id.equals(instanceId) || liveness.instanceLive(i);

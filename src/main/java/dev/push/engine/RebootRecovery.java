@@ -37,13 +37,16 @@ final class RebootRecovery implements TaskStep {
         long issued = Tick.monotonicMillis();
         Map<Integer, WorkerSlot> now = slots.read(t.task.id, t.task.workers);
         Reading read = Reading.since(issued);
+        liveness.waited(read);
         for (int s = 0; s < t.task.workers; s++) {
             WorkerSlot doc = now.get(s);
             if (doc == null) {
                 return false;
             }
             liveness.observeSlot(doc, read);
-            if (!liveness.slotLive(doc)) {
+            // Seen beating, not merely not yet silent: after this instance forgot what it saw
+            // (a freeze), a dead worker's slot looks quiet for a while but never beats.
+            if (!liveness.slotBeating(doc)) {
                 return false;
             }
         }

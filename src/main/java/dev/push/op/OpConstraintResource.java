@@ -1,5 +1,6 @@
 package dev.push.op;
 
+import dev.push.api.ReadsOnly;
 import dev.push.task.TaskState;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -43,6 +44,7 @@ public class OpConstraintResource {
 
     @POST
     @Path("get")
+    @ReadsOnly
     @RolesAllowed("viewer")
     public OpAnswer get(String body) {
         return calls.answer(body, constraints::get);
@@ -50,6 +52,7 @@ public class OpConstraintResource {
 
     @POST
     @Path("list")
+    @ReadsOnly
     @RolesAllowed("viewer")
     public OpAnswer list(String body) {
         return calls.answer(body, constraints::list);

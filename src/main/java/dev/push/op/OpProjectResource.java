@@ -1,5 +1,6 @@
 package dev.push.op;
 
+import dev.push.api.ReadsOnly;
 import dev.push.task.TaskState;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -37,6 +38,7 @@ public class OpProjectResource {
 
     @POST
     @Path("get")
+    @ReadsOnly
     @RolesAllowed("viewer")
     public OpAnswer get(String body) {
         return calls.answer(body, projects::get);
@@ -44,6 +46,7 @@ public class OpProjectResource {
 
     @POST
     @Path("list")
+    @ReadsOnly
     @RolesAllowed("viewer")
     public OpAnswer list(String body) {
         return calls.answer(body, projects::list);

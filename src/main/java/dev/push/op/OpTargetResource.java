@@ -1,5 +1,6 @@
 package dev.push.op;
 
+import dev.push.api.ReadsOnly;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -26,6 +27,7 @@ public class OpTargetResource {
 
     @POST
     @Path("get")
+    @ReadsOnly
     @RolesAllowed("viewer")
     public OpAnswer get(String body) {
         return calls.answer(body, targets::get);
@@ -33,6 +35,7 @@ public class OpTargetResource {
 
     @POST
     @Path("list")
+    @ReadsOnly
     @RolesAllowed("viewer")
     public OpAnswer list(String body) {
         return calls.answer(body, targets::list);
@@ -40,6 +43,7 @@ public class OpTargetResource {
 
     @POST
     @Path("list_by_cid")
+    @ReadsOnly
     @RolesAllowed("viewer")
     public OpAnswer listByCid(String body) {
         return calls.answer(body, targets::listByCid);

@@ -6,15 +6,19 @@ import dev.push.op.OpAnswer;
 import dev.push.task.Task;
 import dev.push.task.TaskView;
 import dev.push.task.Tasks;
+import dev.push.api.ReadsOnly;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.PathSegment;
 import jakarta.ws.rs.ext.Provider;
 import org.bson.Document;
 
+import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,10 +42,13 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
     @Inject
     ChannelConfigs channels;
 
+    @Context
+    ResourceInfo route;
+
     @Override
     public void filter(ContainerRequestContext request) {
         String path = path(request);
-        if (!audited(request.getMethod(), path)) {
+        if (!audited(request.getMethod(), path, readsOnly())) {
             return;
         }
         Map<String, Object> before = before(target(path));
@@ -54,7 +61,7 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
     @SuppressWarnings("unchecked")
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         String path = path(request);
-        if (!audited(request.getMethod(), path) || response.getStatus() >= 300) {
+        if (!audited(request.getMethod(), path, readsOnly()) || response.getStatus() >= 300) {
             return;
         }
         Object entity = response.getEntity();
@@ -76,13 +83,20 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
         return path.length() == 0 ? "/" : path.toString();
     }
 
-    /** Changes, but not the reads done with POST (counts, previews, op get and lists), users and tokens, nor signing out. */
-    static boolean audited(String method, String path) {
-        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+    private boolean readsOnly() {
+        Method m = route == null ? null : route.getResourceMethod();
+        return m != null && m.isAnnotationPresent(ReadsOnly.class);
+    }
+
+    /**
+     * Changes, but not routes that read with POST ({@link ReadsOnly}), nor users and tokens (they
+     * write their own entries, without their secrets), nor signing out.
+     */
+    static boolean audited(String method, String path, boolean readsOnly) {
+        if (readsOnly || method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
             return false;
         }
-        return !(path.startsWith("/api/users") || path.startsWith("/api/tokens") || path.equals("/api/logout") || path.endsWith("/count")
-                || path.endsWith("/preview") || path.matches("/(constraint|project|target)/(get|list|list_by_cid)"));
+        return !(path.startsWith("/api/users") || path.startsWith("/api/tokens") || path.equals("/api/logout"));
     }
 
     /** "audiences/12" for /api/audiences/12/start, "constraint/start" for the op routes (their id is in the body). */

@@ -2,6 +2,8 @@ package dev.push.task;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -46,6 +48,17 @@ public enum TaskState {
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The commands a task in {@code state} accepts now (a disabled task does not start). */
+        public static List<String> allowed(TaskState state, boolean disabled) {
+            List<String> out = new ArrayList<>();
+            for (Command c : values()) {
+                if (c.from.contains(state) && !(disabled && c == START)) {
+                    out.add(c.wire());
+                }
+            }
+            return out;
         }
     }
 }

@@ -13,11 +13,12 @@ public record TaskView(long id, String name, String kind, TaskState state, Strin
                        List<LiveWorker> liveWorkers, Date createdAt, Date startedAt, Date finishedAt,
                        List<Transition> history, Map<String, Object> source, Long audienceId, String channel,
                        Map<String, Object> message, Integer errorBudget, Integer batchSize, Date startAt,
-                       Long errorStreak, List<String> lastErrors) {
+                       Long errorStreak, List<String> lastErrors, List<String> commands) {
 
     public record Rate(int configured, Double observed) {
     }
 
-    public record LiveWorker(String id, String instance, int slot, long heartbeatAgeMs) {
+    /** A worker slot's holder; {@code heartbeatAgeMs} and {@code live} as the answering instance judges them. */
+    public record LiveWorker(String id, String instance, int slot, long heartbeatAgeMs, boolean live) {
     }
 }

@@ -1,12 +1,9 @@
 package dev.push.task;
 
-import com.mongodb.client.model.Filters;
-import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +17,7 @@ public class TaskViews {
     RateMeter rates;
 
     @Inject
-    PushDatabase collections;
+    RunningWorkers workers;
 
     public TaskView view(Task t) {
         long now = System.currentTimeMillis();
@@ -35,10 +32,11 @@ public class TaskViews {
         }
         boolean campaign = Task.CAMPAIGN.equals(t.kind);
         return new TaskView(t.id, t.name, t.kind, t.taskState(), t.stateReason, t.disabled, t.workers, t.qps,
-                t.shards, p, new TaskView.Rate(t.qps, observed), eta, running ? liveWorkers(t, now) : List.of(),
+                t.shards, p, new TaskView.Rate(t.qps, observed), eta, running ? workers.of(t) : List.of(),
                 t.createdAt, t.startedAt, t.finishedAt, t.history, publicSource(t.source), t.audienceId, t.channel,
                 t.message, campaign ? t.errorBudget : null, campaign ? t.batchSize : null, t.startAt,
-                campaign ? t.errorStreak : null, campaign ? t.lastErrors : null);
+                campaign ? t.errorStreak : null, campaign ? t.lastErrors : null,
+                TaskState.Command.allowed(t.taskState(), t.disabled));
     }
 
     /** The source without an inline id list, which can be large (its size is shown instead). */
@@ -52,22 +50,5 @@ public class TaskViews {
             d.append("idCount", l.size());
         }
         return d;
-    }
-
-    private List<TaskView.LiveWorker> liveWorkers(Task t, long now) {
-        List<String> keys = new ArrayList<>();
-        for (int s = 0; s < t.workers; s++) {
-            keys.add(t.id + ":" + s);
-        }
-        List<TaskView.LiveWorker> out = new ArrayList<>();
-        for (int from = 0; from < keys.size(); from += 100) {
-            for (Document d : collections.get("workers").find(Filters.in("_id", keys.subList(from,
-                    Math.min(keys.size(), from + 100))))) {
-                out.add(new TaskView.LiveWorker(d.getString("owner"), d.getString("instance"), d.getInteger("slot"),
-                        now - ((Number) d.get("heartbeat")).longValue()));
-            }
-        }
-        out.sort((a, b) -> Integer.compare(a.slot(), b.slot()));
-        return out;
     }
 }

@@ -62,10 +62,31 @@ class LivenessTest {
     void aSlowAnswerDoesNotCountAsTheWritersSilence() {
         // Read issued at 0, answered at 2,500 (a slow database): the value may have been written at 2,499.
         liveness.observeInstances(List.of(instance("a", 5)), new Reading(0, 2_500));
-        liveness.observeInstances(List.of(instance("a", 5)), new Reading(3_000, 3_100));
+        liveness.observeInstances(List.of(instance("a", 5)), new Reading(3_000, 3_050));
         assertFalse(liveness.instanceDead("a"));
-        liveness.observeInstances(List.of(instance("a", 5)), new Reading(5_500, 5_600));
+        liveness.observeInstances(List.of(instance("a", 5)), new Reading(5_500, 5_550));
         assertTrue(liveness.instanceDead("a"));
+    }
+
+    @Test
+    void timeThisInstanceSpentWaitingForTheDatabaseIsNobodysSilence() {
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(0));
+        // Our own heartbeat write hung for 5 s (a frozen database): nobody could write meanwhile.
+        liveness.waited(new Reading(500, 5_500));
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(6_000));
+        assertFalse(liveness.instanceDead("a"));
+        liveness.observeInstances(List.of(instance("a", 5)), Reading.at(8_000));
+        assertTrue(liveness.instanceDead("a"));
+    }
+
+    @Test
+    void aSlotIsBeatingOnlyOnceItsValueWasSeenToChange() {
+        liveness.observeInstances(List.of(instance("a", 1)), Reading.at(0));
+        liveness.observeSlot(slot("a/7-0-x", 1), Reading.at(0));
+        assertTrue(liveness.slotLive(slot("a/7-0-x", 1)));
+        assertFalse(liveness.slotBeating(slot("a/7-0-x", 1)));
+        liveness.observeSlot(slot("a/7-0-x", 2), Reading.at(1_000));
+        assertTrue(liveness.slotBeating(slot("a/7-0-x", 2)));
     }
 
     @Test

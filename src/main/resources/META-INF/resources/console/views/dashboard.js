@@ -5,9 +5,8 @@ import { ago, alertBox, empty, every, h, isToday, loading, num, pageHeader, repl
 import { taskTable } from './tasklist.js';
 
 const ACTIVE = new Set(['started', 'reboot', 'paused']);
-// The instances API also lists the worker slots of tasks that ended, with their last heartbeat.
-const STALE_HEARTBEAT_MS = 3000;
-const heartBeating = (w) => w.heartbeatAgeMs <= STALE_HEARTBEAT_MS;
+// The instances API also lists the worker slots of tasks that ended; the service judges which are live.
+const heartBeating = (w) => w.live;
 
 export function dashboard(main) {
   const body = h('div', { class: 'dashboard' }, loading('the dashboard'));

@@ -2,9 +2,6 @@
 import { get } from '../api.js';
 import { ago, alertBox, empty, every, h, loading, pageHeader, replace, table, when } from '../ui.js';
 
-// Slots of ended tasks stay listed with their last heartbeat; older than this, a worker is not running.
-const STALE_HEARTBEAT_MS = 3000;
-
 export function instances(main) {
   const body = h('div', {}, loading('instances'));
   replace(main, pageHeader('Instances'), body);
@@ -31,6 +28,6 @@ function render(list) {
         ? table(['Task', 'Slot', 'Worker', 'Heartbeat'], i.workers.map((w) => h('tr', {},
           h('td', {}, h('a', { href: `#/tasks/${w.task}` }, `#${w.task}`)), h('td', { class: 'num' }, w.slot),
           h('td', { class: 'mono small' }, w.id),
-          h('td', { class: w.heartbeatAgeMs > STALE_HEARTBEAT_MS ? 'stale' : '' }, ago(w.heartbeatAgeMs), w.heartbeatAgeMs > STALE_HEARTBEAT_MS ? ' (stopped)' : ''))))
+          h('td', { class: w.live ? '' : 'stale' }, ago(w.heartbeatAgeMs), w.live ? '' : ' (stopped)'))))
         : h('p', { class: 'muted' }, 'No worker runs here.')));
 }

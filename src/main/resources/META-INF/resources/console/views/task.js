@@ -9,14 +9,13 @@ import { previewFor, retry, testSend } from './campaignactions.js';
 import { phonePreview } from './preview.js';
 import { unitGrid } from './units.js';
 
-// Which buttons each state offers; the service refuses the others with 409.
+// The buttons; the task view says which commands its state allows now (t.commands).
 const COMMANDS = [
-  ['start', (s) => s !== 'started', (s) => (s === 'ready' ? 'Start' : 'Start again')],
-  ['pause', (s) => s === 'started' || s === 'reboot', () => 'Pause'],
-  ['resume', (s) => s === 'paused', () => 'Resume'],
-  ['stop', (s) => s === 'started' || s === 'paused' || s === 'reboot', () => 'Stop'],
+  ['start', (s) => (s === 'ready' ? 'Start' : 'Start again')],
+  ['pause', () => 'Pause'],
+  ['resume', () => 'Resume'],
+  ['stop', () => 'Stop'],
 ];
-const STALE_HEARTBEAT_MS = 3000;
 
 export function taskDetail(main, kind, id) {
   const path = `/api/${kinds(kind)}/${id}`;
@@ -120,8 +119,8 @@ function build(main, kind, path, first) {
     title.textContent = t.name;
     document.title = `${t.name} · Push`;
     if (!badgeBox.firstChild || badgeBox.firstChild.dataset.state !== t.state) replace(badgeBox, badge(t.state));
-    COMMANDS.forEach(([, allowed, label], i) => {
-      buttons[i].hidden = !allowed(t.state);
+    COMMANDS.forEach(([command, label], i) => {
+      buttons[i].hidden = !t.commands.includes(command);
       buttons[i].textContent = label(t.state);
       // The command the state most calls for stands out; starting again a paused task is allowed but rarely meant.
       buttons[i].classList.toggle('primary', (i === 0 && t.state === 'ready') || (i === 2));
@@ -169,7 +168,7 @@ function renderWorkers(box, t) {
       + [...byInstance].map(([i, n]) => `${i} (${n})`).join(', ')),
     table(['Slot', 'Instance', 'Worker', 'Heartbeat'], t.liveWorkers.map((w) => h('tr', { 'data-worker': w.slot },
       h('td', { class: 'num' }, w.slot), h('td', {}, w.instance), h('td', { class: 'mono small' }, w.id),
-      h('td', { class: w.heartbeatAgeMs > STALE_HEARTBEAT_MS ? 'stale' : '' }, ago(w.heartbeatAgeMs))))));
+      h('td', { class: w.live ? '' : 'stale' }, ago(w.heartbeatAgeMs))))));
 }
 
 function renderErrors(box, t) {

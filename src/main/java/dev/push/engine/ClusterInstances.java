@@ -1,0 +1,17 @@
+package dev.push.engine;
+
+import dev.push.channel.limits.LiveInstances;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** The live instances the master counted at its last tick (at least this one). */
+@ApplicationScoped
+class ClusterInstances implements LiveInstances {
+    @Inject
+    Engine engine;
+
+    @Override
+    public int count() {
+        return engine.master().liveInstanceCount();
+    }
+}
