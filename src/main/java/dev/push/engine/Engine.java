@@ -49,6 +49,9 @@ public class Engine {
     @Inject
     Clock clock;
 
+    @Inject
+    DatabaseWaits waits;
+
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
 
@@ -66,7 +69,7 @@ public class Engine {
                     List<TaskKind> all = new ArrayList<>();
                     kinds.forEach(all::add);
                     master = new Master(host + "-" + UUID.randomUUID().toString().substring(0, 6), host, version,
-                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, clock, this::nudge);
+                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, clock, waits.stalls(), this::nudge);
                 }
                 m = master;
             }

@@ -38,10 +38,8 @@ final class InstanceHeartbeats implements TickStep {
         me.heartbeat = tick.wall;
         me.startedAt = startedAt;
         me.draining = workers.draining();
-        long beat = Tick.monotonicMillis();
         ServiceInstance.<ServiceInstance>mongoCollection().replaceOne(Filters.eq("_id", instanceId), me,
                 new ReplaceOptions().upsert(true));
-        liveness.waited(Reading.since(beat));
         long issued = Tick.monotonicMillis();
         List<ServiceInstance> all = ServiceInstance.<ServiceInstance>listAll();
         liveness.observeInstances(all, Reading.since(issued));

@@ -18,15 +18,19 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Liveness {
     private final long heartbeatTimeout;
     private final long leaseTimeout;
-    private final DatabaseStalls stalls = new DatabaseStalls();
-    private final SilenceWatch instances = new SilenceWatch(stalls);
-    private final SilenceWatch slots = new SilenceWatch(stalls);
-    private final SilenceWatch leases = new SilenceWatch(stalls);
+    private final DatabaseStalls stalls;
+    private final SilenceWatch instances;
+    private final SilenceWatch slots;
+    private final SilenceWatch leases;
     private volatile Set<String> present = Set.of();
     /** Instances seen before and missing since, with when we noticed (monotonic ms). */
     private final Map<String, Long> gone = new ConcurrentHashMap<>();
 
-    Liveness(long heartbeatTimeout, long leaseTimeout) {
+    Liveness(long heartbeatTimeout, long leaseTimeout, DatabaseStalls stalls) {
+        this.stalls = stalls;
+        this.instances = new SilenceWatch(stalls);
+        this.slots = new SilenceWatch(stalls);
+        this.leases = new SilenceWatch(stalls);
         this.heartbeatTimeout = heartbeatTimeout;
         this.leaseTimeout = leaseTimeout;
     }
@@ -38,7 +42,6 @@ final class Liveness {
     }
 
     void observeInstances(Iterable<ServiceInstance> all, Reading read) {
-        stalls.waited(read);
         Set<String> ids = new HashSet<>();
         for (ServiceInstance i : all) {
             ids.add(i.id);

@@ -30,7 +30,7 @@ public final class Master {
 
     public Master(String instanceId, String host, String version, Tasks tasks, TaskShards shards, List<TaskKind> kindList,
                   Executor blocking, EngineConfig config, RateMeter rates, EngineMetrics metrics, Clock clock,
-                  Runnable nudge) {
+                  DatabaseStalls stalls, Runnable nudge) {
         this.instanceId = instanceId;
         this.clock = clock;
         long heartbeatTimeout = config.heartbeatTimeout().toMillis();
@@ -38,7 +38,7 @@ public final class Master {
         long idleMillis = Math.max(50, Math.min(1000, config.tick().toMillis() / 2));
         TaskKinds kinds = new TaskKinds(kindList);
         WorkerSlots slots = new WorkerSlots();
-        this.liveness = new Liveness(heartbeatTimeout, leaseMillis);
+        this.liveness = new Liveness(heartbeatTimeout, leaseMillis, stalls);
         this.workers = new LocalWorkers(instanceId, shards, kinds, blocking, leaseMillis, idleMillis, metrics,
                 liveness, slots, nudge);
         this.freezeDetection = new FreezeDetection(liveness, heartbeatTimeout);

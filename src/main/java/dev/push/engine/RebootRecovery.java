@@ -37,7 +37,6 @@ final class RebootRecovery implements TaskStep {
         long issued = Tick.monotonicMillis();
         Map<Integer, WorkerSlot> now = slots.read(t.task.id, t.task.workers);
         Reading read = Reading.since(issued);
-        liveness.waited(read);
         for (int s = 0; s < t.task.workers; s++) {
             WorkerSlot doc = now.get(s);
             if (doc == null) {

@@ -39,7 +39,6 @@ final class RunCompletion implements TaskStep {
         long issued = Tick.monotonicMillis();
         t.units = shards.all(task.id, task.run, task.units);
         Reading read = Reading.since(issued);
-        liveness.waited(read);
         t.units.forEach(u -> liveness.observeUnit(u, read));
         Progress progress = TaskShards.sum(t.units);
         progress.total = task.progress == null ? 0 : task.progress.total;

@@ -30,7 +30,6 @@ final class WorkerHeartbeats implements TaskStep {
         long issued = Tick.monotonicMillis();
         t.slots = slots.read(task.id, Math.max(task.workers, maxSlot + 1));
         Reading read = Reading.since(issued);
-        liveness.waited(read);
         Set<String> mine = new HashSet<>();
         t.local.forEach(w -> mine.add(w.id));
         for (WorkerSlot s : t.slots.values()) {
@@ -55,14 +54,9 @@ final class WorkerHeartbeats implements TaskStep {
                 w.requestStop();
             }
             // A worker told to stop beats on until it has given its unit back: it is finishing, not dead.
-            if (ours) {
-                long beat = Tick.monotonicMillis();
-                boolean held = slots.heartbeat(w, t.tick.wall);
-                liveness.waited(Reading.since(beat));
-                if (!held) {
-                    // Someone presumed it dead and took its slot: it must stop.
-                    w.requestStop();
-                }
+            if (ours && !slots.heartbeat(w, t.tick.wall)) {
+                // Someone presumed it dead and took its slot: it must stop.
+                w.requestStop();
             }
         }
         return true;

@@ -18,7 +18,7 @@ class LivenessTest {
     static final long HEARTBEAT_TIMEOUT = 3_000;
     static final long LEASE_TIMEOUT = 10_000;
 
-    final Liveness liveness = new Liveness(HEARTBEAT_TIMEOUT, LEASE_TIMEOUT);
+    final Liveness liveness = new Liveness(HEARTBEAT_TIMEOUT, LEASE_TIMEOUT, new DatabaseStalls());
 
     static ServiceInstance instance(String id, long heartbeat) {
         ServiceInstance i = new ServiceInstance();

@@ -87,7 +87,7 @@ class WorkerTakeoverTest {
         };
         List<TaskKind> all = new ArrayList<>();
         kinds.forEach(all::add);
-        Master m = new Master(name, "test-host", "test", tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, java.time.Clock.systemUTC(), () -> {
+        Master m = new Master(name, "test-host", "test", tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, java.time.Clock.systemUTC(), new DatabaseStalls(), () -> {
         });
         masters.add(m);
         return m;
