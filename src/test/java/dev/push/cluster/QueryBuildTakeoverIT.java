@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,8 +45,8 @@ class QueryBuildTakeoverIT {
     static final int MATCHING = MEMBERS / 2;
     static final int WORKERS = 4;
     static final int SHARDS = 8;
-    /** Members added per second: the build takes about ten seconds. */
-    static final int QPS = 2_000;
+    /** Members added per second: the build takes about twenty seconds, time to see a checkpoint and kill. */
+    static final int QPS = 1_000;
 
     Path work;
     final List<ServiceProcess> processes = new ArrayList<>();
@@ -70,7 +71,7 @@ class QueryBuildTakeoverIT {
         started(ServiceProcess.database(db, Files.createTempDirectory("push-query-db"), work));
         awaitPort(db);
         String mongo = "mongodb://127.0.0.1:" + db;
-        // Batches of 500 ids: several per part between two checkpoints.
+        // Batches of 500 ids: several per range between two checkpoints.
         Map<String, String> settings = Map.of("push.audience.scan-batch", "500");
         List<ServiceProcess> instances = List.of(
                 started(ServiceProcess.instance("query-1", freePort(), mongo, work, settings)),
@@ -82,16 +83,22 @@ class QueryBuildTakeoverIT {
                         "workers", WORKERS, "qps", QPS, "shards", SHARDS))
                 .post("/api/audiences").then().statusCode(201).extract().jsonPath().getLong("id");
 
+        Map<ServiceProcess, String> ids = Map.of(instances.get(0), instanceId(instances.get(0)),
+                instances.get(1), instanceId(instances.get(1)));
         given().baseUri(api).post("/api/audiences/" + audience + "/start").then().statusCode(200);
         // A checkpoint with a fifth of the members staged, the unit held by one of the instances.
-        awaitTrue(Duration.ofSeconds(120), () -> unit(api, audience).getLong("[0].counts.processed") >= MATCHING / 5
-                && unit(api, audience).getString("[0].owner") != null);
-        JsonPath atKill = unit(api, audience);
-        String owner = atKill.getString("[0].owner");
-        ServiceProcess victim = instances.stream().filter(p -> owner.startsWith(instanceId(p) + "/")).findFirst().orElseThrow();
-        ServiceProcess survivor = instances.stream().filter(p -> p != victim).findFirst().orElseThrow();
-        long stagedAtKill = atKill.getLong("[0].counts.processed");
+        AtomicReference<JsonPath> seen = new AtomicReference<>();
+        awaitTrue(Duration.ofSeconds(120), () -> {
+            seen.set(unit(api, audience));
+            return seen.get().getLong("[0].counts.processed") >= MATCHING / 5 && seen.get().getString("[0].owner") != null;
+        });
+        String owner = seen.get().getString("[0].owner");
+        ServiceProcess victim = instances.stream().filter(p -> owner.startsWith(ids.get(p) + "/")).findFirst().orElseThrow();
         victim.kill();
+        long stagedAtKill = seen.get().getLong("[0].counts.processed");
+        ServiceProcess survivor = instances.stream().filter(p -> p != victim).findFirst().orElseThrow();
+        assertTrue(!"done".equals(unit(survivor.base(), audience).getString("[0].state")),
+                "the kill came after the scan had finished: nothing to take over");
 
         JsonPath built = awaitFinished(survivor.base(), audience);
 
