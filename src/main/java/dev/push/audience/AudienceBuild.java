@@ -22,7 +22,8 @@ import java.util.List;
  * How workers build an audience. A list or upload is built shard by shard from its staged ids
  * (de-duplicated in memory, N/S ids at a time); a combine shard by shard from its sources'
  * chunks of that shard; a query in one unit ({@link QueryScan}). A unit's chunks and counters are
- * written before it is marked done, so a unit taken over after a crash is simply built again.
+ * written before it is marked done, so a unit taken over after a crash is simply built again
+ * (a query scan from its last checkpoint).
  */
 @ApplicationScoped
 public class AudienceBuild implements TaskKind {
@@ -79,7 +80,7 @@ public class AudienceBuild implements TaskKind {
             public Uni<Boolean> step() {
                 return Uni.createFrom().item(() -> {
                     if (source instanceof AudienceSource.Query) {
-                        queryScan.run(worker, task, key);
+                        queryScan.run(worker, task, leasedUnit);
                     } else {
                         buildShard(worker, task, key, source);
                     }

@@ -6,7 +6,9 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReplaceOneModel;
 import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -99,10 +101,28 @@ public class AudienceChunks {
                 existing.add(batch.get(error.getIndex()));
             }
         }
+        replaceAll(coll, existing);
+        batch.clear();
+    }
+
+    /**
+     * Replaces chunks that existed, in one unordered bulk write (a query scan rewrites every open
+     * chunk at each checkpoint); one by one when some were deleted meanwhile.
+     */
+    private static void replaceAll(MongoCollection<Document> coll, List<Document> existing) {
+        if (existing.isEmpty()) {
+            return;
+        }
+        List<ReplaceOneModel<Document>> replacements = new ArrayList<>();
+        for (Document chunk : existing) {
+            replacements.add(new ReplaceOneModel<>(Filters.eq("_id", chunk.get("_id")), chunk));
+        }
+        if (coll.bulkWrite(replacements, new BulkWriteOptions().ordered(false)).getMatchedCount() == existing.size()) {
+            return;
+        }
         for (Document chunk : existing) {
             replace(coll, chunk);
         }
-        batch.clear();
     }
 
     private static void replace(MongoCollection<Document> coll, Document chunk) {

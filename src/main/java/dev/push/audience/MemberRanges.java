@@ -36,17 +36,29 @@ final class MemberRanges {
     }
 
     static List<Document> of(MongoCollection<Document> members, int parts, boolean embedded, int minRange) {
-        long n = parts > 1 ? members.estimatedDocumentCount() : 0;
-        int count = (int) Math.max(1, Math.min(parts, n / minRange));
-        List<String> splits = count == 1 ? List.of() : embedded ? bySkip(members, count, n) : bySample(members, count);
         List<Document> ranges = new ArrayList<>();
         String from = null;
-        for (String to : splits) {
+        for (String to : splits(members, parts, embedded, minRange)) {
             ranges.add(range(from, to));
             from = to;
         }
         ranges.add(range(from, null));
         return ranges;
+    }
+
+    /**
+     * The ids the ranges of {@link #of(MongoCollection, Document, int, boolean, int)} start at,
+     * ascending: range i runs from split i-1 (or the first id) up to split i (or past the last).
+     */
+    static List<String> splits(MongoCollection<Document> members, Document filter, int parts, boolean embedded,
+                               int minRange) {
+        return filter.containsKey("_id") ? List.of() : splits(members, parts, embedded, minRange);
+    }
+
+    private static List<String> splits(MongoCollection<Document> members, int parts, boolean embedded, int minRange) {
+        long n = parts > 1 ? members.estimatedDocumentCount() : 0;
+        int count = (int) Math.max(1, Math.min(parts, n / minRange));
+        return count == 1 ? List.of() : embedded ? bySkip(members, count, n) : bySample(members, count);
     }
 
     private static List<String> bySkip(MongoCollection<Document> members, int parts, long n) {

@@ -47,6 +47,10 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
             if (project != null && streamable(filter, orderBy, skip, limit, batchSize)) {
                 return streamingScan(filter, batchSize, project);
             }
+            List<Document> keyset = keysetPage(filter, orderBy, skip, limit, project);
+            if (keyset != null) {
+                return new QueryResult(keyset);
+            }
             List<Object> page = keyOrderedPage(filter, orderBy, skip, limit);
             if (page != null) {
                 return matchDocuments(filter, page, orderBy, 0, limit, batchSize, projection);
@@ -108,6 +112,26 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
             return false;
         }
         return getIndexes().stream().noneMatch(index -> index.canHandle(filter));
+    }
+
+    /**
+     * {@code find(filter).sort({_id: 1}).limit(n)} where the filter bounds {@code _id} between
+     * strings: the first n matches of a walk of that key range, in key order, which is the order
+     * the stock engine sorts string ids in. This is how a query scan reads its next batch after
+     * the last id it staged; the stock path would match the whole collection and sort every match
+     * for each batch. Null when the stock path must answer.
+     */
+    private List<Document> keysetPage(Document filter, Document orderBy, int skip, int limit,
+                                      UnaryOperator<Document> project) {
+        if (project == null || skip > 0 || limit <= 0 || orderBy == null || orderBy.size() != 1
+                || !Integer.valueOf(1).equals(orderBy.get(getIdField()))) {
+            return null;
+        }
+        KeyRange range = KeyRange.of(filter);
+        if (range == null) {
+            return null;
+        }
+        return walk(range).filter(d -> documentMatchesQuery(d, filter)).limit(limit).map(project).toList();
     }
 
     /**

@@ -116,4 +116,32 @@ class StreamingScanTest {
             }
         }
     }
+    static List<Document> batchAfter(MongoCollection<Document> c, Bson filter, int limit) {
+        return c.find(filter).sort(new Document("_id", 1)).limit(limit).batchSize(limit)
+                .projection(Projections.include("_id")).into(new ArrayList<>());
+    }
+
+    @Test
+    void aBatchOfIdsAfterTheLastOneIsTheStockAnswer() {
+        for (List<Document> extra : List.of(List.<Document>of(), OTHER_IDS)) {
+            sameAsStock(extra, c -> batchAfter(c, Filters.and(Filters.lt("age", 40), Filters.gt("_id", "m-1")), 50));
+            sameAsStock(extra, c -> batchAfter(c, new Document("age", new Document("$lt", 40))
+                    .append("_id", new Document("$gt", "m-1").append("$lt", "m-5")), 700));
+            sameAsStock(extra, c -> batchAfter(c, new Document("_id", new Document("$gte", "m-2")), 3));
+            sameAsStock(extra, c -> batchAfter(c, new Document("_id", new Document("$gt", "m-999")), 100));
+            sameAsStock(extra, c -> batchAfter(c, new Document("age", 1_000).append("_id", new Document("$gt", "m")), 10));
+        }
+    }
+
+    @Test
+    void aBatchOfIdsAfterTheLastOneExaminesOnlyWhatItReturns() {
+        KeyedH2Backend backend = new KeyedH2Backend(new MVStore.Builder().open());
+        long examined = withCollection(backend, c -> {
+            long before = backend.documentsExamined("push", "members");
+            batchAfter(c, new Document("_id", new Document("$gt", "m-2")), 10);
+            return backend.documentsExamined("push", "members") - before;
+        });
+        // m-2 itself, where the walk starts, then the ten after it: 11 of 2,500.
+        assertEquals(11L, examined);
+    }
 }
