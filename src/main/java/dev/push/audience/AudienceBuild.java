@@ -59,9 +59,10 @@ public class AudienceBuild implements TaskKind {
     @Override
     public Bson finished(Task audience, List<Document> units) {
         List<Integer> layout = new ArrayList<>(audience.shards);
-        if (audience.units == 1 && audience.shards > 1) {
-            @SuppressWarnings("unchecked")
-            List<Integer> scanned = (List<Integer>) units.get(0).get("layout");
+        // A query scan is one unit writing every shard: it leaves the whole layout.
+        @SuppressWarnings("unchecked")
+        List<Integer> scanned = units.size() == 1 ? (List<Integer>) units.get(0).get("layout") : null;
+        if (scanned != null) {
             layout.addAll(scanned);
         } else {
             for (Document u : units) {

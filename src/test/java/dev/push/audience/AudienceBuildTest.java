@@ -185,6 +185,24 @@ class AudienceBuildTest {
         assertEquals(expected, new HashSet<>(members));
     }
 
+    @Test
+    void queryAudienceOfOneShardKeepsItsMembers() {
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            ndjson.append("{\"id\":\"one-").append(i).append("\",\"attributes\":{\"lot\":\"one-shard\"}}\n");
+        }
+        given().contentType("application/x-ndjson").body(ndjson.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/members/import").then().statusCode(200).body("imported", equalTo(500));
+
+        long id = given().contentType(ContentType.JSON).body(Map.of("name", "one shard", "shards", 1,
+                        "source", Map.of("kind", "query", "filter", Map.of("lot", "one-shard"))))
+                .post("/api/audiences").then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath built = build(id);
+
+        assertEquals(500, built.getLong("progress.sent"));
+        assertEquals(IntStream.range(0, 500).mapToObj(i -> "one-" + i).collect(Collectors.toSet()), new HashSet<>(members(id)));
+    }
+
     private static List<String> allIds() {
         return IntStream.range(0, 3_000).mapToObj(i -> "q-" + i).toList();
     }
