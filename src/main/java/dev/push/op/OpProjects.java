@@ -136,9 +136,7 @@ public class OpProjects {
                     + OpControl.describe(t.taskState()) + "; they change only while it is ready (1)");
         }
         if (!changes.isEmpty()) {
-            changes.add(Tasks.history(new Document("at", new java.util.Date()).append("from", t.state)
-                    .append("to", t.state).append("by", dev.push.security.Actor.name()).append("reason", "changed cid or msg")));
-            tasks.update(id, Updates.combine(changes));
+            tasks.amend(t, Updates.combine(changes), dev.push.security.Actor.name(), "changed cid or msg");
         }
         if (workers != null || qps != null) {
             endpoints.patch(Task.CAMPAIGN, id, new TaskEndpoints.Patch(null, workers, qps), dev.push.security.Actor.name());

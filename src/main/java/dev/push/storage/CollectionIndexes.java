@@ -56,11 +56,10 @@ public class CollectionIndexes {
             new Unindexed("CampaignRetry", "retry.id", KEYED),
             new Unindexed("TaskShards", "owner", KEYED),
             new Unindexed("ChannelConfigs", "version", KEYED),
-            new Unindexed("OpStaging", "state", KEYED),
-            new Unindexed("OpStaging", "stagedUpload", KEYED),
+            new Unindexed("Tasks", "stagedUpload", KEYED),
+            new Unindexed("Tasks", "run", KEYED),
+            new Unindexed("ListedMemberRemoval", "run", "checked on the few campaigns the kind and audienceId index finds"),
             new Unindexed("Audiences", "run", "checked on the few campaigns the kind and audienceId index finds"),
-            new Unindexed("LiveInstances", "heartbeat", "instances holds one document per instance (tens)"),
-            new Unindexed("LiveInstances", "draining", "instances holds one document per instance (tens)"),
             new Unindexed("DeadInstances", "heartbeat", "instances holds one document per instance (tens)"),
             new Unindexed("OrphanWorkerSlots", "heartbeat",
                     "workers holds one document per slot of running tasks (a few hundred), swept every few minutes"),
@@ -79,7 +78,7 @@ public class CollectionIndexes {
         out.add(index("tasks", new Document("state", 1).append("startAt", 1), "Tasks", "EngineMetrics"));
         out.add(index("tasks", new Document("kind", 1).append("state", 1), "Tasks", "OpTargets"));
         // Campaigns of an audience (before it is built again or deleted), and audiences combining one.
-        out.add(index("tasks", new Document("kind", 1).append("audienceId", 1), "Audiences", "OpTargets"));
+        out.add(index("tasks", new Document("kind", 1).append("audienceId", 1), "Audiences", "OpTargets", "ListedMemberRemoval"));
         out.add(new Index("tasks", new Document("source.audiences", 1), new IndexOptions().sparse(true), Set.of("Audiences")));
         out.add(index("workers", new Document("instance", 1), "InstanceResource"));
         out.add(index("sessions", new Document("user", 1), "Sessions"));
