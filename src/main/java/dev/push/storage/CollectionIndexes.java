@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.bson.Document;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -65,14 +64,19 @@ public class CollectionIndexes {
                     "workers holds one document per slot of running tasks (a few hundred), swept every few minutes"),
             new Unindexed("EarlierRunUnits", "run", "tasks holds one document per audience or campaign; swept every few minutes"));
 
-    @ConfigProperty(name = "push.retention.audit", defaultValue = "P400D")
-    Duration auditRetention;
+    @Inject
+    RetentionConfig retention;
 
     @Inject
     PushDatabase database;
 
     /** The indexes, with the audit entries' expiry as configured. */
     public List<Index> indexes() {
+        return indexes(retention.audit());
+    }
+
+    /** The indexes, with audit entries expiring after {@code auditRetention}. */
+    List<Index> indexes(Duration auditRetention) {
         List<Index> out = new ArrayList<>();
         // tasks: the master's scans (running, due), pages by kind and state, the metrics' counts per state.
         out.add(index("tasks", new Document("state", 1).append("startAt", 1), "Tasks", "EngineMetrics"));
@@ -104,7 +108,12 @@ public class CollectionIndexes {
 
     /** Creates every index; an expiry changed since the index was made is changed in place. */
     public void create() {
-        for (Index index : indexes()) {
+        create(retention.audit());
+    }
+
+    /** Creates every index with audit entries expiring after {@code auditRetention}. */
+    void create(Duration auditRetention) {
+        for (Index index : indexes(auditRetention)) {
             MongoCollection<Document> coll = database.get(index.collection());
             IndexOptions options = index.options();
             options.name(index.name());
