@@ -1,11 +1,11 @@
 package dev.push.api;
 
-import io.quarkus.runtime.configuration.MemorySize;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -23,15 +23,16 @@ import java.io.InputStream;
 public class BodyLimit implements ReaderInterceptor {
     public static final String SETTING = "push.api.max-json-body";
 
-    @ConfigProperty(name = "push.api.max-json-body", defaultValue = "4M")
-    MemorySize limit;
+    // Looked up at the first body: JAX-RS providers are made during static init, before runtime configuration.
+    @Inject
+    Instance<ApiConfig> config;
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         if (InputStream.class.isAssignableFrom(context.getType())) {
             return context.proceed();
         }
-        long max = limit.asLongValue();
+        long max = config.get().maxJsonBody().asLongValue();
         String declared = context.getHeaders().getFirst(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > max) {
             throw refusal(max);

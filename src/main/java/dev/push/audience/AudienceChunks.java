@@ -142,6 +142,15 @@ public class AudienceChunks {
         }
     }
 
+    /** Removes chunks {@code from} up to {@code to} (exclusive) of one shard, left over when the shard shrank. */
+    void deleteShardFrom(long audience, int shard, int from, int to) {
+        List<Document> keys = new ArrayList<>();
+        for (int k = from; k < to; k++) {
+            keys.add(key(audience, shard, k));
+        }
+        PushDatabase.deleteByKeys(coll(), keys);
+    }
+
     /** Removes every chunk of an audience, by key. */
     public void delete(long audience, List<Integer> layout) {
         if (layout == null) {

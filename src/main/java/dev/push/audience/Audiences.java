@@ -1,6 +1,5 @@
 package dev.push.audience;
 
-import dev.push.storage.CoordinationConcern;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -12,7 +11,6 @@ import dev.push.task.TaskState;
 import dev.push.task.Tasks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.bson.Document;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -297,10 +295,12 @@ public class Audiences {
         if (used != null) {
             throw ApiException.conflict("audience " + id + " is combined into audience " + used.id);
         }
+        if (!tasks.delete(t)) {
+            throw ApiException.conflict("audience " + id + " changed meanwhile; try again");
+        }
         chunks.delete(id, t.layout);
         if (t.staged != null) {
             staging.delete(id, t.stagedUpload, t.staged);
         }
-        CoordinationConcern.pin(Task.<Task>mongoCollection()).deleteOne(Filters.eq("_id", id));
     }
 }

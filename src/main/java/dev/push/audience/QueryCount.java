@@ -9,10 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -36,14 +34,14 @@ class QueryCount {
     @Inject
     PushDatabase collections;
 
-    @ConfigProperty(name = "push.audience.count-timeout", defaultValue = "2s")
-    Duration timeout;
+    @Inject
+    AudienceConfig config;
 
     Audiences.Count count(Document filter) {
         MongoCollection<Document> members = collections.get(PushDatabase.MEMBERS)
                 .withReadPreference(ReadPreference.secondaryPreferred());
         Clock clock = Clock.systemUTC();
-        long deadline = clock.millis() + timeout.toMillis();
+        long deadline = clock.millis() + config.countTimeout().toMillis();
         return count(members, filter, MemberRanges.of(members, filter, RANGES, collections.embedded(), MIN_RANGE), clock, deadline);
     }
 

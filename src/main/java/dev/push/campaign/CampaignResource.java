@@ -1,13 +1,11 @@
 package dev.push.campaign;
 
-import dev.push.storage.CoordinationConcern;
 import dev.push.engine.TaskCommands;
 import dev.push.task.Task;
 import dev.push.task.TaskEndpoints;
 import dev.push.task.TaskView;
 import dev.push.task.TaskViews;
 import dev.push.api.ApiException;
-import com.mongodb.client.model.Filters;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -90,7 +88,9 @@ public class CampaignResource {
         if (t.run > 0) {
             throw ApiException.conflict("campaign " + id + " has run; its delivery records are kept");
         }
-        CoordinationConcern.pin(Task.<Task>mongoCollection()).deleteOne(Filters.eq("_id", id));
+        if (!tasks.delete(t)) {
+            throw ApiException.conflict("campaign " + id + " changed meanwhile; try again");
+        }
         return Response.noContent().build();
     }
 

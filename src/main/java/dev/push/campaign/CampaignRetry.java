@@ -217,9 +217,7 @@ public class CampaignRetry {
         String reason = "retry " + what + ": " + result.retried() + " members, " + result.sent() + " sent, "
                 + result.failed() + " failed, " + result.skipped() + " skipped"
                 + (result.busyChunks() > 0 ? ", " + result.busyChunks() + " chunks left to a concurrent retry" : "");
-        updates.add(Tasks.history(new Document("at", new Date()).append("from", campaign.state)
-                .append("to", campaign.state).append("by", by).append("reason", reason)));
-        tasks.update(campaign.id, Updates.combine(updates));
+        tasks.amend(campaign, Updates.combine(updates), by, reason);
         return result;
     }
 

@@ -2,7 +2,7 @@ package dev.push.channel;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -24,8 +24,8 @@ public class LogChannel implements Channel {
     private final Map<Long, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Map<Long, ConcurrentLinkedQueue<String>> members = new ConcurrentHashMap<>();
 
-    @ConfigProperty(name = "push.channel.log.record-members", defaultValue = "false")
-    boolean recordMembers;
+    @Inject
+    LogChannelConfig config;
 
     @Override
     public String name() {
@@ -40,7 +40,7 @@ public class LogChannel implements Channel {
     @Override
     public Uni<List<Outcome>> send(Delivery delivery) {
         List<Outcome> outcomes = new ArrayList<>(delivery.recipients().size());
-        ConcurrentLinkedQueue<String> seen = recordMembers
+        ConcurrentLinkedQueue<String> seen = config.recordMembers()
                 ? members.computeIfAbsent(delivery.campaignId(), c -> new ConcurrentLinkedQueue<>()) : null;
         for (Delivery.Recipient r : delivery.recipients()) {
             outcomes.add(Outcome.sent(r.memberId()));

@@ -1,11 +1,11 @@
 package dev.push.engine;
 
 import com.mongodb.client.model.Filters;
+import dev.push.storage.RetentionConfig;
 import dev.push.storage.RetentionRule;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
-import java.time.Duration;
 import java.util.Date;
 
 /**
@@ -15,17 +15,17 @@ import java.util.Date;
  */
 @ApplicationScoped
 class OrphanWorkerSlots implements RetentionRule {
-    @ConfigProperty(name = "push.retention.worker-slots", defaultValue = "1h")
-    Duration retention;
+    @Inject
+    RetentionConfig retention;
 
     @Override
     public String describe() {
-        return "worker slots silent for " + retention;
+        return "worker slots silent for " + retention.workerSlots();
     }
 
     @Override
     public long sweep(Date now) {
-        return WorkerSlot.mongoCollection().deleteMany(Filters.lt("heartbeat", now.getTime() - retention.toMillis()))
+        return WorkerSlot.mongoCollection().deleteMany(Filters.lt("heartbeat", now.getTime() - retention.workerSlots().toMillis()))
                 .getDeletedCount();
     }
 }

@@ -5,13 +5,13 @@ import com.mongodb.client.model.Updates;
 import dev.push.audience.AudienceRequest;
 import dev.push.audience.AudienceSource;
 import dev.push.audience.Audiences;
+import dev.push.audience.ListRestaging;
 import dev.push.task.Task;
 import dev.push.task.TaskEndpoints;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.io.ByteArrayInputStream;
@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,7 +49,7 @@ public class OpConstraints {
     OpControl control;
 
     @Inject
-    OpStaging staging;
+    ListRestaging restaging;
 
     public Map<String, Object> add(OpRequest req) {
         int workers = req.requiredInt("worker_total", 1, TaskEndpoints.MAX_WORKERS);
@@ -174,7 +173,9 @@ public class OpConstraints {
             }
         }
         if (newIds != null) {
-            staging.restage(t, newIds, TaskState.READY, Updates.set("source", new AudienceSource.Ids(newIds).toDocument()));
+            if (!restaging.replace(t, newIds)) {
+                throw new OpRefusal("constraint " + t.id + " changed meanwhile; try again");
+            }
         }
         if (workers != null || qps != null) {
             endpoints.patch(Task.AUDIENCE, id, new TaskEndpoints.Patch(null, workers, qps), dev.push.security.Actor.name());
@@ -186,9 +187,7 @@ public class OpConstraints {
     }
 
     static void setDisabled(Tasks tasks, Task t, boolean disabled) {
-        tasks.update(t.id, Updates.combine(Updates.set("disabled", disabled), Tasks.history(
-                new Document("at", new Date()).append("from", t.state).append("to", t.state)
-                        .append("by", dev.push.security.Actor.name()).append("reason", disabled ? "disabled" : "enabled"))));
+        tasks.amend(t, Updates.set("disabled", disabled), dev.push.security.Actor.name(), disabled ? "disabled" : "enabled");
     }
 
     public Map<String, Object> command(OpRequest req, TaskState.Command command) {

@@ -17,7 +17,6 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +53,8 @@ public class OpProjects {
     @Inject
     Personalization personalization;
 
-    @ConfigProperty(name = "push.op.channel", defaultValue = "log")
-    String channel;
+    @Inject
+    OpConfig config;
 
     /**
      * {@code target_total} is checked (> 0) but not kept: a project pushes to every member of its
@@ -68,7 +67,7 @@ public class OpProjects {
         int qps = req.intOr("qps", 0, 1_000_000, 0);
         Boolean disabled = req.optionalBoolean("disabled");
         CampaignRequest.Message message = message(req.node("msg"));
-        CampaignRequest request = new CampaignRequest("project from op", constraint.id, channel, message, workers, qps,
+        CampaignRequest request = new CampaignRequest("project from op", constraint.id, config.channel(), message, workers, qps,
                 null, null, null);
         Set<ConstraintViolation<CampaignRequest>> problems = validator.validate(request);
         if (!problems.isEmpty()) {
@@ -136,9 +135,7 @@ public class OpProjects {
                     + OpControl.describe(t.taskState()) + "; they change only while it is ready (1)");
         }
         if (!changes.isEmpty()) {
-            changes.add(Tasks.history(new Document("at", new java.util.Date()).append("from", t.state)
-                    .append("to", t.state).append("by", dev.push.security.Actor.name()).append("reason", "changed cid or msg")));
-            tasks.update(id, Updates.combine(changes));
+            tasks.amend(t, Updates.combine(changes), dev.push.security.Actor.name(), "changed cid or msg");
         }
         if (workers != null || qps != null) {
             endpoints.patch(Task.CAMPAIGN, id, new TaskEndpoints.Patch(null, workers, qps), dev.push.security.Actor.name());

@@ -3,18 +3,15 @@ package dev.push.op;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
-import dev.push.audience.AudienceChunks;
-import dev.push.audience.AudienceSource;
+import dev.push.audience.ListedMemberRemoval;
+import dev.push.audience.ShardMembers;
 import dev.push.campaign.Campaigns;
-import dev.push.storage.PushDatabase;
 import dev.push.member.Shards;
 import dev.push.task.Task;
 import dev.push.task.TaskState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,16 +32,14 @@ public class OpTargets {
     OpControl control;
 
     @Inject
-    OpStaging staging;
+    ShardMembers members;
 
     @Inject
-    AudienceChunks chunks;
+    ListedMemberRemoval removal;
 
     @Inject
     Campaigns campaigns;
 
-    @Inject
-    PushDatabase collections;
 
     /**
      * A member's delivery in one project, numbered on op's state table so the console's labels
@@ -123,10 +118,8 @@ public class OpTargets {
     }
 
     /**
-     * Removes a member from a constraint. Allowed while the constraint's members can still change
-     * without anyone having been pushed from them: it is a list (ids or a file), not running, and
-     * no project of it has started. A built constraint loses the member from its built chunks too,
-     * and from its list, so a later build agrees.
+     * Removes a member from a constraint, as {@link ListedMemberRemoval} allows it; its refusals
+     * in op's words.
      */
     public Map<String, Object> delete(OpRequest req) {
         JsonNode idNode = req.node("id");
@@ -138,67 +131,27 @@ public class OpTargets {
         }
         Task c = control.find(OpConstraints.NAME, Task.AUDIENCE, Long.parseLong(cidText));
         String member = id.substring(colon + 1);
-        int shard = Shards.of(member, c.shards);
-        List<String> shardMembers = new ArrayList<>(shardMembers(c, shard));
-        if (!shardMembers.contains(member)) {
-            throw new OpRefusal("target " + id + " does not exist");
-        }
-        TaskState state = c.taskState();
-        if (state.running() || state == TaskState.PAUSED) {
-            throw new OpRefusal("constraint " + c.id + " is " + OpControl.describe(state)
-                    + ": its targets cannot change while it runs");
-        }
         List<Task> projects = projectsOf(c.id);
-        for (Task p : projects) {
-            if (p.run > 0) {
-                throw new OpRefusal("constraint " + c.id + " is used by project " + p.id
-                        + ", which has started: its targets are fixed");
-            }
-        }
-        AudienceSource source = AudienceSource.of(c.source);
-        if (!source.namesMembers()) {
-            throw new OpRefusal("constraint " + c.id + " selects members by " + source.kind()
+        ListedMemberRemoval.Outcome outcome = removal.remove(c, member, "target " + member + " deleted by op");
+        if (outcome instanceof ListedMemberRemoval.NotListed) {
+            throw new OpRefusal("target " + id + " does not exist");
+        } else if (outcome instanceof ListedMemberRemoval.Running r) {
+            throw new OpRefusal("constraint " + c.id + " is " + OpControl.describe(r.state())
+                    + ": its targets cannot change while it runs");
+        } else if (outcome instanceof ListedMemberRemoval.CampaignStarted p) {
+            throw new OpRefusal("constraint " + c.id + " is used by project " + p.campaignId()
+                    + ", which has started: its targets are fixed");
+        } else if (outcome instanceof ListedMemberRemoval.SelectedByRule rule) {
+            throw new OpRefusal("constraint " + c.id + " selects members by " + rule.kind()
                     + ": a deleted target would come back with its next build");
-        }
-        if (c.layout != null && state != TaskState.FINISHED) {
-            throw new OpRefusal("constraint " + c.id + " is " + OpControl.describe(state)
+        } else if (outcome instanceof ListedMemberRemoval.BuildUnfinished b) {
+            throw new OpRefusal("constraint " + c.id + " is " + OpControl.describe(b.state())
                     + " after a build that did not finish: start it and let it finish first");
+        } else if (outcome instanceof ListedMemberRemoval.Changed) {
+            throw new OpRefusal("constraint " + c.id + " changed meanwhile; try again");
         }
-        Map<String, Object> answer = target(c, member, projects);
-        List<String> listed = new ArrayList<>();
-        for (int s = 0; s < c.shards; s++) {
-            listed.addAll(staging.shard(c, s));
-        }
-        listed.remove(member);
-        shardMembers.remove(member);
-        List<Bson> extra = new ArrayList<>();
-        if (source instanceof AudienceSource.Ids list && list.ids() != null) {
-            List<String> kept = new ArrayList<>(list.ids());
-            kept.remove(member);
-            extra.add(Updates.set("source.ids", kept));
-        }
-        int chunksBefore = c.layout == null ? 0 : c.layout.get(shard);
-        int chunksAfter = (shardMembers.size() + AudienceChunks.SIZE - 1) / AudienceChunks.SIZE;
-        if (c.layout != null) {
-            List<Integer> layout = new ArrayList<>(c.layout);
-            layout.set(shard, chunksAfter);
-            extra.add(Updates.set("layout", layout));
-            extra.add(Updates.inc("progress.processed", -1L));
-            extra.add(Updates.inc("progress.sent", -1L));
-        }
-        extra.add(Updates.set("stateReason", "target " + member + " deleted by op"));
-        staging.restage(c, listed, state, Updates.combine(extra));
-        if (c.layout != null) {
-            // The layout already names the new chunk count: no project of this constraint has
-            // started (checked above), and one that starts now reads the shard once it is rewritten.
-            chunks.writeShard(c.id, shard, shardMembers);
-            List<Object> stale = new ArrayList<>();
-            for (int k = chunksAfter; k < chunksBefore; k++) {
-                stale.add(AudienceChunks.key(c.id, shard, k));
-            }
-            PushDatabase.deleteByKeys(collections.get(PushDatabase.AUDIENCE_CHUNKS), stale);
-        }
-        return Map.of(NAME, answer);
+        // No project of it has started: every project shows the member ready (1).
+        return Map.of(NAME, target(c, member, projects));
     }
 
     private void collect(Task c, long skip, int limit, List<Object> out) {
@@ -232,10 +185,7 @@ public class OpTargets {
     }
 
     private List<String> shardMembers(Task c, int shard) {
-        if (c.layout != null) {
-            return chunks.readShard(c.id, shard, c.layout.get(shard));
-        }
-        return staging.shard(c, shard);
+        return members.of(c, shard);
     }
 
     private static List<Task> projectsOf(long cid) {

@@ -5,7 +5,7 @@ import io.quarkus.vertx.http.runtime.security.HttpSecurityPolicy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.util.List;
 
@@ -25,11 +25,18 @@ public class AccessPolicy implements HttpSecurityPolicy {
     /** The API's route groups: the REST API and the op routes. */
     private static final List<String> API = List.of("/api", "/constraint", "/project", "/target");
 
-    @ConfigProperty(name = "push.security.metrics-protected", defaultValue = "true")
-    boolean metricsProtected;
+    private boolean metricsProtected;
+    private boolean apiDocsProtected;
 
-    @ConfigProperty(name = "push.security.api-docs-protected", defaultValue = "true")
-    boolean apiDocsProtected;
+    @Inject
+    AccessPolicy(SecurityConfig security) {
+        this(security.metricsProtected(), security.apiDocsProtected());
+    }
+
+    AccessPolicy(boolean metricsProtected, boolean apiDocsProtected) {
+        this.metricsProtected = metricsProtected;
+        this.apiDocsProtected = apiDocsProtected;
+    }
 
     @Override
     public String name() {

@@ -1,11 +1,10 @@
 package dev.push.security;
 
+import dev.push.storage.RetentionConfig;
 import dev.push.storage.RetentionRule;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.time.Duration;
 import java.util.Date;
 
 /**
@@ -17,16 +16,16 @@ class ExpiredAuditEntries implements RetentionRule {
     @Inject
     Audit audit;
 
-    @ConfigProperty(name = "push.retention.audit", defaultValue = "P400D")
-    Duration retention;
+    @Inject
+    RetentionConfig retention;
 
     @Override
     public String describe() {
-        return "audit entries older than " + retention;
+        return "audit entries older than " + retention.audit();
     }
 
     @Override
     public long sweep(Date now) {
-        return audit.expire(new Date(now.getTime() - retention.toMillis()));
+        return audit.expire(new Date(now.getTime() - retention.audit().toMillis()));
     }
 }

@@ -1,7 +1,7 @@
 package dev.push.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -23,17 +23,15 @@ public class LoginLimiter {
     /** Set when the password check refused a login because its user is locked: the answer becomes 429. */
     static final String BLOCKED = "push.login.blocked";
 
-    @ConfigProperty(name = "push.security.login-attempts", defaultValue = "5")
-    int perUser;
-
-    @ConfigProperty(name = "push.security.login-attempts-per-address", defaultValue = "20")
-    int perAddress;
+    @Inject
+    SecurityConfig security;
 
     private final ConcurrentHashMap<String, Deque<Long>> failures = new ConcurrentHashMap<>();
 
     /** Whether the user (null when not known yet) or the address has had too many failures within the minute. */
     public boolean blocked(String user, String address) {
-        return (user != null && count("user|" + user) >= perUser) || (address != null && count("address|" + address) >= perAddress);
+        return (user != null && count("user|" + user) >= security.loginAttempts())
+                || (address != null && count("address|" + address) >= security.loginAttemptsPerAddress());
     }
 
     public void failed(String user, String address) {

@@ -15,7 +15,6 @@ import org.bson.Document;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
@@ -45,13 +44,13 @@ public class SessionKey {
     @ConfigProperty(name = "quarkus.http.auth.session.encryption-key")
     Optional<String> configured;
 
-    @ConfigProperty(name = "push.security.session-timeout", defaultValue = "PT8H")
-    Duration timeout;
+    @Inject
+    SecurityConfig security;
 
     void formLogin(@Observes HttpSecurity http) {
         // No login or error page: an unauthenticated call and a failed login get 401, the console shows its own page.
         Form.Builder form = Form.builder().loginPage(null).errorPage(null).landingPage("/").httpOnlyCookie()
-                .cookieSameSite(FormAuthConfig.CookieSameSite.STRICT).timeout(timeout);
+                .cookieSameSite(FormAuthConfig.CookieSameSite.STRICT).timeout(security.sessionTimeout());
         if (configured.filter(k -> !k.isBlank()).isEmpty()) {
             form.encryptionKey(shared());
         }

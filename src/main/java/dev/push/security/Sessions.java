@@ -10,7 +10,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -40,8 +39,8 @@ public class Sessions {
     PushDatabase collections;
 
     /** The console session's inactivity timeout; a session unseen for longer is over and may go. */
-    @ConfigProperty(name = "push.security.session-timeout", defaultValue = "PT8H")
-    Duration timeout;
+    @Inject
+    SecurityConfig security;
 
     MongoCollection<Document> sessions() {
         return collections.get(COLLECTION);
@@ -82,7 +81,7 @@ public class Sessions {
 
     /** How long an unseen session may still be in use: the cookie's timeout and the interval {@code seen} is written at. */
     public Duration lifetime() {
-        return timeout.plus(SEEN_EVERY);
+        return security.sessionTimeout().plus(SEEN_EVERY);
     }
 
     public void close(String id) {

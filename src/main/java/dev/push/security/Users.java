@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.bson.Document;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.security.SecureRandom;
@@ -36,8 +35,8 @@ public class Users {
     @Inject
     PushDatabase collections;
 
-    @ConfigProperty(name = "push.admin.password")
-    Optional<String> adminPassword;
+    @Inject
+    AdminConfig admin;
 
     public record UserView(String name, List<String> roles, Date created) {
     }
@@ -55,7 +54,7 @@ public class Users {
         if (users().countDocuments() > 0) {
             return;
         }
-        String password = adminPassword.filter(p -> !p.isBlank()).orElse(null);
+        String password = admin.password().filter(p -> !p.isBlank()).orElse(null);
         boolean generated = password == null;
         if (generated) {
             password = randomText(18);

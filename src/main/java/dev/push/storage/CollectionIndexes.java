@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.bson.Document;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -56,30 +55,34 @@ public class CollectionIndexes {
             new Unindexed("CampaignRetry", "retry.id", KEYED),
             new Unindexed("TaskShards", "owner", KEYED),
             new Unindexed("ChannelConfigs", "version", KEYED),
-            new Unindexed("OpStaging", "state", KEYED),
-            new Unindexed("OpStaging", "stagedUpload", KEYED),
+            new Unindexed("Tasks", "stagedUpload", KEYED),
+            new Unindexed("Tasks", "run", KEYED),
+            new Unindexed("ListedMemberRemoval", "run", "checked on the few campaigns the kind and audienceId index finds"),
             new Unindexed("Audiences", "run", "checked on the few campaigns the kind and audienceId index finds"),
-            new Unindexed("LiveInstances", "heartbeat", "instances holds one document per instance (tens)"),
-            new Unindexed("LiveInstances", "draining", "instances holds one document per instance (tens)"),
             new Unindexed("DeadInstances", "heartbeat", "instances holds one document per instance (tens)"),
             new Unindexed("OrphanWorkerSlots", "heartbeat",
                     "workers holds one document per slot of running tasks (a few hundred), swept every few minutes"),
             new Unindexed("EarlierRunUnits", "run", "tasks holds one document per audience or campaign; swept every few minutes"));
 
-    @ConfigProperty(name = "push.retention.audit", defaultValue = "P400D")
-    Duration auditRetention;
+    @Inject
+    RetentionConfig retention;
 
     @Inject
     PushDatabase database;
 
     /** The indexes, with the audit entries' expiry as configured. */
     public List<Index> indexes() {
+        return indexes(retention.audit());
+    }
+
+    /** The indexes, with audit entries expiring after {@code auditRetention}. */
+    List<Index> indexes(Duration auditRetention) {
         List<Index> out = new ArrayList<>();
         // tasks: the master's scans (running, due), pages by kind and state, the metrics' counts per state.
         out.add(index("tasks", new Document("state", 1).append("startAt", 1), "Tasks", "EngineMetrics"));
         out.add(index("tasks", new Document("kind", 1).append("state", 1), "Tasks", "OpTargets"));
         // Campaigns of an audience (before it is built again or deleted), and audiences combining one.
-        out.add(index("tasks", new Document("kind", 1).append("audienceId", 1), "Audiences", "OpTargets"));
+        out.add(index("tasks", new Document("kind", 1).append("audienceId", 1), "Audiences", "OpTargets", "ListedMemberRemoval"));
         out.add(new Index("tasks", new Document("source.audiences", 1), new IndexOptions().sparse(true), Set.of("Audiences")));
         out.add(index("workers", new Document("instance", 1), "InstanceResource"));
         out.add(index("sessions", new Document("user", 1), "Sessions"));
@@ -105,7 +108,12 @@ public class CollectionIndexes {
 
     /** Creates every index; an expiry changed since the index was made is changed in place. */
     public void create() {
-        for (Index index : indexes()) {
+        create(retention.audit());
+    }
+
+    /** Creates every index with audit entries expiring after {@code auditRetention}. */
+    void create(Duration auditRetention) {
+        for (Index index : indexes(auditRetention)) {
             MongoCollection<Document> coll = database.get(index.collection());
             IndexOptions options = index.options();
             options.name(index.name());

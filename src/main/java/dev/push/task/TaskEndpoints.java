@@ -76,10 +76,7 @@ public class TaskEndpoints {
             what.append(" qps ").append(t.qps).append("→").append(patch.qps());
         }
         if (!set.isEmpty()) {
-            set.add(Tasks.history(new org.bson.Document("at", new java.util.Date())
-                    .append("from", t.state).append("to", t.state).append("by", by)
-                    .append("reason", "changed" + what)));
-            tasks.update(id, Updates.combine(set));
+            tasks.amend(t, Updates.combine(set), by, "changed" + what);
         }
         return get(kind, id);
     }

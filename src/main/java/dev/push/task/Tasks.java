@@ -53,8 +53,14 @@ public class Tasks {
     /** Entries a task's history keeps, the latest: a task flapping between reboot and started adds two a time. */
     public static final int HISTORY_KEPT = 100;
 
-    /** The update appending an entry to a task's history, dropping the oldest past {@link #HISTORY_KEPT}. */
-    public static Bson history(org.bson.Document entry) {
+    /**
+     * The update appending an entry to a task's history, dropping the oldest past {@link #HISTORY_KEPT}.
+     * The one place a history entry is built: {@code from} and {@code to} are equal for a change that
+     * keeps the state.
+     */
+    static Bson history(Date at, String from, String to, String by, String reason) {
+        org.bson.Document entry = new org.bson.Document("at", at).append("from", from).append("to", to)
+                .append("by", by).append("reason", reason);
         return Updates.pushEach("history", List.of(entry), new PushOptions().slice(-HISTORY_KEPT));
     }
 
@@ -136,8 +142,7 @@ public class Tasks {
         updates.add(Updates.set("state", to.wire()));
         updates.add(Updates.set("updatedAt", now));
         updates.add(Updates.set("stateReason", reason));
-        updates.add(history(new org.bson.Document("at", now).append("from", from.wire())
-                .append("to", to.wire()).append("by", by).append("reason", reason)));
+        updates.add(history(now, from.wire(), to.wire(), by, reason));
         if (to == TaskState.FINISHED || to == TaskState.FAILED || to == TaskState.STOPPED) {
             updates.add(Updates.set("finishedAt", now));
         }
@@ -227,7 +232,38 @@ public class Tasks {
         long totalFor(Task t);
     }
 
+    /** Changes fields of a task that its audit trail does not record (counters, staged ids, kept copies). */
     public void update(long id, Bson update) {
         coll().updateOne(Filters.eq("_id", id), Updates.combine(update, Updates.set("updatedAt", new Date())));
+    }
+
+    /**
+     * Changes fields of a task, keeping its state, and records the change in its history as
+     * {@code by} and {@code reason} say. {@code seen} is the task as the caller read it.
+     */
+    public void amend(Task seen, Bson changes, String by, String reason) {
+        Date now = new Date();
+        coll().updateOne(Filters.eq("_id", seen.id), Updates.combine(changes, Updates.set("updatedAt", now),
+                history(now, seen.state, seen.state, by, reason)));
+    }
+
+    /**
+     * Switches an audience task to another staged upload, compare-and-set: only while it is still
+     * in {@code state} and still on the upload {@code seen} had. False when it changed meanwhile.
+     */
+    public boolean switchStaged(Task seen, TaskState state, Bson changes) {
+        return coll().updateOne(Filters.and(Filters.eq("_id", seen.id), Filters.eq("state", state.wire()),
+                        Filters.eq("stagedUpload", seen.stagedUpload)),
+                Updates.combine(changes, Updates.set("updatedAt", new Date()))).getMatchedCount() == 1;
+    }
+
+    /**
+     * Deletes a task as the caller saw it, compare-and-set: only while its state and run are still
+     * those of {@code seen}, so a task started since the caller's checks is never deleted. False
+     * when it changed meanwhile.
+     */
+    public boolean delete(Task seen) {
+        return coll().deleteOne(Filters.and(Filters.eq("_id", seen.id), Filters.eq("state", seen.state),
+                Filters.eq("run", seen.run))).getDeletedCount() == 1;
     }
 }

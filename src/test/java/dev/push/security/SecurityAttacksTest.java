@@ -231,13 +231,10 @@ class SecurityAttacksTest {
 
     @Test
     void theSwitchesOpenMetricsAndTheApiDocsAndNothingElse() {
-        AccessPolicy policy = new AccessPolicy();
-        policy.metricsProtected = true;
-        policy.apiDocsProtected = true;
+        AccessPolicy policy = new AccessPolicy(true, true);
         assertEquals(Roles.VIEWER, policy.required("/q/metrics"));
         assertEquals(Roles.VIEWER, policy.required("/q/swagger-ui/index.html"));
-        policy.metricsProtected = false;
-        policy.apiDocsProtected = false;
+        policy = new AccessPolicy(false, false);
         assertEquals(null, policy.required("/q/metrics"));
         assertEquals(null, policy.required("/q/openapi"));
         assertEquals(null, policy.required("/q/swagger-ui/index.html"));

@@ -140,11 +140,8 @@ class CollectionIndexesTest {
 
     @Test
     void aChangedAuditRetentionChangesTheExpiryInPlace() {
-        CollectionIndexes changed = new CollectionIndexes();
-        changed.database = database;
-        changed.auditRetention = java.time.Duration.ofDays(2);
         try {
-            changed.create();
+            indexes.create(java.time.Duration.ofDays(2));
             List<Document> at = database.get("audit").listIndexes().into(new ArrayList<>()).stream()
                     .filter(d -> "at_1".equals(d.getString("name"))).toList();
             assertEquals(1, at.size());

@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
 import org.bson.types.Binary;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -35,7 +34,11 @@ public class CredentialCipher {
     private final SecureRandom random = new SecureRandom();
 
     @Inject
-    public CredentialCipher(@ConfigProperty(name = KEY_PROPERTY) Optional<String> base64Key) {
+    CredentialCipher(CredentialsConfig config) {
+        this(config.key());
+    }
+
+    public CredentialCipher(Optional<String> base64Key) {
         SecretKeySpec k = null;
         String problem = null;
         if (base64Key.isEmpty() || base64Key.get().isBlank()) {

@@ -7,7 +7,8 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP client the HTTP channels (webhook, FCM) share: Vert.x's web client on Quarkus' own event
@@ -19,17 +20,15 @@ public class HttpClients {
     private final WebClient client;
 
     @Inject
-    public HttpClients(Vertx vertx,
-                       @ConfigProperty(name = "push.http.max-connections-per-host", defaultValue = "128") int perHost,
-                       @ConfigProperty(name = "push.http.connect-timeout-ms", defaultValue = "5000") int connectTimeout,
-                       @ConfigProperty(name = "push.http.idle-timeout-s", defaultValue = "60") int idleTimeout) {
+    public HttpClients(Vertx vertx, HttpConfig config) {
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setKeepAlive(true)
-                .setMaxPoolSize(perHost)
+                .setMaxPoolSize(config.maxConnectionsPerHost())
                 .setMaxWaitQueueSize(-1)
-                .setConnectTimeout(connectTimeout)
-                .setIdleTimeout(idleTimeout)
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setIdleTimeout((int) config.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setFollowRedirects(false)
                 .setUserAgent("push"));
     }

@@ -1,0 +1,14 @@
+package dev.push.audience;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Audiences. */
+@ConfigMapping(prefix = "push.audience")
+public interface AudienceConfig {
+    /** Time a dry count of a query audience may take ({@link QueryCount}). */
+    @WithDefault("2s")
+    Duration countTimeout();
+}

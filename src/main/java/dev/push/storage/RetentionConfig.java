@@ -1,0 +1,25 @@
+package dev.push.storage;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/**
+ * How long what no one removes stays: each {@link RetentionRule} reads its age here. How often the
+ * rules run, {@code push.retention.sweep-every}, is read by the scheduler ({@link RetentionSweep}).
+ */
+@ConfigMapping(prefix = "push.retention")
+public interface RetentionConfig {
+    /** Audit entries older than this go (also the expiry of the TTL index on {@code audit.at}). */
+    @WithDefault("P400D")
+    Duration audit();
+
+    /** Instances silent for this long go. */
+    @WithDefault("1h")
+    Duration instances();
+
+    /** Worker slots silent for this long go. */
+    @WithDefault("1h")
+    Duration workerSlots();
+}
