@@ -11,4 +11,8 @@ public interface AudienceConfig {
     /** Time a dry count of a query audience may take ({@link QueryCount}). */
     @WithDefault("2s")
     Duration countTimeout();
+
+    /** Member ids a query scan reads per query of an id range ({@link QueryScan}). */
+    @WithDefault("10000")
+    int scanBatch();
 }

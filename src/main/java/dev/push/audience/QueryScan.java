@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -62,8 +61,8 @@ class QueryScan {
     MeterRegistry registry;
 
     /** Member ids read per query of a part; at a qps, about a second's worth if that is fewer. */
-    @ConfigProperty(name = "push.audience.scan-batch", defaultValue = "10000")
-    int batchSize;
+    @Inject
+    AudienceConfig config;
 
     void run(WorkerContext worker, Task task, Document unit) {
         Document key = (Document) unit.get("_id");
@@ -178,7 +177,7 @@ class QueryScan {
      */
     private int batchLimit(WorkerContext worker) {
         int workers = Math.max(1, worker.task().workers);
-        return (int) Math.min(batchSize, (long) worker.batchAllowance(batchSize) * workers);
+        return (int) Math.min(config.scanBatch(), (long) worker.batchAllowance(config.scanBatch()) * workers);
     }
 
     /**
