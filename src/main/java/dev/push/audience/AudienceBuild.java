@@ -5,7 +5,7 @@ import dev.push.engine.UnitWork;
 import dev.push.engine.WorkerContext;
 import dev.push.task.Progress;
 import dev.push.task.Task;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import dev.push.task.Tasks;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +34,7 @@ public class AudienceBuild implements TaskKind {
     AudienceStaging staging;
 
     @Inject
-    TaskShards shards;
+    TaskUnits shards;
 
     @Inject
     Tasks tasks;

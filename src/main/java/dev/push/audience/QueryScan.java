@@ -8,7 +8,7 @@ import dev.push.member.Shards;
 import dev.push.storage.PushDatabase;
 import dev.push.task.Progress;
 import dev.push.task.Task;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +55,7 @@ class QueryScan {
     AudienceChunks chunks;
 
     @Inject
-    TaskShards shards;
+    TaskUnits shards;
 
     @Inject
     MeterRegistry registry;

@@ -14,7 +14,7 @@ import dev.push.engine.UnitWork;
 import dev.push.engine.WorkerContext;
 import dev.push.task.Progress;
 import dev.push.task.Task;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
 import io.smallrye.mutiny.Uni;
@@ -53,7 +53,7 @@ public class CampaignDelivery implements TaskKind {
     AudienceChunks audienceChunks;
 
     @Inject
-    TaskShards shards;
+    TaskUnits shards;
 
     @Inject
     Tasks tasks;

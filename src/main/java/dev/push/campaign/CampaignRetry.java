@@ -13,7 +13,7 @@ import dev.push.channel.Recipients;
 import dev.push.storage.PushDatabase;
 import dev.push.task.Progress;
 import dev.push.task.Task;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -212,7 +212,7 @@ public class CampaignRetry {
             updates.addAll(counterSets("progress.", total));
         } else {
             byShard.forEach((shard, p) -> collections.get(PushDatabase.TASK_SHARDS).updateOne(
-                    Filters.eq("_id", TaskShards.key(campaign.id, campaign.run, shard)), Updates.combine(counterSets("counts.", p))));
+                    Filters.eq("_id", TaskUnits.key(campaign.id, campaign.run, shard)), Updates.combine(counterSets("counts.", p))));
         }
         String reason = "retry " + what + ": " + result.retried() + " members, " + result.sent() + " sent, "
                 + result.failed() + " failed, " + result.skipped() + " skipped"

@@ -8,10 +8,10 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 class ClusterInstances implements LiveInstances {
     @Inject
-    Engine engine;
+    MasterLoop loop;
 
     @Override
     public int count() {
-        return engine.master().liveInstanceCount();
+        return loop.master().liveInstanceCount();
     }
 }

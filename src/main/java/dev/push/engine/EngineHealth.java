@@ -25,7 +25,7 @@ public class EngineHealth {
     static final long PROBE_TIMEOUT_MS = 2_000;
 
     @Inject
-    Engine engine;
+    MasterLoop loop;
 
     @Inject
     EngineConfig config;
@@ -39,18 +39,18 @@ public class EngineHealth {
             if (!config.enabled()) {
                 return HealthCheckResponse.up("master");
             }
-            long age = engine.sinceScheduled();
+            long age = loop.sinceScheduled();
             // Not scheduled yet is the startup probe's concern, not liveness'.
             boolean scheduled = age < 0 || age <= Math.max(10_000, 5 * config.tick().toMillis());
             return HealthCheckResponse.named("master").status(scheduled).withData("sinceScheduledMs", age)
-                    .withData("tickInProgress", engine.ticking()).build();
+                    .withData("tickInProgress", loop.ticking()).build();
         };
     }
 
     @Readiness
     HealthCheck instanceReady() {
         return () -> {
-            Master master = engine.master();
+            Master master = loop.master();
             boolean database;
             boolean registered = false;
             try {
@@ -73,6 +73,6 @@ public class EngineHealth {
     @Startup
     HealthCheck firstTick() {
         return () -> HealthCheckResponse.named("master-started")
-                .status(!config.enabled() || engine.master().ticked()).build();
+                .status(!config.enabled() || loop.master().ticked()).build();
     }
 }

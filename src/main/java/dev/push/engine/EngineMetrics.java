@@ -28,7 +28,7 @@ public class EngineMetrics {
     MeterRegistry registry;
 
     @Inject
-    Engine engine;
+    MasterLoop loop;
 
     @Inject
     RateMeter rates;
@@ -40,12 +40,12 @@ public class EngineMetrics {
             Gauge.builder("push.tasks", () -> Task.count("state", state.wire())).tag("state", state.wire())
                     .description("Tasks (audiences and campaigns) by state").register(registry);
         }
-        Gauge.builder("push.instances.live", () -> engine.master().liveInstances().size())
+        Gauge.builder("push.instances.live", () -> loop.master().liveInstances().size())
                 .description("Service instances heart-beating").register(registry);
-        Gauge.builder("push.workers.local", () -> engine.master().localWorkers().size())
+        Gauge.builder("push.workers.local", () -> loop.master().localWorkers().size())
                 .description("Workers running on this instance").register(registry);
         Gauge.builder("push.workers.live", () -> WorkerSlot.<WorkerSlot>mongoCollection().find()
-                        .into(new java.util.ArrayList<>()).stream().filter(engine.master()::live).count())
+                        .into(new java.util.ArrayList<>()).stream().filter(loop.master()::live).count())
                 .description("Workers heart-beating across the cluster").register(registry);
     }
 

@@ -21,7 +21,7 @@ import java.util.List;
 @RolesAllowed("viewer")
 public class InstanceResource {
     @Inject
-    Engine engine;
+    MasterLoop loop;
 
     public record InstanceView(String id, String host, String version, long heartbeatAgeMs, boolean live,
                                boolean draining, long startedAt, List<WorkerView> workers) {
@@ -37,7 +37,7 @@ public class InstanceResource {
     @GET
     @Operation(summary = "Service instances with their heartbeat age and running workers")
     public List<InstanceView> list() {
-        Master master = engine.master();
+        Master master = loop.master();
         List<InstanceView> out = new ArrayList<>();
         for (ServiceInstance i : ServiceInstance.<ServiceInstance>listAll()) {
             boolean me = i.id.equals(master.instanceId);

@@ -1,6 +1,6 @@
 package dev.push.engine;
 
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import org.bson.Document;
 
 import java.util.HashSet;
@@ -143,6 +143,6 @@ final class Liveness {
 
     private static String unitKey(Document unit) {
         Document k = (Document) unit.get("_id");
-        return k.get("t") + ":" + k.get("r") + ":" + TaskShards.unitOf(unit);
+        return k.get("t") + ":" + k.get("r") + ":" + TaskUnits.unitOf(unit);
     }
 }

@@ -1,7 +1,7 @@
 package dev.push.engine;
 
 import dev.push.task.Task;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
 final class LocalWorkers {
     private static final Logger LOG = Logger.getLogger(LocalWorkers.class);
     private final String instanceId;
-    private final TaskShards shards;
+    private final TaskUnits shards;
     private final TaskKinds kinds;
     private final Executor blocking;
     private final long leaseMillis;
@@ -27,7 +27,7 @@ final class LocalWorkers {
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
-    LocalWorkers(String instanceId, TaskShards shards, TaskKinds kinds, Executor blocking, long leaseMillis,
+    LocalWorkers(String instanceId, TaskUnits shards, TaskKinds kinds, Executor blocking, long leaseMillis,
                  long idleMillis, EngineMetrics metrics, Liveness liveness, WorkerSlots slots, Runnable nudge) {
         this.instanceId = instanceId;
         this.shards = shards;

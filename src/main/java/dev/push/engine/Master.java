@@ -2,7 +2,7 @@ package dev.push.engine;
 
 import com.mongodb.client.model.Filters;
 import dev.push.task.RateMeter;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import dev.push.task.Tasks;
 import org.jboss.logging.Logger;
 
@@ -28,7 +28,7 @@ public final class Master {
     private volatile boolean ticked;
     private volatile boolean deregistered;
 
-    public Master(String instanceId, String host, String version, Tasks tasks, TaskShards shards, List<TaskKind> kindList,
+    public Master(String instanceId, String host, String version, Tasks tasks, TaskUnits shards, List<TaskKind> kindList,
                   Executor blocking, EngineConfig config, RateMeter rates, EngineMetrics metrics, Clock clock,
                   DatabaseStalls stalls, Runnable nudge) {
         this.instanceId = instanceId;

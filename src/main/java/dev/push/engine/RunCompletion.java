@@ -4,7 +4,7 @@ import com.mongodb.client.model.Updates;
 import dev.push.task.Progress;
 import dev.push.task.RateMeter;
 import dev.push.task.Task;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
 import org.bson.Document;
@@ -19,12 +19,12 @@ final class RunCompletion implements TaskStep {
     private static final Logger LOG = Logger.getLogger(RunCompletion.class);
     private final String instanceId;
     private final Tasks tasks;
-    private final TaskShards shards;
+    private final TaskUnits shards;
     private final TaskKinds kinds;
     private final RateMeter rates;
     private final Liveness liveness;
 
-    RunCompletion(String instanceId, Tasks tasks, TaskShards shards, TaskKinds kinds, RateMeter rates, Liveness liveness) {
+    RunCompletion(String instanceId, Tasks tasks, TaskUnits shards, TaskKinds kinds, RateMeter rates, Liveness liveness) {
         this.instanceId = instanceId;
         this.tasks = tasks;
         this.shards = shards;
@@ -40,7 +40,7 @@ final class RunCompletion implements TaskStep {
         t.units = shards.all(task.id, task.run, task.units);
         Reading read = Reading.since(issued);
         t.units.forEach(u -> liveness.observeUnit(u, read));
-        Progress progress = TaskShards.sum(t.units);
+        Progress progress = TaskUnits.sum(t.units);
         progress.total = task.progress == null ? 0 : task.progress.total;
         // The meter is read with this process's own time by the API and metrics.
         rates.sample(task.id, System.currentTimeMillis(), progress.processed);

@@ -13,13 +13,13 @@ import java.util.List;
 @ApplicationScoped
 class TaskWorkerSlots implements RunningWorkers {
     @Inject
-    Engine engine;
+    MasterLoop loop;
 
     private final WorkerSlots slots = new WorkerSlots();
 
     @Override
     public List<TaskView.LiveWorker> of(Task task) {
-        Master master = engine.master();
+        Master master = loop.master();
         List<TaskView.LiveWorker> out = new ArrayList<>();
         for (WorkerSlot s : slots.read(task.id, task.workers).values()) {
             boolean mine = master.instanceId.equals(s.instance);

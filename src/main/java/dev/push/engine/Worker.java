@@ -1,7 +1,7 @@
 package dev.push.engine;
 
 import dev.push.task.Task;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import org.bson.Document;
@@ -27,7 +27,7 @@ final class Worker implements WorkerContext {
     final String id;
     final long taskId;
     final int slot;
-    private final TaskShards shards;
+    private final TaskUnits shards;
     private final TaskKinds kinds;
     private final Predicate<Document> leaseVoid;
     private final Executor blocking;
@@ -44,7 +44,7 @@ final class Worker implements WorkerContext {
     private int preferredUnit;
     private List<Document> candidates = new ArrayList<>();
 
-    Worker(String instanceId, Task task, int slot, TaskShards shards, TaskKinds kinds, Executor blocking,
+    Worker(String instanceId, Task task, int slot, TaskUnits shards, TaskKinds kinds, Executor blocking,
            long leaseMillis, long idleMillis, EngineMetrics metrics, Predicate<Document> leaseVoid, Runnable workRanOut) {
         this.leaseVoid = leaseVoid;
         this.metrics = metrics;
@@ -155,7 +155,7 @@ final class Worker implements WorkerContext {
         if (unit == null) {
             return null;
         }
-        preferredUnit = TaskShards.unitOf(unit) + 1;
+        preferredUnit = TaskUnits.unitOf(unit) + 1;
         if (unit.get("previousOwner") != null) {
             metrics.leaseTakenOver(t.kind);
         }

@@ -32,7 +32,7 @@ class EarlierRunUnits implements RetentionRule {
         for (Task t : Task.<Task>mongoCollection().find(Filters.gt("run", 1L)).projection(Projections.include("run"))) {
             // By key order: {t, r, s} keys of this task with r below the current run.
             removed += collections.get(PushDatabase.TASK_SHARDS).deleteMany(Filters.and(
-                    Filters.gte("_id", TaskShards.key(t.id, 0, 0)), Filters.lt("_id", TaskShards.key(t.id, t.run, 0))))
+                    Filters.gte("_id", TaskUnits.key(t.id, 0, 0)), Filters.lt("_id", TaskUnits.key(t.id, t.run, 0))))
                     .getDeletedCount();
         }
         return removed;

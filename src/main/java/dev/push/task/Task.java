@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * An audience build or a campaign: its configuration, state and audit trail. Workers never
  * write here per member; live counters live in the task's shard documents (see
- * {@link TaskShards}) and are folded into {@link #progress} when the task leaves a running state.
+ * {@link TaskUnits}) and are folded into {@link #progress} when the task leaves a running state.
  */
 @MongoEntity(collection = "tasks", readPreference = "primary")
 public class Task extends PanacheMongoEntityBase {

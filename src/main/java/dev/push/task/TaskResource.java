@@ -27,7 +27,7 @@ public class TaskResource {
     TaskViews views;
 
     @Inject
-    TaskShards shards;
+    TaskUnits shards;
 
     /** A unit of work (a shard) of the task's current run, as the shard grid shows it. */
     public record UnitView(int unit, String state, String owner, long leaseLeftMs, int cursor, Progress counts) {
@@ -71,7 +71,7 @@ public class TaskResource {
             String owner = u.getString("owner");
             boolean done = u.getBoolean("done", false);
             String state = done ? "done" : owner != null && until >= now ? "running" : "waiting";
-            out.add(new UnitView(TaskShards.unitOf(u), state, done ? null : owner, Math.max(0, until - now),
+            out.add(new UnitView(TaskUnits.unitOf(u), state, done ? null : owner, Math.max(0, until - now),
                     u.getInteger("cursor", 0), Progress.of((org.bson.Document) u.get("counts"))));
         }
         return out;

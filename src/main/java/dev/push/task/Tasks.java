@@ -30,7 +30,7 @@ public class Tasks {
     PushDatabase collections;
 
     @Inject
-    TaskShards shards;
+    TaskUnits shards;
 
     @Inject
     Event<TaskCommanded> commanded;
@@ -199,14 +199,14 @@ public class Tasks {
             long now = System.currentTimeMillis();
             LiveSum sum = liveSums.get(t.id);
             if (sum == null || sum.run() != t.run || now - sum.at() > LIVE_SUM_MILLIS) {
-                sum = new LiveSum(t.run, now, TaskShards.sum(shards.all(t.id, t.run, t.units)).toDocument());
+                sum = new LiveSum(t.run, now, TaskUnits.sum(shards.all(t.id, t.run, t.units)).toDocument());
                 liveSums.put(t.id, sum);
             }
             p = Progress.of(sum.counts());
         } else {
             // Paused or stopped: the counters hold still, and are read exactly.
             liveSums.remove(t.id);
-            p = TaskShards.sum(shards.all(t.id, t.run, t.units));
+            p = TaskUnits.sum(shards.all(t.id, t.run, t.units));
         }
         p.total = t.progress == null ? 0 : t.progress.total;
         return p;

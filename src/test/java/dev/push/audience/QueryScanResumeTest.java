@@ -1,7 +1,7 @@
 package dev.push.audience;
 
 import dev.push.Api;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -39,7 +39,7 @@ class QueryScanResumeTest {
     MeterRegistry registry;
 
     @Inject
-    TaskShards shards;
+    TaskUnits shards;
 
     @Test
     void aScanPausedMidwayResumesFromItsCheckpointAndReadsEachMemberOnce() {

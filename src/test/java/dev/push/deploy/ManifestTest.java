@@ -106,7 +106,7 @@ class ManifestTest {
 
     /** How long a graceful stop may take inside the application: the shutdown delay, during which workers drain. */
     private static Duration drainTime() {
-        return Duration.ofMillis(dev.push.engine.Engine.DRAIN_MILLIS).plusSeconds(1);
+        return Duration.ofMillis(dev.push.engine.MasterLoop.DRAIN_MILLIS).plusSeconds(1);
     }
 
     /** Settings named in the code: @ConfigProperty names, ConfigProvider look-ups and @ConfigMapping members. */

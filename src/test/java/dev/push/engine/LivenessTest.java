@@ -1,6 +1,6 @@
 package dev.push.engine;
 
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +37,7 @@ class LivenessTest {
     }
 
     static Document unit(int s, String owner, long until) {
-        return new Document("_id", TaskShards.key(7, 1, s)).append("owner", owner).append("until", until);
+        return new Document("_id", TaskUnits.key(7, 1, s)).append("owner", owner).append("until", until);
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.push.engine;
 import dev.push.Api;
 import dev.push.channel.GateChannel;
 import dev.push.task.RateMeter;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import dev.push.task.Tasks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -49,7 +49,7 @@ class WorkerTakeoverTest {
     Tasks tasks;
 
     @Inject
-    TaskShards shards;
+    TaskUnits shards;
 
     @Inject
     Instance<TaskKind> kinds;

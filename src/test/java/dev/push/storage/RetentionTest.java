@@ -3,7 +3,7 @@ package dev.push.storage;
 import com.mongodb.client.model.Filters;
 import dev.push.MongoTestResource;
 import dev.push.task.Task;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -82,13 +82,13 @@ class RetentionTest {
         long other = 990_003;
         database.get("tasks").insertMany(List.of(new Document("_id", task).append("kind", "retention-test").append("run", 3L),
                 new Document("_id", other).append("kind", "retention-test").append("run", 2L)));
-        List<Document> units = List.of(TaskShards.key(task, 1, 0), TaskShards.key(task, 2, 0), TaskShards.key(task, 2, 1),
-                TaskShards.key(task, 3, 0), TaskShards.key(task, 3, 1), TaskShards.key(other, 2, 0), TaskShards.key(other, 1, 7));
+        List<Document> units = List.of(TaskUnits.key(task, 1, 0), TaskUnits.key(task, 2, 0), TaskUnits.key(task, 2, 1),
+                TaskUnits.key(task, 3, 0), TaskUnits.key(task, 3, 1), TaskUnits.key(other, 2, 0), TaskUnits.key(other, 1, 7));
         units.forEach(k -> database.get(PushDatabase.TASK_SHARDS).insertOne(new Document("_id", k).append("done", true)));
         try {
             sweep.sweep(now);
 
-            assertEquals(List.of(TaskShards.key(task, 3, 0), TaskShards.key(task, 3, 1), TaskShards.key(other, 2, 0)),
+            assertEquals(List.of(TaskUnits.key(task, 3, 0), TaskUnits.key(task, 3, 1), TaskUnits.key(other, 2, 0)),
                     ids(PushDatabase.TASK_SHARDS, units));
             sweep.sweep(now);
             assertEquals(3, ids(PushDatabase.TASK_SHARDS, units).size(), "a second sweep removes nothing more");

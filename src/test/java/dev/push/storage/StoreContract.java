@@ -7,7 +7,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import dev.push.campaign.CampaignChunks;
 import dev.push.channel.Outcome;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
 import org.bson.Document;
@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every store it may use (after JobRunr's {@code StorageProviderTest}): the claim protocol of
  * {@code campaign_chunks}, the leases of {@code task_shards}, the compare-and-set state moves of
  * {@code tasks}, and lookups by key. Each test drives the production class that issues the writes
- * ({@link CampaignChunks}, {@link TaskShards}, {@link Tasks#move}, {@link PushDatabase}) on a
+ * ({@link CampaignChunks}, {@link TaskUnits}, {@link Tasks#move}, {@link PushDatabase}) on a
  * database of its own; a subclass names the store.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,7 +58,7 @@ abstract class StoreContract {
     private String databaseName;
     PushDatabase database;
     CampaignChunks chunks;
-    TaskShards units;
+    TaskUnits units;
 
     /** Starts the store under test (once per class) and answers its connection string. */
     abstract String startStore() throws Exception;
@@ -84,7 +84,7 @@ abstract class StoreContract {
         databaseName = "contract-" + UUID.randomUUID();
         database = new PushDatabase(client, databaseName);
         chunks = new CampaignChunks(database);
-        units = new TaskShards(database, Clock.systemUTC());
+        units = new TaskUnits(database, Clock.systemUTC());
     }
 
     @AfterEach
@@ -278,7 +278,7 @@ abstract class StoreContract {
         // The engine judges w2's lease void (its instance died); a void lease comes before a free unit.
         List<Document> leasable = units.leasable(7, 1, 3, 2, unit -> "w2".equals(unit.getString("owner")));
 
-        assertEquals(List.of(1, 2), leasable.stream().map(TaskShards::unitOf).toList());
+        assertEquals(List.of(1, 2), leasable.stream().map(TaskUnits::unitOf).toList());
         Document taken = units.lease(leasable.get(0), "w3", 60_000);
         assertNotNull(taken);
         assertEquals("w3", taken.getString("owner"));
@@ -288,7 +288,7 @@ abstract class StoreContract {
     @Test
     void aWorkerWhoseLeaseWasTakenOverCanNeitherCheckpointNorComplete() {
         units.create(7, 1, 1);
-        Document key = TaskShards.key(7, 1, 0);
+        Document key = TaskUnits.key(7, 1, 0);
         Document first = units.lease(units.all(7, 1, 1).get(0), "w1", -1);
         assertNotNull(units.lease(first, "w2", 60_000));
 
@@ -305,7 +305,7 @@ abstract class StoreContract {
     @Test
     void aCompletedUnitIsFreeOfOwnerAndNeverLeasedAgain() {
         units.create(7, 1, 1);
-        Document key = TaskShards.key(7, 1, 0);
+        Document key = TaskUnits.key(7, 1, 0);
         units.lease(units.all(7, 1, 1).get(0), "w1", 60_000);
 
         assertTrue(units.complete(key, "w1", new Document("counts", new Document("sent", 3L))));
@@ -315,13 +315,13 @@ abstract class StoreContract {
         assertNull(done.get("owner"));
         assertEquals(List.of(), units.leasable(7, 1, 1, 0, NO_LEASE_VOID));
         assertNull(units.lease(done, "w2", 60_000));
-        assertEquals(3L, TaskShards.sum(List.of(done)).sent);
+        assertEquals(3L, TaskUnits.sum(List.of(done)).sent);
     }
 
     @Test
     void aReleasedUnitIsLeasableAtOnce() {
         units.create(7, 1, 1);
-        Document key = TaskShards.key(7, 1, 0);
+        Document key = TaskUnits.key(7, 1, 0);
         units.lease(units.all(7, 1, 1).get(0), "w1", 60_000);
         assertEquals(List.of(), units.leasable(7, 1, 1, 0, NO_LEASE_VOID));
 
@@ -379,7 +379,7 @@ abstract class StoreContract {
 
         List<Document> all = units.all(7, 1, 250);
 
-        assertEquals(IntStream.range(0, 250).boxed().toList(), all.stream().map(TaskShards::unitOf).toList());
+        assertEquals(IntStream.range(0, 250).boxed().toList(), all.stream().map(TaskUnits::unitOf).toList());
         assertTrue(all.stream().allMatch(d -> ((Document) d.get("_id")).getLong("t") == 7L
                 && ((Document) d.get("_id")).getLong("r") == 1L));
     }

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  * longer change it. Every access is by key: {@code _id = {t, r, s}}.
  */
 @ApplicationScoped
-public class TaskShards {
+public class TaskUnits {
     /** Keys per {@code $in}: the embedded server answers slices of ~100 much faster than 1000. */
     static final int KEY_SLICE = 100;
 
@@ -35,7 +35,7 @@ public class TaskShards {
     private final Clock clock;
 
     @Inject
-    public TaskShards(PushDatabase collections, Clock clock) {
+    public TaskUnits(PushDatabase collections, Clock clock) {
         this.collections = collections;
         this.clock = clock;
     }

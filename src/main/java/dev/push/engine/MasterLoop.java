@@ -2,7 +2,7 @@ package dev.push.engine;
 
 import dev.push.task.RateMeter;
 import dev.push.task.TaskCommanded;
-import dev.push.task.TaskShards;
+import dev.push.task.TaskUnits;
 import dev.push.task.Tasks;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** This instance's master, ticked by the scheduler, never overlapping itself. */
+/** Runs this instance's master: ticks it on schedule and when nudged, never two ticks at once, and drains it at shutdown. */
 @ApplicationScoped
-public class Engine {
-    private static final Logger LOG = Logger.getLogger(Engine.class);
+public class MasterLoop {
+    private static final Logger LOG = Logger.getLogger(MasterLoop.class);
 
     @Inject
     EngineConfig config;
@@ -35,7 +35,7 @@ public class Engine {
     Tasks tasks;
 
     @Inject
-    TaskShards shards;
+    TaskUnits shards;
 
     @Inject
     Instance<TaskKind> kinds;
