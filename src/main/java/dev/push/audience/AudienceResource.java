@@ -55,7 +55,7 @@ public class AudienceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an audience from ids, an upload, a member query or a combination of audiences")
     public Response create(@NotNull @Valid AudienceRequest request) {
-        Task t = audiences.create(request, dev.push.security.Actor.name());
+        Task t = audiences.create(request, dev.push.api.Actor.name());
         return Response.created(URI.create("/api/audiences/" + t.id)).entity(views.view(t)).build();
     }
 
@@ -114,7 +114,7 @@ public class AudienceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change name, workers or qps; workers and qps take effect while running")
     public TaskView patch(@PathParam("id") long id, @NotNull @Valid TaskEndpoints.Patch patch) {
-        return endpoints.patch(Task.AUDIENCE, id, patch, dev.push.security.Actor.name());
+        return endpoints.patch(Task.AUDIENCE, id, patch, dev.push.api.Actor.name());
     }
 
     @DELETE

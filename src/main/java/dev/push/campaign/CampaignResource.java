@@ -54,7 +54,7 @@ public class CampaignResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a campaign: a message for every member of an audience through a channel")
     public Response create(@NotNull @Valid CampaignRequest request) {
-        Task t = campaigns.create(request, dev.push.security.Actor.name());
+        Task t = campaigns.create(request, dev.push.api.Actor.name());
         return Response.created(URI.create("/api/campaigns/" + t.id)).entity(views.view(t)).build();
     }
 
@@ -77,7 +77,7 @@ public class CampaignResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change name, workers or qps; workers and qps take effect while running")
     public TaskView patch(@PathParam("id") long id, @NotNull @Valid TaskEndpoints.Patch patch) {
-        return endpoints.patch(Task.CAMPAIGN, id, patch, dev.push.security.Actor.name());
+        return endpoints.patch(Task.CAMPAIGN, id, patch, dev.push.api.Actor.name());
     }
 
     @DELETE

@@ -85,6 +85,6 @@ public class CampaignSendsResource {
     @Path("retry")
     @Operation(summary = "Send the failed (retryable) or unknown members once more, with their original idempotency keys")
     public CampaignRetry.Result retry(@PathParam("id") long id, RetryRequest request) {
-        return retry.retry(id, request == null ? null : request.what(), dev.push.security.Actor.name());
+        return retry.retry(id, request == null ? null : request.what(), dev.push.api.Actor.name());
     }
 }

@@ -28,7 +28,7 @@ public class TaskCommands {
 
     public TaskView run(String kind, long id, String command) {
         TaskState.Command c = TaskState.Command.valueOf(command.toUpperCase(Locale.ROOT));
-        return endpoints.command(kind, id, c, dev.push.security.Actor.name(), t -> kindOf(t).startCheck(t));
+        return endpoints.command(kind, id, c, dev.push.api.Actor.name(), t -> kindOf(t).startCheck(t));
     }
 
     private TaskKind kindOf(Task t) {

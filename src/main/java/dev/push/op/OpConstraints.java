@@ -66,7 +66,7 @@ public class OpConstraints {
             throw new OpRefusal("target_total: must equal the number of mids (" + ids.size() + ")");
         }
         Task t = audiences.create(new AudienceRequest("constraint from op",
-                AudienceRequest.Source.ids(ids), workers, qps, null), dev.push.security.Actor.name());
+                AudienceRequest.Source.ids(ids), workers, qps, null), dev.push.api.Actor.name());
         Bson keep = Updates.set("source.ids", ids);
         tasks.update(t.id, disabled == null ? keep : Updates.combine(keep, Updates.set("disabled", disabled)));
         return Map.of(NAME, views.constraint(tasks.find(t.id)));
@@ -99,7 +99,7 @@ public class OpConstraints {
             throw new OpRefusal("raw: none of its " + lines + " lines is a member id (a positive integer)");
         }
         Task t = audiences.create(new AudienceRequest("constraint from op file",
-                AudienceRequest.Source.upload(), 1, 0, null), dev.push.security.Actor.name());
+                AudienceRequest.Source.upload(), 1, 0, null), dev.push.api.Actor.name());
         try {
             audiences.upload(t.id, new ByteArrayInputStream(String.join("\n", ids).getBytes(StandardCharsets.UTF_8)), false);
         } catch (IOException e) {
@@ -178,7 +178,7 @@ public class OpConstraints {
             }
         }
         if (workers != null || qps != null) {
-            endpoints.patch(Task.AUDIENCE, id, new TaskEndpoints.Patch(null, workers, qps), dev.push.security.Actor.name());
+            endpoints.patch(Task.AUDIENCE, id, new TaskEndpoints.Patch(null, workers, qps), dev.push.api.Actor.name());
         }
         if (disabled != null && disabled != t.disabled) {
             setDisabled(tasks, t, disabled);
@@ -187,7 +187,7 @@ public class OpConstraints {
     }
 
     static void setDisabled(Tasks tasks, Task t, boolean disabled) {
-        tasks.amend(t, Updates.set("disabled", disabled), dev.push.security.Actor.name(), disabled ? "disabled" : "enabled");
+        tasks.amend(t, Updates.set("disabled", disabled), dev.push.api.Actor.name(), disabled ? "disabled" : "enabled");
     }
 
     public Map<String, Object> command(OpRequest req, TaskState.Command command) {

@@ -44,7 +44,7 @@ public class OpControl {
         if (command == TaskState.Command.START && t.disabled) {
             throw new OpRefusal(opName + " " + id + " is disabled");
         }
-        tasks.command(kind, id, command, dev.push.security.Actor.name(), startCheck);
+        tasks.command(kind, id, command, dev.push.api.Actor.name(), startCheck);
         return Map.of();
     }
 

@@ -74,7 +74,7 @@ public class OpProjects {
             throw new OpRefusal(problems.stream().map(v -> opField(v.getPropertyPath().toString()) + ": " + v.getMessage())
                     .sorted().collect(Collectors.joining("; ")));
         }
-        Task t = campaigns.create(request, dev.push.security.Actor.name());
+        Task t = campaigns.create(request, dev.push.api.Actor.name());
         if (disabled != null && disabled) {
             OpConstraints.setDisabled(tasks, t, true);
         }
@@ -135,10 +135,10 @@ public class OpProjects {
                     + OpControl.describe(t.taskState()) + "; they change only while it is ready (1)");
         }
         if (!changes.isEmpty()) {
-            tasks.amend(t, Updates.combine(changes), dev.push.security.Actor.name(), "changed cid or msg");
+            tasks.amend(t, Updates.combine(changes), dev.push.api.Actor.name(), "changed cid or msg");
         }
         if (workers != null || qps != null) {
-            endpoints.patch(Task.CAMPAIGN, id, new TaskEndpoints.Patch(null, workers, qps), dev.push.security.Actor.name());
+            endpoints.patch(Task.CAMPAIGN, id, new TaskEndpoints.Patch(null, workers, qps), dev.push.api.Actor.name());
         }
         if (disabled != null && disabled != t.disabled) {
             OpConstraints.setDisabled(tasks, t, disabled);

@@ -1,5 +1,6 @@
 package dev.push.security;
 
+import dev.push.api.Actor;
 import dev.push.channel.config.ChannelConfigs;
 import dev.push.channel.config.ChannelView;
 import dev.push.op.OpAnswer;

@@ -1,5 +1,6 @@
 package dev.push.security;
 
+import dev.push.api.Actor;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;

@@ -1,4 +1,4 @@
-package dev.push.security;
+package dev.push.api;
 
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
