@@ -38,7 +38,7 @@ public class TaskViews {
                 t.shards, p, new TaskView.Rate(t.qps, observed), eta, running ? liveWorkers(t, now) : List.of(),
                 t.createdAt, t.startedAt, t.finishedAt, t.history, publicSource(t.source), t.audienceId, t.channel,
                 t.message, campaign ? t.errorBudget : null, campaign ? t.batchSize : null, t.startAt,
-                campaign ? t.errorStreak : null, campaign ? t.lastErrors : null);
+                campaign ? t.errorStreak : null, campaign ? t.lastErrors : null, null);
     }
 
     /** The source without an inline id list, which can be large (its size is shown instead). */
