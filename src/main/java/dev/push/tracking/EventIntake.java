@@ -23,7 +23,7 @@ import java.util.Set;
  * The events app back ends and SDKs report ({@code POST /api/events}): each item names its campaign (or carries the
  * member's tracked-link token, which names campaign, member and variant), the member and the type; an item that
  * cannot be taken (unknown campaign, a member not in its audience, a bad field) is answered on its own and the rest
- * are recorded. Only the first event per (campaign, member, type) counts, so a report sent again changes nothing.
+ * are recorded; a batch none of whose items can be taken is a 400 naming each item's problem. Only the first event per (campaign, member, type) counts, so a report sent again changes nothing.
  */
 @ApplicationScoped
 public class EventIntake {
@@ -73,6 +73,14 @@ public class EventIntake {
                 ApiException.FieldError error = e.errors.get(0);
                 results[i] = new ItemResult(i, "rejected", "events[" + i + "]." + error.field(), error.message());
             }
+        }
+        if (valid.isEmpty() && body.size() > 0) {
+            // Nothing to record: a problem naming each item, like any other refused request.
+            List<ApiException.FieldError> errors = new ArrayList<>();
+            for (ItemResult r : results) {
+                errors.add(new ApiException.FieldError(r.field(), r.reason()));
+            }
+            throw new ApiException(400, "Bad request", errors.get(0).field() + ": " + errors.get(0).message(), errors);
         }
         boolean[] first = engagements.record(valid, List.of());
         int recorded = 0;
