@@ -62,7 +62,9 @@ public class PendingClicks {
     // Before the embedded database closes (it observes ShutdownEvent at PLATFORM_AFTER + 1000).
     void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
         stopped = true;
+        long before = written.get();
         flush();
+        LOG.infof("stopping: wrote %d clicks still pending", written.get() - before);
     }
 
     /** Writes every pending click: first clicks per member as events, every click and preview in the hour counters. */
