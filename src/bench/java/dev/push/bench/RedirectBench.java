@@ -76,10 +76,13 @@ public final class RedirectBench {
             double[] r = Bench.rawRates(svc.databaseUri);
             System.out.printf("R (raw insertMany on the service's database): %,.0f docs/s%n", r[0]);
 
-            Load load = drive(svc.httpPort, paths, connections, warmup, seconds);
+            Load load = drive(svc.pid(), svc.httpPort, paths, connections, warmup, seconds);
             System.out.printf("redirects: %,.0f/s over %d s, %d keep-alive connections; latency p50 %.2f ms, p99 %.2f ms, "
                             + "max %.2f ms; non-302 answers: %d%n", load.rate, seconds, connections, load.p50, load.p99,
                     load.max, load.errors);
+            System.out.printf("CPU a redirect over the window: service %.1f µs, load client %.1f µs (%d cores; load average "
+                            + "%s at the end)%n", load.serviceCpuMicros, load.clientCpuMicros,
+                    Runtime.getRuntime().availableProcessors(), java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
 
             long answered = load.total;
             long[] written = {0};
@@ -105,10 +108,22 @@ public final class RedirectBench {
         }
     }
 
-    record Load(double rate, long total, double p50, double p99, double max, long errors) {
+    record Load(double rate, long total, double p50, double p99, double max, long errors, double serviceCpuMicros,
+                double clientCpuMicros) {
     }
 
-    static Load drive(int port, List<String> paths, int connections, int warmup, int seconds) throws InterruptedException {
+    /** CPU seconds (user + system) a process has used so far, from /proc. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (java.io.IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    static Load drive(long servicePid, int port, List<String> paths, int connections, int warmup, int seconds) throws InterruptedException {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost("127.0.0.1")
                 .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(connections));
@@ -148,10 +163,14 @@ public final class RedirectBench {
         }
         Thread.sleep(warmup * 1000L);
         long answeredBefore = next.get();
+        double serviceCpu0 = cpuSeconds(servicePid);
+        double clientCpu0 = cpuSeconds(ProcessHandle.current().pid());
         measuring.set(true);
         long t0 = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         measuring.set(false);
+        double serviceCpu = cpuSeconds(servicePid) - serviceCpu0;
+        double clientCpu = cpuSeconds(ProcessHandle.current().pid()) - clientCpu0;
         double elapsed = (System.nanoTime() - t0) / 1e9;
         running.set(false);
         stopped.await(30, TimeUnit.SECONDS);
@@ -161,8 +180,9 @@ public final class RedirectBench {
         int n = (int) Math.min(recorded.get(), latencies.length);
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
+        long measured = Math.max(1, recorded.get() + errors.get());
         return new Load(recorded.get() / elapsed, total, pct(sorted, 0.50), pct(sorted, 0.99),
-                n == 0 ? 0 : sorted[n - 1] / 1e6, errors.get());
+                n == 0 ? 0 : sorted[n - 1] / 1e6, errors.get(), serviceCpu / measured * 1e6, clientCpu / measured * 1e6);
     }
 
     private static double pct(long[] sorted, double p) {
