@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * next request when the last is answered) and reports redirects/s and latency percentiles over the measured window.
  * The cost of recording the clicks is read from the service's own timer of its batched writes, next to R (the raw
  * driver's insertMany on the same database). Usage: {@code bench/run redirects [--members N] [--connections C]
- * [--seconds S] [--warmup W] [--xmx 512m]}.
+ * [--seconds S] [--warmup W] [--xmx 512m] [--jfr]} ({@code --jfr}: a JFR recording of the service,
+ * {@code target/bench/redirects.jfr}).
  */
 public final class RedirectBench {
     private static final Pattern METRIC = Pattern.compile("^(push_tracking_click_writes_seconds_(?:count|sum)|push_tracking_clicks_written_total)\\S*\\s+([0-9.eE+-]+)", Pattern.MULTILINE);
@@ -41,6 +42,7 @@ public final class RedirectBench {
         int seconds = 20;
         int warmup = 5;
         String xmx = "512m";
+        boolean jfr = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--members" -> members = Integer.parseInt(args[++i]);
@@ -48,12 +50,13 @@ public final class RedirectBench {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--xmx" -> xmx = args[++i];
+                case "--jfr" -> jfr = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path work = Path.of("target/bench");
         try (Service svc = Service.start("redirects", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(), work.toAbsolutePath(), "h2", null,
-                null, xmx, false, true)) {
+                null, xmx, jfr, true)) {
             Rest api = new Rest(svc.base());
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < members; i++) {
