@@ -1,16 +1,16 @@
 package dev.push.campaign;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.push.api.ApiException;
 import dev.push.audience.AudienceChunks;
 import dev.push.channel.config.Channels;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.push.channel.personalization.MessageRefused;
 import dev.push.channel.personalization.Personalization;
+import dev.push.channel.personalization.Utm;
+import dev.push.member.MemberId;
 import dev.push.member.MemberStore;
 import dev.push.tracking.Engagement;
 import dev.push.tracking.Engagements;
-import dev.push.channel.personalization.Utm;
-import dev.push.member.MemberId;
 import dev.push.task.Task;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;

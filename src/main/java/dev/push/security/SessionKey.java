@@ -1,5 +1,6 @@
 package dev.push.security;
 
+import dev.push.storage.SharedSecrets;
 import io.quarkus.vertx.http.runtime.FormAuthConfig;
 import io.quarkus.vertx.http.security.Form;
 import io.quarkus.vertx.http.security.HttpSecurity;

@@ -1,7 +1,6 @@
 package dev.push.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.push.security.Roles;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -17,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Events")
 @Blocking
-@RolesAllowed(Roles.EVENTS)
+@RolesAllowed("events")
 public class EventsResource {
     @Inject
     EventIntake intake;

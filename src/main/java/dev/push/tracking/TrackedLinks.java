@@ -1,7 +1,7 @@
 package dev.push.tracking;
 
 import dev.push.channel.personalization.LinkTracking;
-import dev.push.security.SharedSecrets;
+import dev.push.storage.SharedSecrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
