@@ -45,6 +45,8 @@ class ClickStopIT {
     void aGracefulStopWritesEveryClickItAnswered() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "click-stop"));
         Path data = Files.createTempDirectory("push-click-stop");
+        // The log is appended to: start it empty, so what is read below is this run's.
+        Files.deleteIfExists(work.resolve("click-stop.log"));
         service = ServiceProcess.alone("click-stop", ClusterFaultIT.freePort(), data, ClusterFaultIT.freePort(), work)
                 .start().awaitReady(READY);
         String base = service.base();
