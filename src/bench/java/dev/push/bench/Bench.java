@@ -267,12 +267,9 @@ public final class Bench {
         return svc;
     }
 
-    /**
-     * The ceiling R: the raw driver on the service's own database, insertMany of small documents in
-     * batches of 1,000, then bulk updateOne by _id. Answers {insert/s, update/s}.
-     */
-    private void rawCeiling(Service svc, String backend, String when) {
-        try (MongoClient client = MongoClients.create(svc.databaseUri)) {
+    /** R measured on a database: {insertMany docs/s, bulk updateOne docs/s} (see {@link #rawCeiling}). */
+    static double[] rawRates(String databaseUri) {
+        try (MongoClient client = MongoClients.create(databaseUri)) {
             MongoCollection<Document> coll = client.getDatabase("push_bench_raw").getCollection("raw");
             coll.drop();
             long t0 = System.nanoTime();
@@ -296,12 +293,23 @@ public final class Bench {
             }
             double update = RAW_DOCS / secondsSince(t0);
             coll.drop();
-            say("   raw driver (%s): insertMany %,.0f docs/s, bulk updateOne %,.0f docs/s", when, insert, update);
-            ceilings.merge(backend, insert, Math::max);
-            row(backend, "R: raw driver insertMany, " + fmt(RAW_DOCS) + " docs (" + when + ")", per(insert), "", "", null,
-                    "batches of " + fmt(RAW_BATCH));
-            row(backend, "raw driver bulk updateOne by _id (" + when + ")", per(update), "", "", null, "");
+            return new double[]{insert, update};
         }
+    }
+
+    /**
+     * The ceiling R: the raw driver on the service's own database, insertMany of small documents in
+     * batches of 1,000, then bulk updateOne by _id; recorded as rows.
+     */
+    private void rawCeiling(Service svc, String backend, String when) {
+        double[] rates = rawRates(svc.databaseUri);
+        double insert = rates[0];
+        double update = rates[1];
+        say("   raw driver (%s): insertMany %,.0f docs/s, bulk updateOne %,.0f docs/s", when, insert, update);
+        ceilings.merge(backend, insert, Math::max);
+        row(backend, "R: raw driver insertMany, " + fmt(RAW_DOCS) + " docs (" + when + ")", per(insert), "", "", null,
+                "batches of " + fmt(RAW_BATCH));
+        row(backend, "raw driver bulk updateOne by _id (" + when + ")", per(update), "", "", null, "");
     }
 
     /** Creates an upload audience, uploads its ids and builds it; records the figure when named. */

@@ -35,6 +35,11 @@ final class Rest {
         authorization = "Bearer " + post("/api/tokens", Map.of("name", "bench")).path("token").asText();
     }
 
+    /** The Authorization header value this client sends (a bench API token). */
+    String authorization() {
+        return authorization;
+    }
+
     JsonNode get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }

@@ -54,6 +54,26 @@ public class AudienceChunks {
         return out;
     }
 
+    /** Where a member is in a built audience: shard, chunk, index in the chunk, and that chunk's ids. */
+    public record Position(int shard, int chunk, int index, List<String> ids) {
+    }
+
+    /**
+     * Where a member is in a built audience of {@code shards} shards ({@code layout}: chunks per shard), or null when
+     * it is not in it: reads the chunks of the member's shard by key until it is found.
+     */
+    public Position locate(long audience, int shards, List<Integer> layout, String member) {
+        int s = dev.push.member.Shards.of(member, shards);
+        for (int k = 0; k < layout.get(s); k++) {
+            List<String> ids = read(audience, s, k);
+            int i = ids.indexOf(member);
+            if (i >= 0) {
+                return new Position(s, k, i, ids);
+            }
+        }
+        return null;
+    }
+
     /**
      * Writes a shard's ids as chunks 0..n-1, replacing what an earlier attempt left; answers
      * the number of chunks.

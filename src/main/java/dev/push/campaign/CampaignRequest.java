@@ -25,13 +25,16 @@ public record CampaignRequest(
     /**
      * The message every member receives. Title, body and link are Qute templates over the member
      * ({@code {member.attributes.firstName ?: 'there'}}); {@code utm} ({@code source}, {@code medium},
-     * {@code campaign}, {@code term}, {@code content}) is appended to the link.
+     * {@code campaign}, {@code term}, {@code content}) is appended to the link. {@code tracking} (on by default when
+     * there is a link) sends each member a tracked link of this service instead, which counts the click and
+     * redirects to the member's link.
      */
     public record Message(
             @Size(max = 500) String title,
             @Size(max = 4000) String body,
             @Size(max = 2000) String link,
             @Size(max = 100) Map<String, Object> data,
-            @Size(max = 5) Map<String, @Size(max = 200) String> utm) {
+            @Size(max = 5) Map<String, @Size(max = 200) String> utm,
+            Boolean tracking) {
     }
 }

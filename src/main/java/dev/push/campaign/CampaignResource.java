@@ -26,7 +26,11 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.push.tracking.Funnels;
+import jakarta.ws.rs.core.StreamingOutput;
+
 import java.net.URI;
+import java.util.Date;
 
 @Path("/api/campaigns")
 @Produces(MediaType.APPLICATION_JSON)
@@ -50,6 +54,9 @@ public class CampaignResource {
     @Inject
     dev.push.task.Tasks tasks;
 
+    @Inject
+    Funnels funnels;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a campaign: a message for every member of an audience through a channel")
@@ -69,7 +76,18 @@ public class CampaignResource {
     @Path("{id}")
     @RolesAllowed("viewer")
     public TaskView get(@PathParam("id") long id) {
-        return endpoints.get(Task.CAMPAIGN, id);
+        TaskView v = endpoints.get(Task.CAMPAIGN, id);
+        return v.withFunnel(funnels.of(id, v.progress().sent));
+    }
+
+    @GET
+    @Path("{id}/funnel")
+    @RolesAllowed("viewer")
+    @Operation(summary = "Sent, delivered, opened, clicked, converted: members (unique) and rates, in all and per hour since the start")
+    public Funnels.Funnel funnel(@PathParam("id") long id) {
+        TaskView v = endpoints.get(Task.CAMPAIGN, id);
+        Date start = v.startedAt() != null ? v.startedAt() : v.createdAt();
+        return funnels.of(id, v.progress().sent, start, System.currentTimeMillis());
     }
 
     @PATCH
@@ -96,12 +114,27 @@ public class CampaignResource {
 
     @GET
     @Path("{id}/deliveries")
-    @Operation(summary = "Per-member outcomes, in audience order, paged by cursor")
+    @Operation(summary = "Per-member outcomes and events, in audience order, paged by cursor; filtered by state and events")
     @RolesAllowed("viewer")
     public Campaigns.DeliveryPage deliveries(@PathParam("id") long id, @QueryParam("state") String state,
+                                             @QueryParam("with") String with, @QueryParam("without") String without,
                                              @QueryParam("after") String after,
                                              @QueryParam("limit") @DefaultValue("100") int limit) {
-        return campaigns.deliveries(id, state, after, limit);
+        return campaigns.deliveries(id, new Campaigns.DeliveryFilter(state, with, without), after, limit);
+    }
+
+    @GET
+    @Path("{id}/deliveries")
+    @Produces(DeliveriesCsv.TYPE)
+    @RolesAllowed("viewer")
+    @Operation(summary = "Every delivery the filters accept, as CSV, streamed")
+    public Response deliveriesCsv(@PathParam("id") long id, @QueryParam("state") String state,
+                                  @QueryParam("with") String with, @QueryParam("without") String without) {
+        Campaigns.DeliveryFilter filter = new Campaigns.DeliveryFilter(state, with, without);
+        tasks.get(Task.CAMPAIGN, id);
+        StreamingOutput body = out -> DeliveriesCsv.write(out, sink -> campaigns.everyDelivery(id, filter, sink));
+        return Response.ok(body, DeliveriesCsv.TYPE)
+                .header("Content-Disposition", "attachment; filename=\"campaign-" + id + "-deliveries.csv\"").build();
     }
 
     @GET

@@ -1,12 +1,16 @@
 package dev.push.campaign;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.push.api.ApiException;
 import dev.push.audience.AudienceChunks;
 import dev.push.channel.config.Channels;
+import dev.push.channel.personalization.MessageRefused;
 import dev.push.channel.personalization.Personalization;
 import dev.push.channel.personalization.Utm;
 import dev.push.member.MemberId;
-import dev.push.member.Shards;
+import dev.push.member.MemberStore;
+import dev.push.tracking.Engagement;
+import dev.push.tracking.Engagements;
 import dev.push.task.Task;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
@@ -43,6 +47,12 @@ public class Campaigns {
     @Inject
     Personalization personalization;
 
+    @Inject
+    Engagements engagements;
+
+    @Inject
+    MemberStore members;
+
     public Task create(CampaignRequest req, String by) {
         Task audience = tasks.find(req.audienceId());
         if (audience == null || !audience.isAudience()) {
@@ -73,6 +83,13 @@ public class Campaigns {
                 }
             }
             message.append("utm", new Document(new java.util.LinkedHashMap<String, Object>(m.utm())));
+        }
+        if (Boolean.TRUE.equals(m.tracking()) && isBlank(m.link())) {
+            throw ApiException.badRequest("message.tracking", "needs message.link: only a link can be tracked");
+        }
+        if (!isBlank(m.link()) && !Boolean.FALSE.equals(m.tracking())) {
+            // Stored only when on: a message without it (made before tracking, or by op) sends its link as given.
+            message.append("tracking", true);
         }
         t.message = message;
         t.workers = req.workers() == null ? 4 : req.workers();
@@ -111,7 +128,50 @@ public class Campaigns {
         return audience.progress.sent;
     }
 
-    public record DeliveryView(String memberId, String state, String reason, Boolean retryable) {
+    /**
+     * One member's outcome, with the first event of each type the member has in the campaign (null when none), and,
+     * for one member asked for by id, the exact link the member was (or would be) sent.
+     */
+    public record DeliveryView(String memberId, String state, String reason, Boolean retryable,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Date deliveredAt,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Date openedAt,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Date clickedAt,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Date convertedAt,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Double value,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String link) {
+        DeliveryView(String memberId, String state, String reason, Boolean retryable) {
+            this(memberId, state, reason, retryable, null, null, null, null, null, null);
+        }
+
+        DeliveryView withEvents(Map<String, Document> events) {
+            if (events == null || events.isEmpty()) {
+                return this;
+            }
+            Document converted = events.get(Engagement.CONVERTED);
+            return new DeliveryView(memberId, state, reason, retryable, at(events, Engagement.DELIVERED),
+                    at(events, Engagement.OPENED), at(events, Engagement.CLICKED), at(events, Engagement.CONVERTED),
+                    converted == null || !(converted.get("value") instanceof Number n) ? null : n.doubleValue(), link);
+        }
+
+        DeliveryView withLink(String sent) {
+            return new DeliveryView(memberId, state, reason, retryable, deliveredAt, openedAt, clickedAt, convertedAt,
+                    value, sent);
+        }
+
+        /** Whether the member has the event ({@code clicked} …). */
+        boolean has(String event) {
+            return switch (event) {
+                case Engagement.DELIVERED -> deliveredAt != null;
+                case Engagement.OPENED -> openedAt != null;
+                case Engagement.CLICKED -> clickedAt != null;
+                default -> convertedAt != null;
+            };
+        }
+
+        private static Date at(Map<String, Document> events, String type) {
+            Document d = events.get(type);
+            return d == null ? null : d.getDate("at");
+        }
     }
 
     public record DeliveryPage(List<DeliveryView> items, String next) {
@@ -119,35 +179,68 @@ public class Campaigns {
 
     static final Set<String> STATES = Set.of("sent", "failed", "skipped", "unknown", "pending");
 
-    /** Per-member outcomes in audience order, paged by an opaque cursor {@code shard.chunk.index}. */
-    public DeliveryPage deliveries(long id, String state, String after, int limit) {
-        Task c = tasks.get(Task.CAMPAIGN, id);
-        if (state != null && !STATES.contains(state)) {
-            throw ApiException.badRequest("state", "must be one of sent, failed, skipped, unknown, pending");
+    /** Which deliveries to list: a state, an event the member must have ({@code with}) or must not have ({@code without}). */
+    public record DeliveryFilter(String state, String with, String without) {
+        public DeliveryFilter {
+            if (state != null && !STATES.contains(state)) {
+                throw ApiException.badRequest("state", "must be one of sent, failed, skipped, unknown, pending");
+            }
+            for (String[] e : new String[][]{{"with", with}, {"without", without}}) {
+                if (e[1] != null && !Engagement.TYPES.contains(e[1])) {
+                    throw ApiException.badRequest(e[0], "must be one of " + String.join(", ", Engagement.TYPES));
+                }
+            }
         }
+
+        boolean accepts(DeliveryView v) {
+            return (state == null || state.equals(v.state())) && (with == null || v.has(with))
+                    && (without == null || !v.has(without));
+        }
+    }
+
+    /** Per-member outcomes in audience order, paged by an opaque cursor {@code shard.chunk.index}. */
+    public DeliveryPage deliveries(long id, DeliveryFilter filter, String after, int limit) {
         if (limit < 1 || limit > 10_000) {
             throw ApiException.badRequest("limit", "must be between 1 and 10000");
         }
-        int s = 0;
-        int k = 0;
-        int i = 0;
+        int[] from = {0, 0, 0};
         if (after != null && !after.isBlank()) {
             try {
                 String[] parts = after.split("\\.");
-                s = Integer.parseInt(parts[0]);
-                k = Integer.parseInt(parts[1]);
-                i = Integer.parseInt(parts[2]);
+                from = new int[]{Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
             } catch (RuntimeException e) {
                 throw ApiException.badRequest("after", "is not a cursor this API gave");
             }
         }
+        List<DeliveryView> out = new ArrayList<>();
+        String next = walk(id, filter, from, limit, MAX_CHUNKS_PER_PAGE, out::add);
+        return new DeliveryPage(out, next);
+    }
+
+    /** Every delivery the filter accepts, in audience order, chunk by chunk (for an export of any size). */
+    public void everyDelivery(long id, DeliveryFilter filter, java.util.function.Consumer<DeliveryView> sink) {
+        walk(id, filter, new int[]{0, 0, 0}, Integer.MAX_VALUE, Integer.MAX_VALUE, sink);
+    }
+
+    /** Walks from position {@code from} (shard, chunk, index); answers the cursor after the last visited, or null at the end. */
+    private String walk(long id, DeliveryFilter filter, int[] from, int limit, int maxChunks,
+                        java.util.function.Consumer<DeliveryView> sink) {
+        Task c = tasks.get(Task.CAMPAIGN, id);
         Task audience = tasks.find(c.audienceId);
         if (audience == null || audience.layout == null) {
-            return new DeliveryPage(List.of(), null);
+            return null;
         }
-        List<DeliveryView> out = new ArrayList<>();
+        int s = from[0];
+        int k = from[1];
+        int i = from[2];
+        // Events are looked up only for campaigns that have any (one key-range read).
+        boolean events = !engagements.hours(id).isEmpty();
+        if (filter.with() != null && !events) {
+            return null;
+        }
+        int found = 0;
         int visited = 0;
-        while (s < audience.shards && out.size() < limit && visited < MAX_CHUNKS_PER_PAGE) {
+        while (s < audience.shards && found < limit && visited < maxChunks) {
             if (k >= audience.layout.get(s)) {
                 s++;
                 k = 0;
@@ -157,11 +250,14 @@ public class Campaigns {
             visited++;
             List<String> ids = audienceChunks.read(audience.id, s, k);
             ChunkOutcomes outcomes = new ChunkOutcomes(claims.find(id, s, k));
-            while (i < ids.size() && out.size() < limit) {
-                DeliveryView v = outcomes.of(i, ids.get(i));
+            Map<String, Map<String, Document>> memberEvents = events
+                    ? engagements.of(id, ids.subList(Math.min(i, ids.size()), ids.size()), Engagement.TYPES) : Map.of();
+            while (i < ids.size() && found < limit) {
+                DeliveryView v = outcomes.of(i, ids.get(i)).withEvents(memberEvents.get(ids.get(i)));
                 i++;
-                if (state == null || state.equals(v.state())) {
-                    out.add(v);
+                if (filter.accepts(v)) {
+                    sink.accept(v);
+                    found++;
                 }
             }
             if (i >= ids.size()) {
@@ -169,7 +265,7 @@ public class Campaigns {
                 i = 0;
             }
         }
-        return new DeliveryPage(out, s < audience.shards ? s + "." + k + "." + i : null);
+        return s < audience.shards ? s + "." + k + "." + i : null;
     }
 
     /** One member's outcome in a campaign; 404 when the member is not in its audience. */
@@ -180,17 +276,27 @@ public class Campaigns {
         }
         Task c = tasks.get(Task.CAMPAIGN, id);
         Task audience = tasks.find(c.audienceId);
-        if (audience != null && audience.layout != null) {
-            int s = Shards.of(memberId, audience.shards);
-            for (int k = 0; k < audience.layout.get(s); k++) {
-                List<String> ids = audienceChunks.read(audience.id, s, k);
-                int i = ids.indexOf(memberId);
-                if (i >= 0) {
-                    return new ChunkOutcomes(claims.find(id, s, k)).of(i, memberId);
-                }
-            }
+        AudienceChunks.Position at = audience == null || audience.layout == null ? null
+                : audienceChunks.locate(audience.id, audience.shards, audience.layout, memberId);
+        if (at != null) {
+            DeliveryView v = new ChunkOutcomes(claims.find(id, at.shard(), at.chunk())).of(at.index(), memberId)
+                    .withEvents(engagements.of(id, List.of(memberId), Engagement.TYPES).get(memberId));
+            return v.withLink(sentLink(c, memberId));
         }
         throw ApiException.notFound("member", memberId + " in the audience of campaign " + id);
+    }
+
+    /** The link the member was (or would be) sent: the tracked link when tracking is on; null when there is none. */
+    private String sentLink(Task campaign, String memberId) {
+        if (campaign.message == null || campaign.message.getString("link") == null) {
+            return null;
+        }
+        Map<String, Object> attributes = members.find(memberId).map(m -> m.attributes()).orElse(Map.of());
+        try {
+            return personalization.template(campaign.id, campaign.message).render(memberId, attributes).link();
+        } catch (MessageRefused e) {
+            return null;
+        }
     }
 
     /** Reads the outcome of each position of one chunk record. */

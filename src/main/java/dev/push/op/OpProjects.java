@@ -196,7 +196,8 @@ public class OpProjects {
         if ((title == null || title.isBlank()) && (body == null || body.isBlank())) {
             throw new OpRefusal("msg: needs a title, a body or a text");
         }
-        return new CampaignRequest.Message(title, body, link, json.convertValue(msg, Map.class), null);
+        // Op's contract predates tracked links: its projects send their links as given.
+        return new CampaignRequest.Message(title, body, link, json.convertValue(msg, Map.class), null, false);
     }
 
     private static Document messageDocument(CampaignRequest.Message m) {

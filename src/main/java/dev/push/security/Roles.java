@@ -4,12 +4,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** viewer reads, operator also creates and controls audiences, campaigns and imports, admin also manages users, tokens and channels. */
+/**
+ * viewer reads, operator also creates and controls audiences, campaigns and imports, admin also manages users, tokens
+ * and channels. events stands apart: it may only report members' receipts and conversions ({@code POST /api/events}),
+ * the role for an app back end's or SDK's token; admin includes it.
+ */
 public final class Roles {
     public static final String VIEWER = "viewer";
     public static final String OPERATOR = "operator";
     public static final String ADMIN = "admin";
-    public static final List<String> ALL = List.of(VIEWER, OPERATOR, ADMIN);
+    public static final String EVENTS = "events";
+    public static final List<String> ALL = List.of(VIEWER, OPERATOR, ADMIN, EVENTS);
 
     private Roles() {
     }
@@ -22,6 +27,7 @@ public final class Roles {
                 case ADMIN -> out.addAll(ALL);
                 case OPERATOR -> out.addAll(List.of(VIEWER, OPERATOR));
                 case VIEWER -> out.add(VIEWER);
+                case EVENTS -> out.add(EVENTS);
                 default -> { }
             }
         }

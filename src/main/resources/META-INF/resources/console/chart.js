@@ -65,3 +65,50 @@ function niceMax(v) {
   for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
   return 10 * p;
 }
+
+/**
+ * Bars of a count per hour (unique clicks), labelled with the hour, and the click-through so far in the title:
+ * redrawn with the funnel's hours ({hour, clicked}) and the number of messages sent.
+ */
+export function hourlyBars(label) {
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart hourly', role: 'img', 'aria-label': label });
+  const title = svg('title', {});
+  const grid = svg('g', { class: 'grid' });
+  const bars = svg('g', { class: 'bars' });
+  root.append(title, grid, bars);
+  const draw = (hours, sent) => {
+    grid.replaceChildren();
+    bars.replaceChildren();
+    const shown = hours.slice(-48);
+    const max = niceMax(Math.max(1, ...shown.map((x) => x.clicked)));
+    const y = (v) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
+    for (let i = 0; i <= 4; i++) {
+      const v = (max / 4) * i;
+      grid.append(svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v) }));
+      const tick = svg('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end' });
+      tick.textContent = v >= 1000 ? `${v / 1000}k` : String(Math.round(v * 10) / 10);
+      grid.append(tick);
+    }
+    const slot = (W - PAD.left - PAD.right) / Math.max(1, shown.length);
+    let clicked = 0;
+    shown.forEach((x, i) => {
+      clicked += x.clicked;
+      const rect = svg('rect', {
+        x: PAD.left + i * slot + slot * 0.15, width: Math.max(1, slot * 0.7), y: y(x.clicked),
+        height: Math.max(0, H - PAD.bottom - y(x.clicked)), class: 'bar-clicked', 'data-hour': x.hour, 'data-clicked': x.clicked,
+      });
+      const tip = svg('title', {});
+      tip.textContent = `${new Date(x.hour).toLocaleString()}: ${x.clicked} members clicked (${x.clicks} clicks)`;
+      rect.append(tip);
+      bars.append(rect);
+      if (i === 0 || i === shown.length - 1 || shown.length <= 12 || i % Math.ceil(shown.length / 8) === 0) {
+        const at = svg('text', { x: PAD.left + (i + 0.5) * slot, y: H - 6, 'text-anchor': 'middle' });
+        at.textContent = new Date(x.hour).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+        grid.append(at);
+      }
+    });
+    title.textContent = sent ? `Click-through ${(Math.round((clicked / sent) * 1000) / 10)}% of ${sent} sent` : 'Nothing sent yet';
+  };
+  draw([], 0);
+  return { el: root, draw };
+}

@@ -21,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class BadInputTableTest {
+    @jakarta.inject.Inject
+    dev.push.tracking.TrackedLinks links;
 
     /** What a 413 names: the limit and the setting that sets it. */
     static final String LIMIT = "larger than 4 MiB (4194304 bytes), the limit for JSON bodies (push.api.max-json-body)";
@@ -133,6 +135,39 @@ class BadInputTableTest {
             t.add(new Bad("a webhook endpoint at " + endpoint, "POST", "/api/channels", "application/json",
                     "{'name':'guarded','type':'webhook','settings':{'endpoint':'" + endpoint + "'}}", 400, "settings.endpoint"));
         }
+        // Tracked links and events (issue 13): a token that is not exactly one this service signed redirects nowhere.
+        String token = links.link(campaign, "table-1", 0).substring(links.link(campaign, "table-1", 0).indexOf("/c/") + 3);
+        byte[] otherKey = new byte[32];
+        otherKey[0] = 7;
+        String resigned = new dev.push.tracking.LinkToken(otherKey).sign(new dev.push.tracking.LinkToken.Claim(campaign, "table-1", 0));
+        String otherCampaign = links.link(campaign + 100_000, "table-1", 0);
+        otherCampaign = otherCampaign.substring(otherCampaign.indexOf("/c/") + 3);
+        String notFound = "\"title\":\"Not Found\"";
+        t.add(new Bad("a truncated link token", "GET", "/c/" + token.substring(0, token.length() - 2), null, null, 404, notFound));
+        t.add(new Bad("a link token re-signed under another key", "GET", "/c/" + resigned, null, null, 404, notFound));
+        t.add(new Bad("a link token of a campaign that does not exist", "GET", "/c/" + otherCampaign, null, null, 404, notFound));
+        String e = "/api/events";
+        t.add(new Bad("events: not an array", "POST", e, "application/json", "{'type':'opened'}", 400, "must be a JSON array"));
+        t.add(new Bad("events: a batch over the limit", "POST", e, "application/json", "[" + IntStream.range(0, 1001)
+                .mapToObj(i -> "{'campaign':" + campaign + ",'member':'table-1','type':'opened'}").collect(Collectors.joining(","))
+                + "]", 400, "push.tracking.events-batch-limit"));
+        t.add(new Bad("events: a member not in the campaign", "POST", e, "application/json",
+                "[{'campaign':" + campaign + ",'member':'stranger-9','type':'opened'}]", 400, "events[0].member"));
+        t.add(new Bad("events: an unknown campaign", "POST", e, "application/json",
+                "[{'campaign':" + (campaign + 100_000) + ",'member':'table-1','type':'opened'}]", 400, "does not exist"));
+        t.add(new Bad("events: a truncated token", "POST", e, "application/json",
+                "[{'token':'" + token.substring(0, 10) + "','type':'opened'}]", 400, "events[0].token"));
+        t.add(new Bad("events: a re-signed token", "POST", e, "application/json",
+                "[{'token':'" + resigned + "','type':'opened'}]", 400, "events[0].token"));
+        t.add(new Bad("events: a token from another campaign", "POST", e, "application/json",
+                "[{'campaign':" + campaign + ",'token':'" + otherCampaign + "','type':'opened'}]", 400, "is from another campaign"));
+        t.add(new Bad("events: an unknown type", "POST", e, "application/json",
+                "[{'campaign':" + campaign + ",'member':'table-1','type':'liked'}]", 400, "events[0].type"));
+        t.add(new Bad("events: clicks reported", "POST", e, "application/json",
+                "[{'campaign':" + campaign + ",'member':'table-1','type':'clicked'}]", 400, "counted by the tracked link"));
+        t.add(new Bad("events: a time in the future", "POST", e, "application/json",
+                "[{'campaign':" + campaign + ",'member':'table-1','type':'opened','at':'2999-01-01T00:00:00Z'}]", 400, "events[0].at"));
+        t.add(new Bad("deliveries: an unknown event filter", "GET", c + "/" + campaign + "/deliveries?with=liked", null, null, 400, "with"));
         // Failed-login limits (issue 16 §4), per user and per client address; the test profile trusts X-Forwarded-For from 127.0.0.1.
         String tooMany = "too many failed login attempts";
         String someone = "table-limit-" + System.nanoTime();
@@ -192,5 +227,7 @@ class BadInputTableTest {
         assertEquals(campaignBefore.get("state"), campaignAfter.get("state"));
         assertEquals(campaignBefore.get("workers"), campaignAfter.get("workers"));
         assertEquals(campaignBefore.get("history"), campaignAfter.get("history"));
+        assertEquals(List.of(0, 0, 0, 0, 0), given().get("/api/campaigns/" + campaign + "/funnel").then().extract()
+                .jsonPath().getList("stages.members"), "no event recorded");
     }
 }

@@ -225,14 +225,14 @@ class MessageTemplateBoundsTest {
         created(Map.of("title", "t", "link", "HTTP://shop.example/"), "log");
         created(Map.of("title", "t", "link", "{member.attributes.site}/offers"), "log");
         long app = created(Map.of("title", "t", "link", "pushdemo://open/{member.id}"), "log");
-        preview(app, Map.of()).then().statusCode(200).body("link", equalTo("pushdemo://open/preview"));
+        preview(app, Map.of()).then().statusCode(200).body("target", equalTo("pushdemo://open/preview"));
     }
 
     @Test
     void aLinkMadeOfMemberDataIsCheckedWhenRendered() {
         long c = created(Map.of("title", "t", "link", "{member.attributes.url}"), "log");
 
-        preview(c, Map.of("url", "https://ok.example/")).then().statusCode(200).body("link", equalTo("https://ok.example/"));
+        preview(c, Map.of("url", "https://ok.example/")).then().statusCode(200).body("target", equalTo("https://ok.example/"));
         preview(c, Map.of("url", "javascript:alert(document.cookie)")).then().statusCode(422)
                 .body("errors[0].field", equalTo("message.link"))
                 .body("errors[0].message", containsString("uses the scheme javascript"));

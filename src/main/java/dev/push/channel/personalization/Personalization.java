@@ -38,11 +38,18 @@ public class Personalization {
     private final Map<String, Template> channelTemplates = new ConcurrentHashMap<>();
     private final TemplateBounds bounds;
     private final LinkSchemes linkSchemes;
+    private final LinkTracking tracking;
 
     @Inject
-    public Personalization(MessageLimits limits) {
+    public Personalization(MessageLimits limits, LinkTracking tracking) {
         this.bounds = new TemplateBounds(limits);
         this.linkSchemes = new LinkSchemes(limits.linkSchemes().orElse(List.of()));
+        this.tracking = tracking;
+    }
+
+    /** Whether a stored message has link tracking on ({@code tracking: true}; absent means off). */
+    public static boolean tracked(Document message) {
+        return message != null && Boolean.TRUE.equals(message.get("tracking"));
     }
 
     /**
@@ -88,8 +95,9 @@ public class Personalization {
         if (compiled.size() >= CACHE) {
             compiled.clear();
         }
-        MessageTemplate fresh = new MessageTemplate(message, parse(message, "title"), parse(message, "body"),
-                parse(message, "link"), bounds, linkSchemes);
+        Template link = parse(message, "link");
+        MessageTemplate fresh = new MessageTemplate(campaignId, message, parse(message, "title"), parse(message, "body"),
+                link, bounds, linkSchemes, tracked(message) ? tracking : null, readsAttributes(link));
         compiled.put(campaignId, fresh);
         return fresh;
     }
@@ -113,6 +121,11 @@ public class Personalization {
         return template(delivery.campaignId(), delivery.message()).render(r.memberId(), r.attributes());
     }
 
+    /** Whether a template may read more of the member than its id (anything but literal text and {@code {member.id}}). */
+    private static boolean readsAttributes(Template t) {
+        return t != null && t.getExpressions().stream().anyMatch(e -> !e.toOriginalString().equals("member.id"));
+    }
+
     private Template parse(Document message, String field) {
         String text = message == null ? null : message.getString(field);
         return text == null ? null : engine.parse(text);
@@ -129,20 +142,35 @@ public class Personalization {
      * A campaign's message compiled: render it per member. A field beyond {@link TemplateBounds} or a
      * link with a scheme not allowed throws {@link MessageRefused}, which fails that member only.
      */
-    public record MessageTemplate(Document message, Template title, Template body, Template link,
-                                  TemplateBounds bounds, LinkSchemes linkSchemes) {
+    public record MessageTemplate(long campaignId, Document message, Template title, Template body, Template link,
+                                  TemplateBounds bounds, LinkSchemes linkSchemes, LinkTracking tracking,
+                                  boolean linkReadsAttributes) {
         public PersonalMessage render(String memberId, Map<String, Object> attributes) {
             Map<String, Object> member = member(memberId, attributes);
+            Map<String, Object> data = message.get("data") instanceof Map<?, ?> d ? toMap(d) : null;
+            String target = target(member);
+            String title = render("title", title(), member);
+            String body = render("body", body(), member);
+            if (tracking == null || target == null || target.isEmpty()) {
+                return new PersonalMessage(title, body, target, data, null);
+            }
+            return new PersonalMessage(title, body, tracking.link(campaignId, memberId, 0), data, target);
+        }
+
+        /** The member's personalized link (UTM parameters added): where a tracked link redirects. */
+        public String target(String memberId, Map<String, Object> attributes) {
+            return target(member(memberId, attributes));
+        }
+
+        private String target(Map<String, Object> member) {
             @SuppressWarnings("unchecked")
             Map<String, String> utm = message.get("utm") instanceof Map<?, ?> m ? (Map<String, String>) m : null;
-            Map<String, Object> data = message.get("data") instanceof Map<?, ?> d ? toMap(d) : null;
             String renderedLink = render("link", link, member);
             String linkProblem = linkSchemes.problem(renderedLink);
             if (linkProblem != null) {
                 throw new MessageRefused("message.link", linkProblem);
             }
-            return new PersonalMessage(render("title", title, member), render("body", body, member),
-                    Utm.append(renderedLink, utm), data);
+            return Utm.append(renderedLink, utm);
         }
 
         private String render(String field, Template t, Map<String, Object> member) {

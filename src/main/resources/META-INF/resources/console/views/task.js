@@ -6,6 +6,7 @@ import {
   input, rate, replace, setBar, showErrors, table, when,
 } from '../ui.js';
 import { previewFor, retry, testSend } from './campaignactions.js';
+import { funnelPanel } from './funnel.js';
 import { phonePreview } from './preview.js';
 import { unitGrid } from './units.js';
 
@@ -148,7 +149,7 @@ function build(main, kind, path, first) {
   update(first);
   return {
     update,
-    close: () => units.close(),
+    close: () => { units.close(); if (extra.close) extra.close(); },
     live: (on) => {
       liveDot.textContent = on ? 'Live' : 'Reconnecting…';
       liveDot.classList.toggle('off', !on);
@@ -283,7 +284,8 @@ function campaignParts(t, reload) {
   }, ['Member', 'Outcome', 'Reason'], 'deliveries');
   const refresh = h('button', { type: 'button', onclick: () => deliveries.load() }, 'Refresh');
   state.addEventListener('change', () => deliveries.load());
-  const el = h('div', { class: 'stack' }, h('div', { class: 'two-col' },
+  const funnel = funnelPanel(t.id);
+  const el = h('div', { class: 'stack' }, funnel.el, h('div', { class: 'two-col' },
     h('section', { class: 'panel', 'aria-labelledby': 'message-h' },
       h('h2', { id: 'message-h' }, 'Message'),
       h('p', {}, 'To audience ', h('a', { href: `#/audiences/${t.audienceId}` }, `#${t.audienceId}`), ` through ${t.channel}`,
@@ -297,6 +299,7 @@ function campaignParts(t, reload) {
     h('div', { class: 'two-col' }, testSend(t.id), retries.el));
   return {
     el,
+    close: funnel.close,
     update: (now, previous) => {
       retries.update(now);
       const running = now.state === 'started' || now.state === 'reboot';
