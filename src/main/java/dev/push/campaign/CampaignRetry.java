@@ -10,7 +10,6 @@ import dev.push.channel.config.Channels;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
-import dev.push.storage.PushDatabase;
 import dev.push.task.Progress;
 import dev.push.task.Task;
 import dev.push.task.TaskUnits;
@@ -52,6 +51,9 @@ public class CampaignRetry {
     Tasks tasks;
 
     @Inject
+    TaskUnits units;
+
+    @Inject
     CampaignChunks claims;
 
     @Inject
@@ -60,8 +62,6 @@ public class CampaignRetry {
     @Inject
     Recipients recipients;
 
-    @Inject
-    PushDatabase collections;
 
     public record Result(String what, int retried, int sent, int failed, int skipped, int busyChunks) {
     }
@@ -211,8 +211,7 @@ public class CampaignRetry {
             byShard.values().forEach(total::add);
             updates.addAll(counterSets("progress.", total));
         } else {
-            byShard.forEach((shard, p) -> collections.get(PushDatabase.TASK_SHARDS).updateOne(
-                    Filters.eq("_id", TaskUnits.key(campaign.id, campaign.run, shard)), Updates.combine(counterSets("counts.", p))));
+            byShard.forEach((shard, p) -> units.recount(campaign.id, campaign.run, shard, p));
         }
         String reason = "retry " + what + ": " + result.retried() + " members, " + result.sent() + " sent, "
                 + result.failed() + " failed, " + result.skipped() + " skipped"

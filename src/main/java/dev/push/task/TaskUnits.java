@@ -153,6 +153,14 @@ public class TaskUnits {
                 Updates.combine(Updates.set("owner", null), Updates.set("until", 0L)));
     }
 
+    /** Sets a unit's counters to {@code counts}, whoever holds it: a retry recounted its records. */
+    public void recount(long task, long run, int unit, Progress counts) {
+        coll().updateOne(Filters.eq("_id", key(task, run, unit)), Updates.combine(
+                Updates.set("counts.processed", counts.processed), Updates.set("counts.sent", counts.sent),
+                Updates.set("counts.failed", counts.failed), Updates.set("counts.skipped", counts.skipped),
+                Updates.set("counts.unknown", counts.unknown)));
+    }
+
     /** The sum of the units' counters. */
     public static Progress sum(List<Document> units) {
         Progress p = new Progress();
