@@ -17,6 +17,7 @@ import org.bson.conversions.Bson;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * How workers build an audience. A list or upload is built shard by shard from its staged ids
@@ -122,9 +123,14 @@ public class AudienceBuild implements TaskKind {
      * shard's share, in short naps so that a pause or stop is obeyed; false when told to stop.
      */
     private static boolean paced(WorkerContext worker, int members) {
+        return paced(worker, members, worker::stopRequested);
+    }
+
+    /** Waits for the rate to allow {@code members}, in naps of at most 100 ms; false once {@code halted}. */
+    static boolean paced(WorkerContext worker, int members, BooleanSupplier halted) {
         long until = System.currentTimeMillis() + worker.reserve(members);
         while (System.currentTimeMillis() < until) {
-            if (worker.stopRequested()) {
+            if (halted.getAsBoolean()) {
                 return false;
             }
             try {

@@ -189,19 +189,7 @@ class QueryScan {
      */
     private static boolean paced(WorkerContext worker, int members, AtomicBoolean halted) {
         int workers = Math.max(1, worker.task().workers);
-        long until = System.currentTimeMillis() + worker.reserve((members + workers - 1) / workers);
-        while (System.currentTimeMillis() < until) {
-            if (halted.get()) {
-                return false;
-            }
-            try {
-                Thread.sleep(Math.min(100, until - System.currentTimeMillis() + 1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
+        return AudienceBuild.paced(worker, (members + workers - 1) / workers, halted::get);
     }
 
     /** One scan attempt: its parts, the routing they share, and the lock a checkpoint takes. */
