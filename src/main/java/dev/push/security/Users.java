@@ -118,15 +118,24 @@ public class Users {
     /**
      * The user when the password matches its hash. An unknown user's password is checked against {@link #UNKNOWN_USER_HASH}
      * all the same, so a wrong password costs one bcrypt verification whether the user exists or not, and the answer's
-     * time does not tell which user names exist.
+     * time does not tell which user names exist. A password found right for the same stored hash within the last
+     * minute is not checked again ({@link VerifiedPasswords}).
      */
     public Optional<UserView> verify(String name, char[] password) {
         if (name == null || password == null) {
             return Optional.empty();
         }
         Document d = users().find(Filters.eq("_id", name)).first();
-        boolean matches = passwordMatches(new String(password), d == null ? UNKNOWN_USER_HASH : d.getString("password"));
-        return d != null && matches ? Optional.of(view(d)) : Optional.empty();
+        String given = new String(password);
+        if (d != null && verifiedPasswords.recentlyVerified(name, d.getString("password"), given)) {
+            return Optional.of(view(d));
+        }
+        boolean matches = passwordMatches(given, d == null ? UNKNOWN_USER_HASH : d.getString("password"));
+        if (d != null && matches) {
+            verifiedPasswords.verified(name, d.getString("password"), given);
+            return Optional.of(view(d));
+        }
+        return Optional.empty();
     }
 
     /** A bcrypt hash, made like every stored one (BcryptUtil's cost), of a random password no one knows. */
@@ -139,6 +148,7 @@ public class Users {
     }
 
     private final AtomicLong passwordChecks = new AtomicLong();
+    private final VerifiedPasswords verifiedPasswords = new VerifiedPasswords(System::nanoTime);
 
     private boolean passwordMatches(String password, String hash) {
         passwordChecks.incrementAndGet();

@@ -180,6 +180,22 @@ class SecurityAttacksTest {
     }
 
     @Test
+    void aRightPasswordIsVerifiedOnceWhileAWrongOneIsVerifiedEveryTime() {
+        String scripted = "as-" + UUID.randomUUID().toString().substring(0, 8);
+        SecurityTest.createUser(scripted, List.of("viewer"));
+        long before = users.passwordChecks();
+        for (int i = 0; i < 3; i++) {
+            given().auth().preemptive().basic(scripted, PASSWORD).get("/api/me").then().statusCode(200);
+        }
+        assertEquals(before + 1, users.passwordChecks(), "three requests with the right password, one bcrypt verification");
+        for (int i = 0; i < 2; i++) {
+            given().auth().preemptive().basic(scripted, "wrong-password").header("X-Forwarded-For", "192.0.2.12")
+                    .get("/api/me").then().statusCode(401);
+        }
+        assertEquals(before + 3, users.passwordChecks(), "each wrong password, one bcrypt verification");
+    }
+
+    @Test
     void aWrongPasswordCostsOneBcryptVerificationWhetherTheUserExistsOrNot() {
         long before = users.passwordChecks();
         given().auth().preemptive().basic("nobody-" + UUID.randomUUID(), "wrong-password").header("X-Forwarded-For", "192.0.2.10")
