@@ -1,6 +1,7 @@
 package dev.push.campaign;
 
 import com.mongodb.MongoWriteException;
+import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -34,6 +35,16 @@ public class CampaignChunks {
     public CampaignChunks(PushDatabase collections) {
         this.collections = collections;
     }
+
+    /**
+     * A commit is acknowledged without waiting for the journal: only a reservation must be durable before its
+     * members are sent (never twice). The worker's next write — the next reservation, a claim, a checkpoint or
+     * the unit's completion — is journaled, and a journaled write makes every earlier one durable with it (one
+     * H2 commit and sync; one journal and one oplog on MongoDB). A crash of the database in between loses at most
+     * the worker's last commit: those members were reserved, so they count unknown, never sent again. One sync
+     * per sub-batch instead of two (docs/architecture.md, "Durable before sent").
+     */
+    static final WriteConcern COMMIT_CONCERN = WriteConcern.W1;
 
     MongoCollection<Document> coll() {
         return collections.get(PushDatabase.CAMPAIGN_CHUNKS);
@@ -132,7 +143,7 @@ public class CampaignChunks {
     /**
      * Records a sent sub-batch's outcomes and advances committed from {@code from} to {@code to};
      * false when fenced off. Matching {@code committed = from} makes a repeat after a lost answer
-     * match nothing rather than count the outcomes twice.
+     * match nothing rather than count the outcomes twice. Written with {@link #COMMIT_CONCERN}.
      */
     public boolean commit(Document key, String me, int from, int to, List<Outcome> outcomes) {
         int sent = 0;
@@ -156,7 +167,8 @@ public class CampaignChunks {
             updates.add(Updates.inc("nSkipped", skipped.size()));
             updates.add(Updates.pushEach("skipped", skipped));
         }
-        return coll().updateOne(held(key, me).append("committed", from).append("reserved", to), Updates.combine(updates))
+        return coll().withWriteConcern(COMMIT_CONCERN)
+                .updateOne(held(key, me).append("committed", from).append("reserved", to), Updates.combine(updates))
                 .getMatchedCount() == 1;
     }
 
