@@ -40,6 +40,13 @@ final class ServiceProcess {
         return new ServiceProcess(name, httpPort, cmd, logs.resolve(name + ".log").toFile());
     }
 
+    /** A service instance on {@code httpPort} using the test's shared database. */
+    static ServiceProcess instance(String name, int httpPort, TestDatabase database, Path logs, Map<String, String> properties) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(database.settings());
+        all.putAll(properties);
+        return instance(name, httpPort, database.uri(), logs, all);
+    }
+
     /**
      * The service alone, as a new user starts it: no connection string, its embedded database on the H2
      * file in {@code dir}, listening on {@code databasePort}.
@@ -100,6 +107,11 @@ final class ServiceProcess {
 
     String base() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** What the process wrote (appended to across restarts). */
+    Path log() {
+        return log.toPath();
     }
 
     long pid() {

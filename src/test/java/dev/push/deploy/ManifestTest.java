@@ -313,7 +313,7 @@ class ManifestTest {
      * What several instances must be given alike, or they do not act as one service: the same database (without one,
      * each instance starts an embedded database of its own), and the same key for channel credentials (sealed by one
      * instance, opened by another). The console's session key needs nothing: the first instance stores one in the
-     * database for all (dev.push.security.SessionKey, shown by SharedSessionIT); if a manifest sets it anyway, it must
+     * database for all (dev.push.security.SessionKey, shown by ClusterFaultIT); if a manifest sets it anyway, it must
      * be the same for every instance too.
      */
     static final List<String> SHARED_BY_ALL_INSTANCES = List.of("QUARKUS_MONGODB_CONNECTION_STRING", "PUSH_CREDENTIALS_KEY");

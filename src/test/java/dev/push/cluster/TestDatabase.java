@@ -1,0 +1,89 @@
+package dev.push.cluster;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import dev.push.MongoTestResource;
+import org.bson.Document;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The database a fault test's service processes share: the packaged service's {@code --database-only} process on
+ * a fresh H2 file, or, when {@value MongoTestResource#ENVIRONMENT} names one, that MongoDB, in a database of this
+ * run's own. The test freezes it with SIGSTOP, so an external MongoDB must be a {@code mongod} on this machine that
+ * the test's user may signal; its pid comes from {@code serverStatus}.
+ */
+final class TestDatabase implements AutoCloseable {
+    private final ServiceProcess process;
+    private final String uri;
+    private final String name;
+    private final MongoClient client;
+
+    private TestDatabase(ServiceProcess process, String uri, String name) {
+        this.process = process;
+        this.uri = uri;
+        this.name = name;
+        this.client = MongoClients.create(uri);
+    }
+
+    static TestDatabase start(String purpose, Path logs) throws IOException, InterruptedException {
+        String external = System.getenv(MongoTestResource.ENVIRONMENT);
+        if (external != null && !external.isBlank()) {
+            return new TestDatabase(null, external, "push_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8));
+        }
+        int port = ClusterFaultIT.freePort();
+        ServiceProcess p = ServiceProcess.database(port, Files.createTempDirectory("push-" + purpose + "-db"), logs).start()
+                .awaitReady(Duration.ofSeconds(30));
+        ClusterFaultIT.awaitPort(port);
+        return new TestDatabase(p, "mongodb://127.0.0.1:" + port, "push");
+    }
+
+    String uri() {
+        return uri;
+    }
+
+    /** What an instance is told besides the connection string: the database to use. */
+    Map<String, String> settings() {
+        return Map.of("quarkus.mongodb.database", name);
+    }
+
+    MongoDatabase database() {
+        return client.getDatabase(name);
+    }
+
+    /** SIGSTOP: the database stops answering, its connections stay open (a long GC pause or a stalled disk). */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        long pid = process != null ? process.pid()
+                : ((Number) client.getDatabase("admin").runCommand(new Document("serverStatus", 1)).get("pid")).longValue();
+        int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + pid + " failed: the database under test must be a process"
+                    + " on this machine that this user may signal");
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process == null) {
+            database().drop();
+        }
+        client.close();
+        if (process != null && process.alive()) {
+            process.kill();
+        }
+    }
+}
