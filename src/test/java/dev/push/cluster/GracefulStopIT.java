@@ -26,8 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a graceful stop (SIGTERM) of the packaged service alone keeps. Issue 13: clicks are held in memory and
- * written once a second, yet a graceful stop loses none. Issue 16 §3: the jobs stop before the embedded database
- * closes, so a stop logs no error.
+ * written once a second, yet a graceful stop loses none.
  */
 class GracefulStopIT {
     static final Duration READY = Duration.ofMinutes(5);
@@ -111,20 +110,5 @@ class GracefulStopIT {
         java.util.regex.Matcher atStop = java.util.regex.Pattern.compile("stopping: wrote (\\d+) clicks still pending")
                 .matcher(Files.readString(work.resolve("click-stop.log")));
         assertTrue(atStop.find() && Long.parseLong(atStop.group(1)) > 0, "some clicks were still pending at the stop");
-    }
-
-    @Test
-    void aGracefulStopLogsNoError() throws Exception {
-        Path work = Files.createDirectories(Path.of("target", "click-stop"));
-        Files.deleteIfExists(work.resolve("quiet-stop.log"));
-        ServiceProcess quiet = ServiceProcess.alone("quiet-stop", ClusterFaultIT.freePort(), Files.createTempDirectory("push-quiet-stop"),
-                ClusterFaultIT.freePort(), work).start().awaitReady(READY);
-        // A few ticks of the master and the other jobs (every second), so they are running when the stop comes.
-        Thread.sleep(3_000);
-        quiet.terminate(Duration.ofSeconds(60));
-
-        String log = Files.readString(work.resolve("quiet-stop.log"));
-        assertTrue(log.contains("stopped in"), "the service stopped gracefully");
-        assertEquals(List.of(), log.lines().filter(line -> line.contains(" ERROR ")).toList(), "errors logged around the stop");
     }
 }
