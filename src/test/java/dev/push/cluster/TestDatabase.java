@@ -24,6 +24,7 @@ final class TestDatabase implements AutoCloseable {
     private final String uri;
     private final String name;
     private final MongoClient client;
+    private long externalPid;
 
     private TestDatabase(ServiceProcess process, String uri, String name) {
         this.process = process;
@@ -67,13 +68,23 @@ final class TestDatabase implements AutoCloseable {
     }
 
     private void signal(String signal) throws IOException, InterruptedException {
-        long pid = process != null ? process.pid()
-                : ((Number) client.getDatabase("admin").runCommand(new Document("serverStatus", 1)).get("pid")).longValue();
+        long pid = pid();
         int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start().waitFor();
         if (exit != 0) {
             throw new IllegalStateException("kill -" + signal + " " + pid + " failed: the database under test must be a process"
                     + " on this machine that this user may signal");
         }
+    }
+
+    /** The database's process id; an external one's is asked once, while it still answers (not when frozen). */
+    private long pid() {
+        if (process != null) {
+            return process.pid();
+        }
+        if (externalPid == 0) {
+            externalPid = ((Number) client.getDatabase("admin").runCommand(new Document("serverStatus", 1)).get("pid")).longValue();
+        }
+        return externalPid;
     }
 
     @Override
