@@ -176,9 +176,11 @@ public class Campaigns {
 
     /**
      * One member's outcome, with the first event of each type the member has in the campaign (null when none), and,
-     * for one member asked for by id, the exact link the member was (or would be) sent.
+     * for one member asked for by id, the exact link the member was (or would be) sent; for an A/B campaign the
+     * name of the member's variant (none for the holdout before the winner is decided).
      */
     public record DeliveryView(String memberId, String state, String reason, Boolean retryable,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String variant,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Date deliveredAt,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Date openedAt,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Date clickedAt,
@@ -186,7 +188,7 @@ public class Campaigns {
                                @JsonInclude(JsonInclude.Include.NON_NULL) Double value,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String link) {
         DeliveryView(String memberId, String state, String reason, Boolean retryable) {
-            this(memberId, state, reason, retryable, null, null, null, null, null, null);
+            this(memberId, state, reason, retryable, null, null, null, null, null, null, null);
         }
 
         DeliveryView withEvents(Map<String, Document> events) {
@@ -194,14 +196,19 @@ public class Campaigns {
                 return this;
             }
             Document converted = events.get(Engagement.CONVERTED);
-            return new DeliveryView(memberId, state, reason, retryable, at(events, Engagement.DELIVERED),
+            return new DeliveryView(memberId, state, reason, retryable, variant, at(events, Engagement.DELIVERED),
                     at(events, Engagement.OPENED), at(events, Engagement.CLICKED), at(events, Engagement.CONVERTED),
                     converted == null || !(converted.get("value") instanceof Number n) ? null : n.doubleValue(), link);
         }
 
         DeliveryView withLink(String sent) {
-            return new DeliveryView(memberId, state, reason, retryable, deliveredAt, openedAt, clickedAt, convertedAt,
-                    value, sent);
+            return new DeliveryView(memberId, state, reason, retryable, variant, deliveredAt, openedAt, clickedAt,
+                    convertedAt, value, sent);
+        }
+
+        DeliveryView withVariant(String name) {
+            return new DeliveryView(memberId, state, reason, retryable, name, deliveredAt, openedAt, clickedAt,
+                    convertedAt, value, link);
         }
 
         /** Whether the member has the event ({@code clicked} …). */
@@ -300,7 +307,8 @@ public class Campaigns {
             Map<String, Map<String, Document>> memberEvents = events
                     ? engagements.of(id, ids.subList(Math.min(i, ids.size()), ids.size()), Engagement.TYPES) : Map.of();
             while (i < ids.size() && found < limit) {
-                DeliveryView v = outcomes.of(i, ids.get(i)).withEvents(memberEvents.get(ids.get(i)));
+                DeliveryView v = outcomes.of(i, ids.get(i)).withEvents(memberEvents.get(ids.get(i)))
+                        .withVariant(variantName(c, variants, ids.get(i)));
                 i++;
                 if (filter.accepts(v)) {
                     sink.accept(v);
@@ -329,7 +337,8 @@ public class Campaigns {
             VariantAssignment variants = VariantAssignment.of(c);
             List<String> chunk = variants == null ? null : audienceChunks.read(audience.id, at.shard(), at.chunk());
             DeliveryView v = new ChunkOutcomes(claims.find(id, at.shard(), at.chunk()), variants, chunk).of(at.index(), memberId)
-                    .withEvents(engagements.of(id, List.of(memberId), Engagement.TYPES).get(memberId));
+                    .withEvents(engagements.of(id, List.of(memberId), Engagement.TYPES).get(memberId))
+                    .withVariant(variantName(c, variants, memberId));
             return v.withLink(sentLink(c, memberId));
         }
         throw ApiException.notFound("member", memberId + " in the audience of campaign " + id);
@@ -347,6 +356,12 @@ public class Campaigns {
         } catch (MessageRefused e) {
             return null;
         }
+    }
+
+    /** The name of the variant the member is (or would be) sent; null for a single message or an undecided holdout. */
+    private static String variantName(Task campaign, VariantAssignment variants, String memberId) {
+        int v = variants == null ? 0 : variants.sent(memberId);
+        return v == 0 ? null : Variants.name(campaign, v);
     }
 
     /**

@@ -163,7 +163,21 @@ class AbCampaignTest {
                 ((Map<?, ?>) figures.get(0)).get("sent"), ((Map<?, ?>) figures.get(0)).get("clicked")));
         assertEquals(List.of("B", (int) inB, (int) b), List.of(((Map<?, ?>) figures.get(1)).get("variant"),
                 ((Map<?, ?>) figures.get(1)).get("sent"), ((Map<?, ?>) figures.get(1)).get("clicked")));
+        List<Map<String, Object>> deliveries = Api.deliveries(c);
+        assertEquals(ids.size(), deliveries.size());
+        for (Map<String, Object> d : deliveries) {
+            int v = tested.get((String) d.get("memberId"));
+            assertEquals(List.of("sent", v == 1 ? "A" : "B"), List.of(d.get("state"), d.get("variant")), d.toString());
+        }
+        // An app back end reports a conversion without the member's token: it counts under the variant the member got.
+        String holdoutMember = ids.stream().filter(id -> tested.get(id) == VariantAssignment.HOLDOUT).findFirst().orElseThrow();
+        String app = given().contentType(ContentType.JSON).body(Map.of("name", "ab app", "roles", List.of("events")))
+                .post("/api/tokens").then().statusCode(201).extract().jsonPath().getString("token");
+        given().auth().none().header("Authorization", "Bearer " + app).contentType(ContentType.JSON)
+                .body(List.of(Map.of("campaign", c, "member", holdoutMember, "type", "converted")))
+                .post("/api/events").then().statusCode(200).body("recorded", org.hamcrest.Matchers.equalTo(1));
         JsonPath funnel = given().get("/api/campaigns/" + c + "/funnel").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(0, 1), funnel.getList("variants.converted"));
         assertEquals(List.of("A", "B"), funnel.getList("variants.name"));
         assertEquals(List.of(false, true), funnel.getList("variants.winner"));
         assertEquals(List.of((int) inA, (int) (ids.size() - inA)), funnel.getList("variants.sent"));
