@@ -64,16 +64,6 @@ class AbCampaignTest {
                 .post("/api/members/import").then().statusCode(200);
     }
 
-    static long abCampaign(long audience, String channel, int holdout, String wait, String fallback) {
-        return given().contentType(ContentType.JSON).body(Map.of("name", "ab", "audienceId", audience, "channel", channel,
-                        "message", Map.of("body", "Our sale", "link", "https://shop.example/{member.id}"),
-                        "variants", List.of(Map.of("name", "A", "title", "Variant A", "split", (100 - holdout) / 2),
-                                Map.of("name", "B", "title", "Variant B", "split", (100 - holdout) / 2)),
-                        "winner", Map.of("holdout", holdout, "metric", "clicked", "wait", wait, "fallback", fallback),
-                        "workers", 2, "batchSize", 20))
-                .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
-    }
-
     /** What each member received: member → titles, in arrival order. */
     static Map<String, List<String>> received(String prefix) {
         Map<String, List<String>> out = new HashMap<>();
@@ -97,7 +87,8 @@ class AbCampaignTest {
         membersOnTheSink(ids);
         given().contentType(ContentType.JSON).body(Map.of("name", "hook-ab-" + prefix, "type", "webhook", "settings", Map.of()))
                 .post("/api/channels").then().statusCode(201);
-        long c = abCampaign(Api.builtAudience(ids), "hook-ab-" + prefix, 70, "PT1H", "A");
+        long c = Api.abCampaign(Api.builtAudience(ids), "hook-ab-" + prefix, 15,
+                Map.of("holdout", 70, "metric", "clicked", "wait", "PT1H", "fallback", "A"));
         VariantAssignment assignment = new VariantAssignment(c, List.of(15, 15), 0);
         Map<String, Integer> tested = ids.stream().collect(Collectors.toMap(id -> id, assignment::tested));
         long inA = tested.values().stream().filter(v -> v == 1).count();
@@ -187,7 +178,7 @@ class AbCampaignTest {
     void withoutASignificantWinnerTheStopFallbackAsksTheOperatorWhoPicksOne() {
         String prefix = "abs-" + UUID.randomUUID().toString().substring(0, 6) + "-";
         List<String> ids = Api.memberIds(prefix, 80);
-        long c = abCampaign(Api.builtAudience(ids), "log", 50, "PT1S", "stop");
+        long c = Api.abCampaign(Api.builtAudience(ids), "log", 25, Map.of("holdout", 50, "wait", "PT1S", "fallback", "stop"));
 
         Api.command("campaigns", c, "start", 200);
         // Nobody clicks; a second after the test split is sent the scheduled decision finds no winner and asks.
