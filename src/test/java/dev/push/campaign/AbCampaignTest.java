@@ -175,6 +175,38 @@ class AbCampaignTest {
     }
 
     @Test
+    void pauseResumeStopAndStartInTheTestPhaseMoveNoMemberAndSendNobodyTwice() {
+        String prefix = "abp-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        List<String> ids = Api.memberIds(prefix, 1200);
+        long c = Api.abCampaign(Api.builtAudience(ids), "log", 25, Map.of("holdout", 50, "wait", "PT1H", "fallback", "A"));
+        given().contentType(ContentType.JSON).body(Map.of("qps", 200)).patch("/api/campaigns/" + c).then().statusCode(200);
+        VariantAssignment assignment = new VariantAssignment(c, List.of(25, 25), 0);
+        long tested = ids.stream().filter(id -> assignment.tested(id) != VariantAssignment.HOLDOUT).count();
+
+        Api.command("campaigns", c, "start", 200);
+        CampaignDeliveryTest.awaitProcessed(c, 100);
+        Api.command("campaigns", c, "pause", 200);
+        long atPause = CampaignDeliveryTest.awaitQuiet(c);
+        Api.command("campaigns", c, "resume", 200);
+        CampaignDeliveryTest.awaitProcessed(c, atPause + 100);
+        Api.command("campaigns", c, "stop", 200);
+        long atStop = CampaignDeliveryTest.awaitQuiet(c);
+        assertTrue(atPause < atStop && atStop < tested, atPause + " < " + atStop + " < " + tested);
+        Api.command("campaigns", c, "start", 200);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "waiting".equals(Api.get("campaigns", c).getString("winner.phase")));
+        assertEquals(tested, log.deliveredMembers(c).size(), "the test split, each once, whatever the commands");
+
+        decisions.decideDue(clock.millis() + Duration.ofHours(2).toMillis());
+        Api.awaitState("campaigns", c, "finished", Duration.ofSeconds(60));
+        CampaignDeliveryTest.assertExactlyOnce(ids, log.deliveredMembers(c));
+        for (Map<String, Object> d : Api.deliveries(c)) {
+            int v = assignment.tested((String) d.get("memberId"));
+            assertEquals(List.of("sent", v == 2 ? "B" : "A"), List.of(d.get("state"), d.get("variant")), d.toString());
+        }
+    }
+
+    @Test
     void withoutASignificantWinnerTheStopFallbackAsksTheOperatorWhoPicksOne() {
         String prefix = "abs-" + UUID.randomUUID().toString().substring(0, 6) + "-";
         List<String> ids = Api.memberIds(prefix, 80);
