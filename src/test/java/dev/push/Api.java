@@ -44,6 +44,19 @@ public final class Api {
                 .then().statusCode(201).extract().jsonPath().getLong("id");
     }
 
+    /**
+     * Creates an A/B campaign: the body "Our sale" with a tracked link, variants A ("Variant A") and B ("Variant B")
+     * with {@code split} percent each, and {@code winner} mode's settings; answers its id.
+     */
+    public static long abCampaign(long audienceId, String channel, int split, Map<String, Object> winner) {
+        return given().contentType(ContentType.JSON).body(Map.of("name", "ab", "audienceId", audienceId, "channel", channel,
+                        "message", Map.of("body", "Our sale", "link", "https://shop.example/{member.id}"),
+                        "variants", List.of(Map.of("name", "A", "title", "Variant A", "split", split),
+                                Map.of("name", "B", "title", "Variant B", "split", split)),
+                        "winner", winner, "workers", 2, "batchSize", 20))
+                .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
     public static JsonPath command(String kinds, long id, String command, int status) {
         return given().post("/api/" + kinds + "/" + id + "/" + command).then().statusCode(status).extract().jsonPath();
     }

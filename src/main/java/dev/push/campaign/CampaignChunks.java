@@ -5,18 +5,23 @@ import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.push.channel.Outcome;
 import dev.push.storage.PushDatabase;
 import dev.push.task.Progress;
+import dev.push.task.Task;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * The claim protocol and per-member push records ({@code campaign_chunks}). A worker claims
@@ -29,6 +34,8 @@ import java.util.List;
  */
 @ApplicationScoped
 public class CampaignChunks {
+    /** Keys per {@code $in}. */
+    static final int KEY_SLICE = 100;
     private final PushDatabase collections;
 
     @Inject
@@ -146,12 +153,23 @@ public class CampaignChunks {
      * match nothing rather than count the outcomes twice. Written with {@link #COMMIT_CONCERN}.
      */
     public boolean commit(Document key, String me, int from, int to, List<Outcome> outcomes) {
+        return commit(key, me, from, to, outcomes, null);
+    }
+
+    /** {@link #commit(Document, String, int, int, List)} of an A/B campaign, counting members sent per variant too. */
+    public boolean commit(Document key, String me, int from, int to, List<Outcome> outcomes, ToIntFunction<String> variantOf) {
         int sent = 0;
         List<Document> failed = new ArrayList<>();
         List<Document> skipped = new ArrayList<>();
+        Map<String, Integer> sentByVariant = new HashMap<>();
         for (Outcome o : outcomes) {
             switch (o.status()) {
-                case SENT -> sent++;
+                case SENT -> {
+                    sent++;
+                    if (variantOf != null) {
+                        sentByVariant.merge(sentOf(variantOf.applyAsInt(o.memberId())), 1, Integer::sum);
+                    }
+                }
                 case FAILED -> failed.add(new Document("m", o.memberId()).append("r", o.reason()).append("x", o.retryable()));
                 case SKIPPED -> skipped.add(new Document("m", o.memberId()).append("r", o.reason()));
             }
@@ -159,6 +177,7 @@ public class CampaignChunks {
         List<Bson> updates = new ArrayList<>();
         updates.add(Updates.set("committed", to));
         updates.add(Updates.inc("nSent", sent));
+        sentByVariant.forEach((field, count) -> updates.add(Updates.inc(field, count)));
         if (!failed.isEmpty()) {
             updates.add(Updates.inc("nFailed", failed.size()));
             updates.add(Updates.pushEach("failed", failed));
@@ -170,6 +189,44 @@ public class CampaignChunks {
         return coll().withWriteConcern(COMMIT_CONCERN)
                 .updateOne(held(key, me).append("committed", from).append("reserved", to), Updates.combine(updates))
                 .getMatchedCount() == 1;
+    }
+
+    /** The counter of members sent variant {@code v} of an A/B campaign. */
+    static String sentOf(int variant) {
+        return "nSentV" + variant;
+    }
+
+    /** The keys of a campaign's chunk records: one per chunk of its audience, shard by shard. */
+    static List<Document> keys(long campaign, Task audience) {
+        List<Document> keys = new ArrayList<>();
+        for (int s = 0; s < audience.shards; s++) {
+            for (int k = 0; k < audience.layout.get(s); k++) {
+                keys.add(key(campaign, s, k));
+            }
+        }
+        return keys;
+    }
+
+    /** Members sent each variant 1..{@code variants} of an A/B campaign: its records' counters summed, read by key. */
+    public long[] sentPerVariant(long campaign, Task audience, int variants) {
+        long[] sent = new long[variants + 1];
+        if (audience == null || audience.layout == null) {
+            return sent;
+        }
+        List<Document> keys = keys(campaign, audience);
+        List<String> fields = new ArrayList<>();
+        for (int v = 1; v <= variants; v++) {
+            fields.add(sentOf(v));
+        }
+        for (int from = 0; from < keys.size(); from += KEY_SLICE) {
+            for (Document d : coll().find(Filters.in("_id", keys.subList(from, Math.min(keys.size(), from + KEY_SLICE))))
+                    .projection(Projections.include(fields))) {
+                for (int v = 1; v <= variants; v++) {
+                    sent[v] += d.get(sentOf(v)) instanceof Number n ? n.longValue() : 0;
+                }
+            }
+        }
+        return sent;
     }
 
     /** The counters a chunk record holds. */

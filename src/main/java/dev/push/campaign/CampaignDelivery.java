@@ -17,6 +17,8 @@ import dev.push.task.Task;
 import dev.push.task.TaskUnits;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
+import dev.push.variant.VariantAssignment;
+import dev.push.variant.Variants;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,8 +26,10 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,6 +82,9 @@ public class CampaignDelivery implements TaskKind {
     @Inject
     EngineMetrics metrics;
 
+    @Inject
+    Clock clock;
+
     private final Map<Long, Task> audiences = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
@@ -89,6 +96,28 @@ public class CampaignDelivery implements TaskKind {
     @Override
     public Bson finished(Task campaign, List<Document> units) {
         return Updates.set("finishedRun", campaign.run);
+    }
+
+    /**
+     * In winner mode, the run that sent the test split pauses the campaign until its winner is decided (see
+     * {@link WinnerDecisions}); a run while it waits (a resume, a start) sends nothing and pauses it again.
+     */
+    @Override
+    public RunEnd end(Task campaign, List<Document> units) {
+        String phase = Variants.phase(campaign);
+        if (Variants.TEST.equals(phase)) {
+            Duration wait = Duration.parse(campaign.winner.getString("wait"));
+            Date decideAt = new Date(clock.millis() + wait.toMillis());
+            return new RunEnd(TaskState.PAUSED, "A/B test split sent; the winner is decided at "
+                    + decideAt.toInstant() + " (" + campaign.winner.getString("metric") + " after " + wait + ")",
+                    Updates.combine(Updates.set("winner.phase", Variants.WAITING), Updates.set("winner.decideAt", decideAt)));
+        }
+        if (Variants.WAITING.equals(phase) || Variants.ASKING.equals(phase)) {
+            return new RunEnd(TaskState.PAUSED, "A/B test split sent; " + (Variants.WAITING.equals(phase)
+                    ? "the winner is decided at " + campaign.winner.getDate("decideAt").toInstant()
+                    : "waiting for the operator to pick the winner"), Updates.set("winner.phase", phase));
+        }
+        return TaskKind.super.end(campaign, units);
     }
 
     @Override
@@ -107,8 +136,14 @@ public class CampaignDelivery implements TaskKind {
         private final int shard;
         private final int chunksInShard;
         private final Progress base;
+        private final VariantAssignment variants;
+        /** Whether this run sends the test split only (winner mode before the winner): each chunk's test members. */
+        private final boolean testOnly;
         private int cursor;
+        /** The chunk's members in delivery order (for an A/B campaign, its test members first). */
         private List<String> ids;
+        /** Where this run stops in the chunk: its end, or the end of its test members. */
+        private int end;
         private Document chunkKey;
         private Progress chunk;
         private int pos;
@@ -125,6 +160,9 @@ public class CampaignDelivery implements TaskKind {
             this.chunksInShard = audience.layout.get(shard);
             this.cursor = unit.getInteger("cursor", 0);
             this.base = Progress.of((Document) unit.get("base"));
+            this.variants = VariantAssignment.of(campaign);
+            String phase = Variants.phase(campaign);
+            this.testOnly = phase != null && !Variants.WINNER.equals(phase);
         }
 
         @Override
@@ -160,17 +198,24 @@ public class CampaignDelivery implements TaskKind {
                 // The chunk is this unit's current one only once claimed (a step repeated after a
                 // database error opens it again).
                 List<String> members = audienceChunks.read(audienceId, shard, cursor);
+                int stop = members.size();
+                if (variants != null) {
+                    VariantAssignment.Arranged arranged = variants.arrange(members);
+                    members = arranged.members();
+                    stop = testOnly ? arranged.tested() : stop;
+                }
                 Document record = claims.claim(campaign.id, shard, cursor, worker.workerId(), members);
                 chunkKey = CampaignChunks.key(campaign.id, shard, cursor);
                 chunk = CampaignChunks.counts(record);
                 pos = record.getInteger("committed");
                 ids = members;
+                end = stop;
             }
-            if (pos >= ids.size()) {
+            if (pos >= end) {
                 return advance() ? CHUNK_DONE : FENCED;
             }
             int configured = campaign.batchSize > 0 ? campaign.batchSize : DEFAULT_BATCH;
-            return Math.min(worker.batchAllowance(configured), ids.size() - pos);
+            return Math.min(worker.batchAllowance(configured), end - pos);
         }
 
         private Uni<Boolean> sendBatch(int n) {
@@ -186,21 +231,19 @@ public class CampaignDelivery implements TaskKind {
             List<Delivery.Recipient> recipients = recipients(batch, outcomes);
             Timer.Sample timing = metrics.startSend();
             Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
-                    : channel.send(new Delivery(campaign.id, campaign.channel, campaign.message, recipients))
-                    .onFailure().recoverWithItem(e -> recipients.stream()
-                            .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList())
+                    : BatchSend.send(channel, campaign, variants, recipients, false)
                     .invoke(() -> metrics.sent(timing, campaign.channel));
             return sent.emitOn(worker.blocking()).map(result -> {
                 outcomes.addAll(result);
-                if (!worker.rideOut(() -> claims.commit(chunkKey, worker.workerId(), from, to, outcomes)
-                        || heldAt(to, to) != null, () -> heldAt(to, to))) {
+                if (!worker.rideOut(() -> claims.commit(chunkKey, worker.workerId(), from, to, outcomes,
+                        variants == null ? null : variants::sent) || heldAt(to, to) != null, () -> heldAt(to, to))) {
                     LOG.infof("worker %s fenced off chunk %s at commit", worker.workerId(), chunkKey.toJson());
                     return false;
                 }
                 pos = to;
                 account(outcomes);
                 metrics.delivered(campaign.id, campaign.channel, outcomes);
-                if (pos >= ids.size()) {
+                if (pos >= end) {
                     return advance();
                 }
                 // Mid-chunk checkpoints only refresh live progress and the lease (the chunk record

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 
 /** What an operator sends to create a campaign. */
@@ -20,7 +21,9 @@ public record CampaignRequest(
         @Min(0) @Max(1_000_000) Integer qps,
         @Min(0) @Max(1_000_000_000) Integer errorBudget,
         @Min(1) @Max(1000) Integer batchSize,
-        OffsetDateTime startAt) {
+        OffsetDateTime startAt,
+        List<@Valid Variant> variants,
+        @Valid Winner winner) {
 
     /**
      * The message every member receives. Title, body and link are Qute templates over the member
@@ -36,5 +39,29 @@ public record CampaignRequest(
             @Size(max = 100) Map<String, Object> data,
             @Size(max = 5) Map<String, @Size(max = 200) String> utm,
             Boolean tracking) {
+    }
+
+    /**
+     * One of 2 to 8 A/B variants: what it changes of {@code message} (title, body, link, data; the rest is the
+     * message's) and its {@code split}, the percent of the audience that gets it in the test. Named A, B, … by default.
+     */
+    public record Variant(
+            @Size(max = 40) String name,
+            @Size(max = 500) String title,
+            @Size(max = 4000) String body,
+            @Size(max = 2000) String link,
+            @Size(max = 100) Map<String, Object> data,
+            Integer split) {
+    }
+
+    /**
+     * Winner mode: the {@code holdout} percent of the audience waits while the variants' splits are sent, then, after
+     * {@code wait} (ISO-8601, default PT1H), gets the variant with the best {@code metric} rate ({@code clicked} or
+     * {@code converted}, default clicked) when the difference is significant (chi-squared, p below {@code alpha},
+     * default 0.05); otherwise {@code fallback}: a variant's name, or {@code stop} (the default) to ask the operator.
+     */
+    public record Winner(Integer holdout, @Size(max = 40) String metric,
+                         @com.fasterxml.jackson.annotation.JsonProperty("wait") String waitFor, Double alpha,
+                         @Size(max = 40) String fallback) {
     }
 }

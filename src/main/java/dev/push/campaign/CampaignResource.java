@@ -57,6 +57,9 @@ public class CampaignResource {
     @Inject
     Funnels funnels;
 
+    @Inject
+    WinnerDecisions winners;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a campaign: a message for every member of an audience through a channel")
@@ -77,7 +80,7 @@ public class CampaignResource {
     @RolesAllowed("viewer")
     public TaskView get(@PathParam("id") long id) {
         TaskView v = endpoints.get(Task.CAMPAIGN, id);
-        return v.withFunnel(funnels.of(id, v.progress().sent));
+        return v.withFunnel(funnels.of(id, v.progress().sent, null, 0, campaigns.variantsSent(tasks.get(Task.CAMPAIGN, id))));
     }
 
     @GET
@@ -87,7 +90,21 @@ public class CampaignResource {
     public Funnels.Funnel funnel(@PathParam("id") long id) {
         TaskView v = endpoints.get(Task.CAMPAIGN, id);
         Date start = v.startedAt() != null ? v.startedAt() : v.createdAt();
-        return funnels.of(id, v.progress().sent, start, System.currentTimeMillis());
+        return funnels.of(id, v.progress().sent, start, System.currentTimeMillis(),
+                campaigns.variantsSent(tasks.get(Task.CAMPAIGN, id)));
+    }
+
+    /** The variant an operator picks as an A/B test's winner. */
+    public record WinnerPick(String variant) {
+    }
+
+    @POST
+    @Path("{id}/winner")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Pick the winner of an A/B campaign waiting for one (paused), by the variant's name; "
+            + "the winner is sent to the holdout at once")
+    public TaskView winner(@PathParam("id") long id, WinnerPick pick) {
+        return views.view(winners.pick(id, pick == null ? null : pick.variant(), dev.push.api.Actor.name()));
     }
 
     @PATCH

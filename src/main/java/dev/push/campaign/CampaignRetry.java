@@ -15,6 +15,7 @@ import dev.push.task.Task;
 import dev.push.task.TaskUnits;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
+import dev.push.variant.VariantAssignment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -45,7 +46,6 @@ public class CampaignRetry {
     static final Set<TaskState> AT_REST = Set.of(TaskState.FINISHED, TaskState.STOPPED, TaskState.FAILED);
     static final Duration CLAIM = Duration.ofMinutes(10);
     static final Duration SEND_LIMIT = Duration.ofMinutes(5);
-    private static final int KEY_SLICE = 100;
 
     @Inject
     Tasks tasks;
@@ -82,14 +82,9 @@ public class CampaignRetry {
         Channel channel = channels.get(campaign.channel);
         String retryId = UUID.randomUUID().toString();
         int[] totals = new int[5];
-        List<Document> keys = new ArrayList<>();
-        for (int s = 0; s < audience.shards; s++) {
-            for (int k = 0; k < audience.layout.get(s); k++) {
-                keys.add(CampaignChunks.key(campaignId, s, k));
-            }
-        }
-        for (int from = 0; from < keys.size(); from += KEY_SLICE) {
-            for (Document record : claims.findAll(keys.subList(from, Math.min(keys.size(), from + KEY_SLICE)))) {
+        List<Document> keys = CampaignChunks.keys(campaignId, audience);
+        for (int from = 0; from < keys.size(); from += CampaignChunks.KEY_SLICE) {
+            for (Document record : claims.findAll(keys.subList(from, Math.min(keys.size(), from + CampaignChunks.KEY_SLICE)))) {
                 if (record == null || candidates(record, what).isEmpty()) {
                     continue;
                 }
@@ -133,18 +128,15 @@ public class CampaignRetry {
         List<String> members = candidates(record, what);
         int batch = campaign.batchSize > 0 ? campaign.batchSize : CampaignDelivery.DEFAULT_BATCH;
         List<Outcome> outcomes = new ArrayList<>(members.size());
+        VariantAssignment variants = VariantAssignment.of(campaign);
         for (int from = 0; from < members.size(); from += batch) {
             List<String> ids = members.subList(from, Math.min(members.size(), from + batch));
             List<Outcome> skipped = new ArrayList<>();
             List<Delivery.Recipient> to = recipients.of(ids, channel, skipped);
             outcomes.addAll(skipped);
-            if (!to.isEmpty()) {
-                outcomes.addAll(channel.send(new Delivery(campaign.id, campaign.channel, campaign.message, to))
-                        .onFailure().recoverWithItem(e -> to.stream()
-                                .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList())
-                        .await().atMost(SEND_LIMIT));
-            }
+            outcomes.addAll(BatchSend.send(channel, campaign, variants, to, false).await().atMost(SEND_LIMIT));
         }
+        Map<String, Integer> sentByVariant = new HashMap<>();
         Set<String> retried = new HashSet<>(members);
         List<Document> failed = new ArrayList<>();
         for (Document f : (List<Document>) record.get("failed")) {
@@ -160,7 +152,12 @@ public class CampaignRetry {
         int nowSkipped = 0;
         for (Outcome o : outcomes) {
             switch (o.status()) {
-                case SENT -> sent++;
+                case SENT -> {
+                    sent++;
+                    if (variants != null) {
+                        sentByVariant.merge(CampaignChunks.sentOf(variants.sent(o.memberId())), 1, Integer::sum);
+                    }
+                }
                 case FAILED -> {
                     nowFailed++;
                     failed.add(new Document("m", o.memberId()).append("r", o.reason()).append("x", o.retryable()));
@@ -176,11 +173,13 @@ public class CampaignRetry {
                 .append("failed", nowFailed - ("failed".equals(what) ? n : 0))
                 .append("skipped", nowSkipped)
                 .append("unknown", "unknown".equals(what) ? -n : 0);
+        List<Bson> changes = new ArrayList<>(List.of(Updates.set("failed", failed), Updates.set("skipped", skipped),
+                Updates.set("unknown", unknown), Updates.inc("nSent", sent), Updates.inc("nFailed", delta.getInteger("failed")),
+                Updates.inc("nSkipped", nowSkipped), Updates.inc("nUnknown", delta.getInteger("unknown")),
+                Updates.unset("retry")));
+        sentByVariant.forEach((field, count) -> changes.add(Updates.inc(field, count)));
         claims.coll().updateOne(Filters.and(Filters.eq("_id", record.get("_id")), Filters.eq("retry.id", retryId)),
-                Updates.combine(Updates.set("failed", failed), Updates.set("skipped", skipped), Updates.set("unknown", unknown),
-                        Updates.inc("nSent", sent), Updates.inc("nFailed", delta.getInteger("failed")),
-                        Updates.inc("nSkipped", nowSkipped), Updates.inc("nUnknown", delta.getInteger("unknown")),
-                        Updates.unset("retry")));
+                Updates.combine(changes));
         totals[0] += n;
         totals[1] += sent;
         totals[2] += nowFailed;
@@ -195,8 +194,8 @@ public class CampaignRetry {
      */
     private Result record(Task campaign, String what, String by, Result result, List<Document> keys) {
         Map<Integer, Progress> byShard = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += KEY_SLICE) {
-            for (Document record : claims.findAll(keys.subList(from, Math.min(keys.size(), from + KEY_SLICE)))) {
+        for (int from = 0; from < keys.size(); from += CampaignChunks.KEY_SLICE) {
+            for (Document record : claims.findAll(keys.subList(from, Math.min(keys.size(), from + CampaignChunks.KEY_SLICE)))) {
                 if (record != null) {
                     byShard.computeIfAbsent(((Document) record.get("_id")).getInteger("s"), s -> new Progress())
                             .add(CampaignChunks.counts(record));

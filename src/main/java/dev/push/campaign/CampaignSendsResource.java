@@ -7,6 +7,7 @@ import dev.push.channel.personalization.MessageRefused;
 import dev.push.channel.personalization.Personalization;
 import dev.push.member.MemberStore;
 import dev.push.task.Task;
+import dev.push.variant.Variants;
 import dev.push.task.Tasks;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -46,8 +47,8 @@ public class CampaignSendsResource {
     @Inject
     CampaignRetry retry;
 
-    /** A stored member's id, or attributes to render with. */
-    public record PreviewRequest(String memberId, Map<String, Object> attributes) {
+    /** A stored member's id, or attributes to render with; for an A/B campaign, a variant's name (else the member's). */
+    public record PreviewRequest(String memberId, Map<String, Object> attributes, String variant) {
     }
 
     public record RetryRequest(String what) {
@@ -66,8 +67,16 @@ public class CampaignSendsResource {
             attributes = members.find(request.memberId())
                     .orElseThrow(() -> ApiException.notFound("member", request.memberId())).attributes();
         }
+        org.bson.Document message = Campaigns.messageOf(campaign, memberId);
+        if (request != null && request.variant() != null) {
+            int v = Variants.number(campaign, request.variant());
+            if (v == 0) {
+                throw ApiException.badRequest("variant", "campaign " + id + " has no variant named " + request.variant());
+            }
+            message = Variants.message(campaign, v);
+        }
         try {
-            return personalization.template(campaign.id, campaign.message).render(memberId, attributes);
+            return personalization.template(campaign.id, message).render(memberId, attributes);
         } catch (MessageRefused e) {
             throw new ApiException(422, "Message does not render", e.getMessage(),
                     List.of(new ApiException.FieldError(e.field(), e.reason())));

@@ -11,9 +11,12 @@ import dev.push.member.MemberId;
 import dev.push.member.MemberStore;
 import dev.push.tracking.Engagement;
 import dev.push.tracking.Engagements;
+import dev.push.tracking.Funnels;
 import dev.push.task.Task;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
+import dev.push.variant.VariantAssignment;
+import dev.push.variant.Variants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -59,39 +62,33 @@ public class Campaigns {
             throw ApiException.badRequest("audienceId", "audience " + req.audienceId() + " does not exist");
         }
         channels.get(req.channel());
+        List<String> names = VariantRules.names(req.variants(), req.winner());
         CampaignRequest.Message m = req.message();
-        if (isBlank(m.title()) && isBlank(m.body())) {
-            throw ApiException.badRequest("message", "needs a title or a body");
-        }
-        personalization.check(m.title(), m.body(), m.link());
-        Task t = new Task();
-        t.kind = Task.CAMPAIGN;
-        t.name = req.name();
-        t.audienceId = audience.id;
-        t.channel = req.channel();
-        Document message = new Document();
-        putIfPresent(message, "title", m.title());
-        putIfPresent(message, "body", m.body());
-        putIfPresent(message, "link", m.link());
-        if (m.data() != null) {
-            message.append("data", new Document(m.data()));
-        }
-        if (m.utm() != null && !m.utm().isEmpty()) {
+        if (m.utm() != null) {
             for (String name : m.utm().keySet()) {
                 if (!Utm.NAMES.contains(name)) {
                     throw ApiException.badRequest("message.utm." + name, "is not a UTM parameter (" + String.join(", ", Utm.NAMES) + ")");
                 }
             }
-            message.append("utm", new Document(new java.util.LinkedHashMap<String, Object>(m.utm())));
         }
-        if (Boolean.TRUE.equals(m.tracking()) && isBlank(m.link())) {
-            throw ApiException.badRequest("message.tracking", "needs message.link: only a link can be tracked");
+        Task t = new Task();
+        t.kind = Task.CAMPAIGN;
+        t.name = req.name();
+        t.audienceId = audience.id;
+        t.channel = req.channel();
+        t.message = message("message", m.title(), m.body(), m.link(), m.data(), m, names == null);
+        if (names != null) {
+            t.variants = new ArrayList<>();
+            boolean everyLinkTracked = true;
+            for (int i = 0; i < names.size(); i++) {
+                CampaignRequest.Variant v = req.variants().get(i);
+                Document message = message("variants[" + i + "]", or(v.title(), m.title()), or(v.body(), m.body()),
+                        or(v.link(), m.link()), v.data() != null ? v.data() : m.data(), m, true).append("variant", i + 1);
+                everyLinkTracked &= Personalization.tracked(message);
+                t.variants.add(new Document("name", names.get(i)).append("split", v.split()).append("message", message));
+            }
+            t.winner = VariantRules.winner(req.winner(), names, everyLinkTracked);
         }
-        if (!isBlank(m.link()) && !Boolean.FALSE.equals(m.tracking())) {
-            // Stored only when on: a message without it (made before tracking, or by op) sends its link as given.
-            message.append("tracking", true);
-        }
-        t.message = message;
         t.workers = req.workers() == null ? 4 : req.workers();
         t.qps = req.qps() == null ? 0 : req.qps();
         t.errorBudget = req.errorBudget() == null ? 100 : req.errorBudget();
@@ -102,6 +99,42 @@ public class Campaigns {
         return tasks.create(t, by);
     }
 
+    /**
+     * A message as stored, checked as the request has it at {@code at} ({@code message}, {@code variants[1]}):
+     * title, body and link templates, data, and the message's UTM parameters and tracking. Only a message that is
+     * sent ({@code sent}) needs a title or a body, and a link to track: an A/B campaign's may leave them to its variants.
+     */
+    private Document message(String at, String title, String body, String link, Map<String, Object> data,
+                             CampaignRequest.Message m, boolean sent) {
+        if (sent && isBlank(title) && isBlank(body)) {
+            throw ApiException.badRequest(at, "needs a title or a body");
+        }
+        personalization.check(at, title, body, link);
+        Document message = new Document();
+        putIfPresent(message, "title", title);
+        putIfPresent(message, "body", body);
+        putIfPresent(message, "link", link);
+        if (data != null) {
+            message.append("data", new Document(data));
+        }
+        if (m.utm() != null && !m.utm().isEmpty()) {
+            message.append("utm", new Document(new java.util.LinkedHashMap<String, Object>(m.utm())));
+        }
+        if (sent && Boolean.TRUE.equals(m.tracking()) && isBlank(link)) {
+            throw at.equals("message") ? ApiException.badRequest("message.tracking", "needs message.link: only a link can be tracked")
+                    : ApiException.badRequest(at + ".link", "is required: message.tracking is on");
+        }
+        if (!isBlank(link) && !Boolean.FALSE.equals(m.tracking())) {
+            // Stored only when on: a message without it (made before tracking, or by op) sends its link as given.
+            message.append("tracking", true);
+        }
+        return message;
+    }
+
+    private static String or(String given, String otherwise) {
+        return given != null ? given : otherwise;
+    }
+
     private static boolean isBlank(String s) {
         return s == null || s.isBlank();
     }
@@ -110,6 +143,19 @@ public class Campaigns {
         if (value != null) {
             d.append(key, value);
         }
+    }
+
+    /** Members sent each variant of an A/B campaign, from its delivery records; null for a single message. */
+    public List<Funnels.VariantSent> variantsSent(Task c) {
+        if (c.variants == null) {
+            return null;
+        }
+        long[] sent = claims.sentPerVariant(c.id, tasks.find(c.audienceId), c.variants.size());
+        List<Funnels.VariantSent> out = new ArrayList<>();
+        for (int v = 1; v <= c.variants.size(); v++) {
+            out.add(new Funnels.VariantSent(v, Variants.name(c, v), sent[v], v == Variants.winner(c)));
+        }
+        return out;
     }
 
     /** A campaign starts once its audience is built; answers the audience's size. */
@@ -130,9 +176,11 @@ public class Campaigns {
 
     /**
      * One member's outcome, with the first event of each type the member has in the campaign (null when none), and,
-     * for one member asked for by id, the exact link the member was (or would be) sent.
+     * for one member asked for by id, the exact link the member was (or would be) sent; for an A/B campaign the
+     * name of the member's variant (none for the holdout before the winner is decided).
      */
     public record DeliveryView(String memberId, String state, String reason, Boolean retryable,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String variant,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Date deliveredAt,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Date openedAt,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Date clickedAt,
@@ -140,7 +188,7 @@ public class Campaigns {
                                @JsonInclude(JsonInclude.Include.NON_NULL) Double value,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String link) {
         DeliveryView(String memberId, String state, String reason, Boolean retryable) {
-            this(memberId, state, reason, retryable, null, null, null, null, null, null);
+            this(memberId, state, reason, retryable, null, null, null, null, null, null, null);
         }
 
         DeliveryView withEvents(Map<String, Document> events) {
@@ -148,14 +196,19 @@ public class Campaigns {
                 return this;
             }
             Document converted = events.get(Engagement.CONVERTED);
-            return new DeliveryView(memberId, state, reason, retryable, at(events, Engagement.DELIVERED),
+            return new DeliveryView(memberId, state, reason, retryable, variant, at(events, Engagement.DELIVERED),
                     at(events, Engagement.OPENED), at(events, Engagement.CLICKED), at(events, Engagement.CONVERTED),
                     converted == null || !(converted.get("value") instanceof Number n) ? null : n.doubleValue(), link);
         }
 
         DeliveryView withLink(String sent) {
-            return new DeliveryView(memberId, state, reason, retryable, deliveredAt, openedAt, clickedAt, convertedAt,
-                    value, sent);
+            return new DeliveryView(memberId, state, reason, retryable, variant, deliveredAt, openedAt, clickedAt,
+                    convertedAt, value, sent);
+        }
+
+        DeliveryView withVariant(String name) {
+            return new DeliveryView(memberId, state, reason, retryable, name, deliveredAt, openedAt, clickedAt,
+                    convertedAt, value, link);
         }
 
         /** Whether the member has the event ({@code clicked} …). */
@@ -238,6 +291,7 @@ public class Campaigns {
         if (filter.with() != null && !events) {
             return null;
         }
+        VariantAssignment variants = VariantAssignment.of(c);
         int found = 0;
         int visited = 0;
         while (s < audience.shards && found < limit && visited < maxChunks) {
@@ -249,11 +303,12 @@ public class Campaigns {
             }
             visited++;
             List<String> ids = audienceChunks.read(audience.id, s, k);
-            ChunkOutcomes outcomes = new ChunkOutcomes(claims.find(id, s, k));
+            ChunkOutcomes outcomes = new ChunkOutcomes(claims.find(id, s, k), variants, ids);
             Map<String, Map<String, Document>> memberEvents = events
                     ? engagements.of(id, ids.subList(Math.min(i, ids.size()), ids.size()), Engagement.TYPES) : Map.of();
             while (i < ids.size() && found < limit) {
-                DeliveryView v = outcomes.of(i, ids.get(i)).withEvents(memberEvents.get(ids.get(i)));
+                DeliveryView v = outcomes.of(i, ids.get(i)).withEvents(memberEvents.get(ids.get(i)))
+                        .withVariant(variantName(c, variants, ids.get(i)));
                 i++;
                 if (filter.accepts(v)) {
                     sink.accept(v);
@@ -279,8 +334,11 @@ public class Campaigns {
         AudienceChunks.Position at = audience == null || audience.layout == null ? null
                 : audienceChunks.locate(audience.id, audience.shards, audience.layout, memberId);
         if (at != null) {
-            DeliveryView v = new ChunkOutcomes(claims.find(id, at.shard(), at.chunk())).of(at.index(), memberId)
-                    .withEvents(engagements.of(id, List.of(memberId), Engagement.TYPES).get(memberId));
+            VariantAssignment variants = VariantAssignment.of(c);
+            List<String> chunk = variants == null ? null : audienceChunks.read(audience.id, at.shard(), at.chunk());
+            DeliveryView v = new ChunkOutcomes(claims.find(id, at.shard(), at.chunk()), variants, chunk).of(at.index(), memberId)
+                    .withEvents(engagements.of(id, List.of(memberId), Engagement.TYPES).get(memberId))
+                    .withVariant(variantName(c, variants, memberId));
             return v.withLink(sentLink(c, memberId));
         }
         throw ApiException.notFound("member", memberId + " in the audience of campaign " + id);
@@ -288,27 +346,56 @@ public class Campaigns {
 
     /** The link the member was (or would be) sent: the tracked link when tracking is on; null when there is none. */
     private String sentLink(Task campaign, String memberId) {
-        if (campaign.message == null || campaign.message.getString("link") == null) {
+        Document message = messageOf(campaign, memberId);
+        if (message == null || message.getString("link") == null) {
             return null;
         }
         Map<String, Object> attributes = members.find(memberId).map(m -> m.attributes()).orElse(Map.of());
         try {
-            return personalization.template(campaign.id, campaign.message).render(memberId, attributes).link();
+            return personalization.template(campaign.id, message).render(memberId, attributes).link();
         } catch (MessageRefused e) {
             return null;
         }
     }
 
-    /** Reads the outcome of each position of one chunk record. */
+    /** The name of the variant the member is (or would be) sent; null for a single message or an undecided holdout. */
+    private static String variantName(Task campaign, VariantAssignment variants, String memberId) {
+        int v = variants == null ? 0 : variants.sent(memberId);
+        return v == 0 ? null : Variants.name(campaign, v);
+    }
+
+    /**
+     * The message the member is (or would be) sent: the campaign's, or the member's A/B variant's (the campaign's
+     * own message for a member of the holdout before the winner is decided).
+     */
+    public static Document messageOf(Task campaign, String memberId) {
+        VariantAssignment variants = VariantAssignment.of(campaign);
+        return variants == null ? campaign.message : Variants.message(campaign, variants.sent(memberId));
+    }
+
+    /**
+     * Reads the outcome of each member of one chunk record. A member is pending while the record's {@code committed}
+     * has not passed its position in delivery order: its audience position, or for an A/B campaign its position in
+     * the chunk arranged test split first ({@link VariantAssignment#arrange}).
+     */
     private static final class ChunkOutcomes {
+        private final Map<String, Integer> positions;
         private final int committed;
         private final Map<String, Document> failed = new HashMap<>();
         private final Map<String, Document> skipped = new HashMap<>();
         private final Set<String> unknown = new HashSet<>();
 
+        /** {@code chunk}: the chunk's members in audience order, needed for an A/B campaign ({@code variants}). */
         @SuppressWarnings("unchecked")
-        ChunkOutcomes(Document record) {
+        ChunkOutcomes(Document record, VariantAssignment variants, List<String> chunk) {
             this.committed = record == null ? 0 : record.getInteger("committed", 0);
+            this.positions = variants == null ? null : new HashMap<>();
+            if (variants != null) {
+                List<String> arranged = variants.arrange(chunk).members();
+                for (int i = 0; i < arranged.size(); i++) {
+                    positions.put(arranged.get(i), i);
+                }
+            }
             if (record != null) {
                 ((List<Document>) record.get("failed")).forEach(d -> failed.put(d.getString("m"), d));
                 ((List<Document>) record.get("skipped")).forEach(d -> skipped.put(d.getString("m"), d));
@@ -316,8 +403,9 @@ public class Campaigns {
             }
         }
 
+        /** The outcome of the member at {@code position} of the chunk in audience order. */
         DeliveryView of(int position, String member) {
-            if (position >= committed) {
+            if ((positions == null ? position : positions.get(member)) >= committed) {
                 return new DeliveryView(member, "pending", null, null);
             }
             Document f = failed.get(member);

@@ -9,6 +9,7 @@ import dev.push.channel.Recipients;
 import dev.push.member.MemberId;
 import dev.push.task.Task;
 import dev.push.task.Tasks;
+import dev.push.variant.VariantAssignment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -71,10 +72,7 @@ public class TestSend {
         }
         List<Outcome> outcomes = new ArrayList<>(skipped);
         if (!to.isEmpty()) {
-            outcomes.addAll(channel.send(new Delivery(campaign.id, campaign.channel, campaign.message, to, true))
-                    .onFailure().recoverWithItem(e -> to.stream()
-                            .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList())
-                    .await().atMost(LIMIT));
+            outcomes.addAll(BatchSend.send(channel, campaign, VariantAssignment.of(campaign), to, true).await().atMost(LIMIT));
         }
         List<Result> out = new ArrayList<>();
         for (Outcome o : outcomes) {

@@ -51,9 +51,12 @@ final class RunCompletion implements TaskStep {
         if (progress.total == 0) {
             progress.total = progress.processed;
         }
-        Task done = tasks.move(task, task.taskState(), TaskState.FINISHED, "master " + instanceId, "all work done",
-                Updates.combine(Updates.set("progress", progress.toDocument()), kinds.of(task).finished(task, t.units)));
-        if (done != null) {
+        TaskKind.RunEnd end = kinds.of(task).end(task, t.units);
+        Task done = tasks.move(task, task.taskState(), end.to(), "master " + instanceId, end.reason(),
+                Updates.combine(Updates.set("progress", progress.toDocument()), end.extra()));
+        if (done != null && end.to() != TaskState.FINISHED) {
+            LOG.infof("task %d (%s '%s') %s: %s", task.id, task.kind, task.name, end.to().wire(), end.reason());
+        } else if (done != null) {
             LOG.infof("task %d (%s '%s') finished: %d processed, %d sent, %d failed, %d skipped, %d unknown",
                     task.id, task.kind, task.name, progress.processed, progress.sent, progress.failed,
                     progress.skipped, progress.unknown);

@@ -1,6 +1,7 @@
 package dev.push.engine;
 
 import dev.push.task.Task;
+import dev.push.task.TaskState;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -20,4 +21,15 @@ public interface TaskKind {
      * together with the move to finished. {@code units} are the run's units, all done.
      */
     Bson finished(Task task, List<Document> units);
+
+    /**
+     * Where a run whose units are all done moves its task, why, and what else the move writes: finished, unless the
+     * kind has a further phase (an A/B campaign's test split waits, paused, for its winner).
+     */
+    default RunEnd end(Task task, List<Document> units) {
+        return new RunEnd(TaskState.FINISHED, "all work done", finished(task, units));
+    }
+
+    record RunEnd(TaskState to, String reason, Bson extra) {
+    }
 }

@@ -59,6 +59,10 @@ public class Task extends PanacheMongoEntityBase {
     public Date startAt;
     public long errorStreak;
     public List<String> lastErrors;
+    /** A/B variants, each {@code {name, split, message}} (see {@code dev.push.variant.Variants}); null for one message. */
+    public List<Document> variants;
+    /** Winner mode of an A/B campaign: its settings, phase and decision; null without. */
+    public Document winner;
 
     public TaskState taskState() {
         return TaskState.fromWire(state);

@@ -59,8 +59,16 @@ public class Tasks {
      * keeps the state.
      */
     static Bson history(Date at, String from, String to, String by, String reason) {
+        return history(at, from, to, by, reason, null);
+    }
+
+    /** The history entry, with {@code details}: the figures behind a decision (null when none). */
+    static Bson history(Date at, String from, String to, String by, String reason, org.bson.Document details) {
         org.bson.Document entry = new org.bson.Document("at", at).append("from", from).append("to", to)
                 .append("by", by).append("reason", reason);
+        if (details != null) {
+            entry.append("details", details);
+        }
         return Updates.pushEach("history", List.of(entry), new PushOptions().slice(-HISTORY_KEPT));
     }
 
@@ -102,18 +110,8 @@ public class Tasks {
             if (t.disabled && command == TaskState.Command.START) {
                 throw ApiException.conflict(kind + " " + id + " is disabled");
             }
-            Bson extra;
-            if (command == TaskState.Command.START) {
-                long total = startCheck == null ? 0 : startCheck.totalFor(t);
-                long run = t.run + 1;
-                shards.create(t.id, run, t.units);
-                extra = Updates.combine(Updates.set("run", run), Updates.set("startedAt", new Date()),
-                        Updates.set("finishedAt", null), Updates.set("errorStreak", 0L),
-                        Updates.set("lastErrors", List.of()),
-                        Updates.set("progress", new Progress().withTotal(total).toDocument()));
-            } else {
-                extra = null;
-            }
+            Bson extra = command == TaskState.Command.START
+                    ? newRun(t, startCheck == null ? 0 : startCheck.totalFor(t)) : null;
             Task moved = move(t, current, command.to, by, command.wire(), extra);
             if (moved != null) {
                 commanded.fire(new TaskCommanded(id, command));
@@ -121,6 +119,40 @@ public class Tasks {
             }
         }
         throw ApiException.conflict(kind + " " + id + " is changing state concurrently; try again");
+    }
+
+    /** Creates the units of the task's next run; answers the update that starts it, counting {@code total} members. */
+    private Bson newRun(Task t, long total) {
+        long run = t.run + 1;
+        shards.create(t.id, run, t.units);
+        return Updates.combine(Updates.set("run", run), Updates.set("startedAt", new Date()),
+                Updates.set("finishedAt", null), Updates.set("errorStreak", 0L),
+                Updates.set("lastErrors", List.of()),
+                Updates.set("progress", new Progress().withTotal(total).toDocument()));
+    }
+
+    /**
+     * Starts a new run of a task as the start command does, not on an operator's command but on a decision its
+     * kind made ({@code reason}, with the figures in {@code details}): only while the task is still in {@code from}
+     * and matches {@code condition}, with {@code extra} in the same update. Null when it changed meanwhile.
+     */
+    public Task startRun(Task seen, TaskState from, long total, String by, String reason, org.bson.Document details,
+                         Bson condition, Bson extra) {
+        Task moved = move(coll(), seen.id, from, TaskState.STARTED, by, reason, details, condition,
+                Updates.combine(newRun(seen, total), extra));
+        if (moved != null) {
+            commanded.fire(new TaskCommanded(seen.id, TaskState.Command.START));
+        }
+        return moved;
+    }
+
+    /**
+     * The compare-and-set of {@link #move(Task, TaskState, TaskState, String, String, Bson)}, also requiring
+     * {@code condition} (e.g. the phase the caller saw), with {@code details} in the history entry.
+     */
+    public Task move(Task t, TaskState from, TaskState to, String by, String reason, org.bson.Document details,
+                     Bson condition, Bson extra) {
+        return move(coll(), t.id, from, to, by, reason, details, condition, extra);
     }
 
     /**
@@ -137,19 +169,25 @@ public class Tasks {
      */
     public static <T> T move(MongoCollection<T> tasks, long id, TaskState from, TaskState to, String by, String reason,
                              Bson extra) {
+        return move(tasks, id, from, to, by, reason, null, null, extra);
+    }
+
+    private static <T> T move(MongoCollection<T> tasks, long id, TaskState from, TaskState to, String by, String reason,
+                              org.bson.Document details, Bson condition, Bson extra) {
         Date now = new Date();
         List<Bson> updates = new ArrayList<>();
         updates.add(Updates.set("state", to.wire()));
         updates.add(Updates.set("updatedAt", now));
         updates.add(Updates.set("stateReason", reason));
-        updates.add(history(now, from.wire(), to.wire(), by, reason));
+        updates.add(history(now, from.wire(), to.wire(), by, reason, details));
         if (to == TaskState.FINISHED || to == TaskState.FAILED || to == TaskState.STOPPED) {
             updates.add(Updates.set("finishedAt", now));
         }
         if (extra != null) {
             updates.add(extra);
         }
-        return tasks.findOneAndUpdate(Filters.and(Filters.eq("_id", id), Filters.eq("state", from.wire())),
+        Bson filter = Filters.and(Filters.eq("_id", id), Filters.eq("state", from.wire()));
+        return tasks.findOneAndUpdate(condition == null ? filter : Filters.and(filter, condition),
                 Updates.combine(updates), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
     }
 
@@ -174,6 +212,12 @@ public class Tasks {
      */
     public List<Task> running() {
         return coll().find(Filters.in("state", TaskState.STARTED.wire(), TaskState.REBOOT.wire()))
+                .projection(Projections.exclude("history")).into(new ArrayList<>());
+    }
+
+    /** Tasks in {@code state} that also match {@code condition}, without their history. */
+    public List<Task> in(TaskState state, Bson condition) {
+        return coll().find(Filters.and(Filters.eq("state", state.wire()), condition))
                 .projection(Projections.exclude("history")).into(new ArrayList<>());
     }
 

@@ -9,6 +9,9 @@ public class Transition {
     public String to;
     public String by;
     public String reason;
+    /** The figures behind a decision (an A/B test's winner), when there are any. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public org.bson.Document details;
 
     public Transition() {
     }

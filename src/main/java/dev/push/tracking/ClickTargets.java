@@ -6,6 +6,8 @@ import dev.push.member.Member;
 import dev.push.member.MemberStore;
 import dev.push.task.Task;
 import dev.push.task.Tasks;
+import dev.push.variant.Variants;
+import org.bson.Document;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -36,7 +38,12 @@ public class ClickTargets {
     private record Known(Personalization.MessageTemplate template, long loadedAt) {
     }
 
-    private final Map<Long, Known> campaigns = new ConcurrentHashMap<>();
+    /** Per campaign and variant ({@code 12/0}, {@code 12/2}): each variant has its own link. */
+    private final Map<String, Known> campaigns = new ConcurrentHashMap<>();
+
+    private static String key(LinkToken.Claim claim) {
+        return claim.campaign() + "/" + claim.variant();
+    }
 
     /** What {@link #fromMemory} answers when there is no target (not a tracked campaign, a link that does not render). */
     static final String NONE = "";
@@ -46,7 +53,7 @@ public class ClickTargets {
      * the member must be read first ({@link #resolve}).
      */
     String fromMemory(LinkToken.Claim claim) {
-        Known k = campaigns.get(claim.campaign());
+        Known k = campaigns.get(key(claim));
         if (k == null || System.currentTimeMillis() - k.loadedAt() > KEEP_MS) {
             return null;
         }
@@ -62,15 +69,16 @@ public class ClickTargets {
 
     /** The target, reading the campaign and the member as needed (blocking); null when there is none. */
     String resolve(LinkToken.Claim claim) {
-        Known k = campaigns.get(claim.campaign());
+        Known k = campaigns.get(key(claim));
         if (k == null || System.currentTimeMillis() - k.loadedAt() > KEEP_MS) {
             if (campaigns.size() >= MAX_CAMPAIGNS) {
                 campaigns.clear();
             }
             Task t = tasks.find(claim.campaign());
-            boolean tracked = t != null && Task.CAMPAIGN.equals(t.kind) && Personalization.tracked(t.message);
-            k = new Known(tracked ? personalization.template(t.id, t.message) : null, System.currentTimeMillis());
-            campaigns.put(claim.campaign(), k);
+            Document message = t == null ? null : Variants.message(t, claim.variant());
+            boolean tracked = t != null && Task.CAMPAIGN.equals(t.kind) && Personalization.tracked(message);
+            k = new Known(tracked ? personalization.template(t.id, message) : null, System.currentTimeMillis());
+            campaigns.put(key(claim), k);
         }
         if (k.template() == null) {
             return null;

@@ -30,7 +30,7 @@ import java.util.Map;
  * unique counts are exact however many instances record at once. {@value #HOURS} holds a campaign's counters per
  * hour, {@code _id = campaign|hour} (hour zero-padded so keys sort by time): the first events counted per type,
  * {@code clicks} (every click), {@code previews} (link-preview fetchers, counted apart) and {@code value} (the sum of
- * conversions' values). Both are written by key and in batches only.
+ * conversions' values); for an A/B campaign also the first events per variant ({@code clicked@2}). Both are written by key and in batches only.
  */
 @ApplicationScoped
 public class Engagements {
@@ -65,6 +65,9 @@ public class Engagements {
                 Engagement e = batch.get(i);
                 Document inc = increments.computeIfAbsent(hourKey(e.campaign(), e.at()), k -> new Document());
                 inc.merge(e.type(), 1L, (a, b) -> (Long) a + (Long) b);
+                if (e.variant() > 0) {
+                    inc.merge(ofVariant(e.type(), e.variant()), 1L, (a, b) -> (Long) a + (Long) b);
+                }
                 if (e.value() != null) {
                     inc.merge(VALUE, e.value(), (a, b) -> ((Number) a).doubleValue() + ((Number) b).doubleValue());
                 }
@@ -114,6 +117,11 @@ public class Engagements {
         increments.forEach((key, inc) -> writes.add(new UpdateOneModel<>(Filters.eq("_id", key),
                 new Document("$inc", inc), new UpdateOptions().upsert(true))));
         collections.get(HOURS).bulkWrite(writes, new BulkWriteOptions().ordered(false));
+    }
+
+    /** The hour's counter of first events of a type among members sent variant {@code v} of an A/B campaign: {@code clicked@2}. */
+    static String ofVariant(String type, int variant) {
+        return type + "@" + variant;
     }
 
     static String hourKey(long campaign, long at) {

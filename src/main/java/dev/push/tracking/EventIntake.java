@@ -7,6 +7,7 @@ import dev.push.member.MemberId;
 import dev.push.member.Shards;
 import dev.push.task.Task;
 import dev.push.task.Tasks;
+import dev.push.variant.VariantAssignment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -142,6 +144,9 @@ public class EventIntake {
         if (!audiences.has(campaign, member)) {
             throw ApiException.badRequest("member", member + " is not in the audience of campaign " + campaign);
         }
+        if (!item.has("token")) {
+            variant = audiences.variantOf(campaign, member);
+        }
         return new Engagement(campaign, member, type, at, value, variant);
     }
 
@@ -170,7 +175,13 @@ public class EventIntake {
     /** The campaigns and audience shards one batch needs, each read once. */
     private final class Audiences {
         private final Map<Long, Task> audienceOf = new HashMap<>();
+        private final Map<Long, Optional<VariantAssignment>> variants = new HashMap<>();
         private final Map<String, Set<String>> shards = new HashMap<>();
+
+        /** The variant the member was sent (an event without a token names none): 0 for a single message. */
+        int variantOf(long campaign, String member) {
+            return variants.get(campaign).map(a -> a.sent(member)).orElse(0);
+        }
 
         boolean has(long campaign, String member) {
             Task audience = audienceOf.computeIfAbsent(campaign, c -> {
@@ -178,6 +189,7 @@ public class EventIntake {
                 if (t == null || !Task.CAMPAIGN.equals(t.kind)) {
                     throw ApiException.badRequest("campaign", "campaign " + c + " does not exist");
                 }
+                variants.put(c, Optional.ofNullable(VariantAssignment.of(t)));
                 Task a = tasks.find(t.audienceId);
                 return a == null || a.layout == null ? new Task() : a;
             });

@@ -7,7 +7,10 @@ import org.bson.Document;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A campaign's funnel: sent → delivered → opened → clicked → converted, each the number of members with that first
@@ -27,7 +30,29 @@ public class Funnels {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Funnel(long campaign, List<Stage> stages, long clicks, long previews, double value, List<Hour> hours) {
+    public record Funnel(long campaign, List<Stage> stages, long clicks, long previews, double value, List<Hour> hours,
+                         List<VariantFunnel> variants) {
+    }
+
+    /** Members sent one variant of an A/B campaign (the campaign feature counts them), and whether it is the winner. */
+    public record VariantSent(int variant, String name, long sent, boolean winner) {
+    }
+
+    /**
+     * One variant's funnel: members sent it, members with each first event, each stage's rate over sent, and whether
+     * it is the A/B test's winner.
+     */
+    public record VariantFunnel(int variant, String name, boolean winner, long sent, long delivered, long opened,
+                                long clicked, long converted, Map<String, Double> rates) {
+        /** Members with the first event of {@code type}. */
+        public long members(String type) {
+            return switch (type) {
+                case Engagement.DELIVERED -> delivered;
+                case Engagement.OPENED -> opened;
+                case Engagement.CLICKED -> clicked;
+                default -> converted;
+            };
+        }
     }
 
     /** Hours a funnel lists at most (90 days); older ones are summed in the totals only. */
@@ -43,7 +68,13 @@ public class Funnels {
      * events count zero), or without hours when {@code start} is null.
      */
     public Funnel of(long campaign, long sent, Date start, long now) {
+        return of(campaign, sent, start, now, null);
+    }
+
+    /** The funnel, with one per variant of an A/B campaign when {@code variants} (members sent each) is given. */
+    public Funnel of(long campaign, long sent, Date start, long now, List<VariantSent> variants) {
         boolean hourly = start != null;
+        Map<String, Long> perVariant = new HashMap<>();
         long[] unique = new long[Engagement.TYPES.size()];
         long clicks = 0;
         long previews = 0;
@@ -56,6 +87,11 @@ public class Funnels {
             clicks += count(h, Engagements.CLICKS);
             previews += count(h, Engagements.PREVIEWS);
             value += h.get(Engagements.VALUE) instanceof Number n ? n.doubleValue() : 0;
+            for (int v = 1; variants != null && v <= variants.size(); v++) {
+                for (String type : Engagement.TYPES) {
+                    perVariant.merge(Engagements.ofVariant(type, v), count(h, Engagements.ofVariant(type, v)), Long::sum);
+                }
+            }
             if (hourly) {
                 hours.add(new Hour(new Date(Engagements.hourOf(h)), count(h, Engagement.DELIVERED), count(h, Engagement.OPENED),
                         count(h, Engagement.CLICKED), count(h, Engagement.CONVERTED), count(h, Engagements.CLICKS),
@@ -70,7 +106,18 @@ public class Funnels {
         for (int i = 0; i < unique.length; i++) {
             stages.add(new Stage(Engagement.TYPES.get(i), unique[i], sent > 0 ? (double) unique[i] / sent : null));
         }
-        return new Funnel(campaign, stages, clicks, previews, value, hours);
+        return new Funnel(campaign, stages, clicks, previews, value, hours, variants == null ? null
+                : variants.stream().map(v -> variantFunnel(v, perVariant)).toList());
+    }
+
+    private static VariantFunnel variantFunnel(VariantSent v, Map<String, Long> counts) {
+        long[] n = new long[Engagement.TYPES.size()];
+        Map<String, Double> rates = new LinkedHashMap<>();
+        for (int i = 0; i < n.length; i++) {
+            n[i] = counts.getOrDefault(Engagements.ofVariant(Engagement.TYPES.get(i), v.variant()), 0L);
+            rates.put(Engagement.TYPES.get(i), v.sent() > 0 ? (double) n[i] / v.sent() : null);
+        }
+        return new VariantFunnel(v.variant(), v.name(), v.winner(), v.sent(), n[0], n[1], n[2], n[3], rates);
     }
 
     private static List<Hour> everyHour(List<Hour> counted, long start, long now) {

@@ -97,6 +97,26 @@ class BadInputTableTest {
         t.add(new Bad("batch size 0", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','batchSize':0," + okMessage + "}", 400, "batchSize"));
         t.add(new Bad("a negative error budget", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','errorBudget':-5," + okMessage + "}", 400, "errorBudget"));
         t.add(new Bad("a start time that is no time", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','startAt':'tomorrow'," + okMessage + "}", 400, "startAt"));
+        // A/B variants and winner mode (issue 13).
+        String ab = "{'name':'x','audienceId':" + audience + ",'channel':'log','message':{'link':'https://x.org/{member.id}'},";
+        String two = "'variants':[{'title':'a','split':10},{'title':'b','split':10}]";
+        String j = "application/json";
+        t.add(new Bad("A/B splits and holdout summing to 90", "POST", c, j, ab + two + ",'winner':{'holdout':70}}", 400, "sum to 90%, not 100%"));
+        t.add(new Bad("A/B splits summing to 20 without a holdout", "POST", c, j, ab + two + "}", 400, "sum to 20%, not 100%"));
+        t.add(new Bad("9 variants", "POST", c, j, ab + "'variants':[" + IntStream.range(0, 9).mapToObj(i -> "{'title':'v','split':11}")
+                .collect(Collectors.joining(",")) + "]}", 400, "has 9; an A/B campaign has 2 to 8 variants"));
+        t.add(new Bad("1 variant", "POST", c, j, ab + "'variants':[{'title':'a','split':100}]}", 400, "has 1; an A/B campaign has 2 to 8 variants"));
+        t.add(new Bad("an unknown A/B metric", "POST", c, j, ab + two + ",'winner':{'holdout':80,'metric':'liked'}}", 400, "winner.metric"));
+        t.add(new Bad("a fallback naming no variant", "POST", c, j, ab + two + ",'winner':{'holdout':80,'fallback':'Z'}}", 400, "winner.fallback"));
+        t.add(new Bad("a variant without a split", "POST", c, j, ab + "'variants':[{'title':'a'},{'title':'b','split':100}]}", 400, "variants[0].split"));
+        t.add(new Bad("two variants of one name", "POST", c, j, ab + "'variants':[{'name':'A','title':'a','split':50},{'name':'A','title':'b','split':50}]}", 400, "variants[1].name"));
+        t.add(new Bad("a wait that is no duration", "POST", c, j, ab + two + ",'winner':{'holdout':80,'wait':'soon'}}", 400, "winner.wait"));
+        t.add(new Bad("alpha 1", "POST", c, j, ab + two + ",'winner':{'holdout':80,'alpha':1}}", 400, "winner.alpha"));
+        t.add(new Bad("winner mode without variants", "POST", c, j, "{'name':'x','audienceId':" + audience + ",'channel':'log'," + okMessage + ",'winner':{'holdout':50}}", 400, "winner"));
+        t.add(new Bad("a variant's title that is no template", "POST", c, j, ab + "'variants':[{'title':'{member.x','split':50},{'title':'b','split':50}]}", 400, "variants[0].title"));
+        t.add(new Bad("clicks as the metric without a tracked link", "POST", c, j, "{'name':'x','audienceId':" + audience + ",'channel':'log','message':{}," + two + ",'winner':{'holdout':80}}", 400, "clicked needs a tracked link"));
+        t.add(new Bad("a winner for a campaign without winner mode", "POST", c + "/" + campaign + "/winner", j, "{'variant':'A'}", 409, "has no winner mode"));
+        t.add(new Bad("a preview of a variant the campaign lacks", "POST", c + "/" + campaign + "/preview", j, "{'variant':'Z'}", 400, "variant"));
         t.add(new Bad("start of an unknown campaign", "POST", c + "/987654/start", null, null, 404, "987654"));
         t.add(new Bad("pause of a ready campaign", "POST", c + "/" + campaign + "/pause", null, null, 409, "ready"));
         t.add(new Bad("resume of a ready campaign", "POST", c + "/" + campaign + "/resume", null, null, 409, "ready"));

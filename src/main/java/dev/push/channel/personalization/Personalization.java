@@ -34,7 +34,7 @@ public class Personalization {
     private static final int CACHE = 512;
 
     private final Engine engine = TemplateBounds.engine(new EmptyWhenMissing());
-    private final Map<Long, MessageTemplate> compiled = new ConcurrentHashMap<>();
+    private final Map<String, MessageTemplate> compiled = new ConcurrentHashMap<>();
     private final Map<String, Template> channelTemplates = new ConcurrentHashMap<>();
     private final TemplateBounds bounds;
     private final LinkSchemes linkSchemes;
@@ -58,6 +58,11 @@ public class Personalization {
      * is not allowed ({@link LinkSchemes}).
      */
     public void check(String title, String body, String link) {
+        check("message", title, body, link);
+    }
+
+    /** {@link #check(String, String, String)} of a message at {@code at} in the request ({@code variants[1]}). */
+    public void check(String at, String title, String body, String link) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("title", title);
         fields.put("body", body);
@@ -65,7 +70,7 @@ public class Personalization {
         List<ApiException.FieldError> errors = new ArrayList<>();
         fields.forEach((field, text) -> {
             if (text != null) {
-                String name = "message." + field;
+                String name = at + "." + field;
                 try {
                     Template t = engine.parse(text);
                     bounds.checkShape(name, t);
@@ -86,9 +91,14 @@ public class Personalization {
         }
     }
 
-    /** The compiled form of a campaign's message, kept per campaign. */
+    /**
+     * The compiled form of a campaign's message, kept per campaign and variant: an A/B variant's message carries its
+     * number ({@code variant}), which its tracked links carry too.
+     */
     public MessageTemplate template(long campaignId, Document message) {
-        MessageTemplate t = compiled.get(campaignId);
+        int variant = message != null && message.get("variant") instanceof Integer v ? v : 0;
+        String key = campaignId + "/" + variant;
+        MessageTemplate t = compiled.get(key);
         if (t != null && (t.message() == message || t.message().equals(message))) {
             return t;
         }
@@ -96,9 +106,9 @@ public class Personalization {
             compiled.clear();
         }
         Template link = parse(message, "link");
-        MessageTemplate fresh = new MessageTemplate(campaignId, message, parse(message, "title"), parse(message, "body"),
-                link, bounds, linkSchemes, tracked(message) ? tracking : null, readsAttributes(link));
-        compiled.put(campaignId, fresh);
+        MessageTemplate fresh = new MessageTemplate(campaignId, variant, message, parse(message, "title"),
+                parse(message, "body"), link, bounds, linkSchemes, tracked(message) ? tracking : null, readsAttributes(link));
+        compiled.put(key, fresh);
         return fresh;
     }
 
@@ -142,7 +152,7 @@ public class Personalization {
      * A campaign's message compiled: render it per member. A field beyond {@link TemplateBounds} or a
      * link with a scheme not allowed throws {@link MessageRefused}, which fails that member only.
      */
-    public record MessageTemplate(long campaignId, Document message, Template title, Template body, Template link,
+    public record MessageTemplate(long campaignId, int variant, Document message, Template title, Template body, Template link,
                                   TemplateBounds bounds, LinkSchemes linkSchemes, LinkTracking tracking,
                                   boolean linkReadsAttributes) {
         public PersonalMessage render(String memberId, Map<String, Object> attributes) {
@@ -154,7 +164,7 @@ public class Personalization {
             if (tracking == null || target == null || target.isEmpty()) {
                 return new PersonalMessage(title, body, target, data, null);
             }
-            return new PersonalMessage(title, body, tracking.link(campaignId, memberId, 0), data, target);
+            return new PersonalMessage(title, body, tracking.link(campaignId, memberId, variant), data, target);
         }
 
         /** The member's personalized link (UTM parameters added): where a tracked link redirects. */

@@ -1,8 +1,9 @@
 // A campaign's funnel, kept live while its page is open: sent → delivered → opened → clicked → converted, the
-// members at each step (unique) with their rate over sent, and unique clicks per hour since the start.
+// members at each step (unique) with their rate over sent, and unique clicks per hour since the start; for an A/B
+// campaign, the same per variant in a table, the winner marked.
 import { get } from '../api.js';
 import { hourlyBars } from '../chart.js';
-import { bar, h, num, setBar } from '../ui.js';
+import { bar, h, num, replace, setBar, table } from '../ui.js';
 
 const STAGES = ['sent', 'delivered', 'opened', 'clicked', 'converted'];
 const POLL_MS = 2000;
@@ -22,7 +23,10 @@ export function funnelPanel(id) {
   const extra = h('p', { class: 'muted small', 'data-funnel-extra': true });
   const chart = hourlyBars('Members who clicked, per hour');
   const ctr = h('strong', { 'data-click-through': true }, '—');
-  const el = h('div', { class: 'two-col' },
+  const variantBox = h('div', {});
+  const variants = h('section', { class: 'panel', 'aria-labelledby': 'variants-h', hidden: true },
+    h('h2', { id: 'variants-h' }, 'Variants'), variantBox);
+  const el = h('div', { class: 'stack' }, h('div', { class: 'two-col' },
     h('section', { class: 'panel', 'aria-labelledby': 'funnel-h' },
       h('h2', { id: 'funnel-h' }, 'Funnel'),
       h('div', { class: 'funnel', 'data-funnel': true }, [...rows.values()].map((r) => r.el)),
@@ -30,9 +34,22 @@ export function funnelPanel(id) {
     h('section', { class: 'panel', 'aria-labelledby': 'ctr-h' },
       h('h2', { id: 'ctr-h' }, 'Click-through'),
       h('p', {}, ctr, ' of the members sent to clicked; members who clicked, per hour:'),
-      chart.el));
+      chart.el)), variants);
+
+  const showVariants = (list) => {
+    variants.hidden = !list;
+    if (!list) return;
+    const rows = list.map((v) => h('tr', { 'data-variant': v.name },
+      h('th', { scope: 'row' }, v.name, v.winner ? [' ', h('span', { class: 'badge state-finished', 'data-winner': true }, 'winner')] : ''),
+      h('td', { class: 'num', 'data-variant-count': 'sent' }, num(v.sent)),
+      ...STAGES.slice(1).map((s) => h('td', { class: 'num', 'data-variant-count': s }, num(v[s]))),
+      h('td', { class: 'num', 'data-variant-rate': 'clicked' }, percent(v.rates.clicked)),
+      h('td', { class: 'num', 'data-variant-rate': 'converted' }, percent(v.rates.converted))));
+    replace(variantBox, table(['Variant', ...STAGES, 'Click rate', 'Conversion rate'], rows, { 'data-variants': true }));
+  };
 
   const show = (f) => {
+    showVariants(f.variants);
     for (const s of f.stages) {
       const r = rows.get(s.name);
       if (!r) continue;

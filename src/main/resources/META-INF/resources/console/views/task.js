@@ -6,6 +6,7 @@ import {
   input, rate, replace, setBar, showErrors, table, when,
 } from '../ui.js';
 import { previewFor, retry, testSend } from './campaignactions.js';
+import { abPanel } from './abtest.js';
 import { funnelPanel } from './funnel.js';
 import { phonePreview } from './preview.js';
 import { unitGrid } from './units.js';
@@ -263,7 +264,8 @@ function audienceParts(t) {
 
 function campaignParts(t, reload) {
   const preview = phonePreview();
-  const m = t.message || {};
+  // An A/B campaign's message is its first variant's until a member is picked.
+  const m = (t.variants ? t.variants[0].message : t.message) || {};
   const showTemplate = () => preview.update({ title: m.title, body: m.body, link: m.link, channel: t.channel });
   showTemplate();
   const forMember = previewFor(t.id, (rendered, member) => (rendered
@@ -285,7 +287,8 @@ function campaignParts(t, reload) {
   const refresh = h('button', { type: 'button', onclick: () => deliveries.load() }, 'Refresh');
   state.addEventListener('change', () => deliveries.load());
   const funnel = funnelPanel(t.id);
-  const el = h('div', { class: 'stack' }, funnel.el, h('div', { class: 'two-col' },
+  const ab = t.variants ? abPanel(t, reload) : null;
+  const el = h('div', { class: 'stack' }, funnel.el, ab ? ab.el : null, h('div', { class: 'two-col' },
     h('section', { class: 'panel', 'aria-labelledby': 'message-h' },
       h('h2', { id: 'message-h' }, 'Message'),
       h('p', {}, 'To audience ', h('a', { href: `#/audiences/${t.audienceId}` }, `#${t.audienceId}`), ` through ${t.channel}`,
@@ -302,6 +305,7 @@ function campaignParts(t, reload) {
     close: funnel.close,
     update: (now, previous) => {
       retries.update(now);
+      if (ab) ab.update(now);
       const running = now.state === 'started' || now.state === 'reboot';
       const recounted = !running && JSON.stringify(previous.progress) !== JSON.stringify(now.progress);
       if (previous === now || previous.state !== now.state || recounted) deliveries.load();
