@@ -200,10 +200,19 @@ class AbCampaignTest {
         decisions.decideDue(clock.millis() + Duration.ofHours(2).toMillis());
         Api.awaitState("campaigns", c, "finished", Duration.ofSeconds(60));
         CampaignDeliveryTest.assertExactlyOnce(ids, log.deliveredMembers(c));
+        Map<String, String> exported = new java.util.HashMap<>();
+        String[] lines = given().accept("text/csv").get("/api/campaigns/" + c + "/deliveries").then().statusCode(200)
+                .extract().asString().split("\r\n");
+        for (int i = 1; i < lines.length; i++) {
+            String[] cells = lines[i].split(",", -1);
+            exported.put(cells[0], cells[cells.length - 1]);
+        }
         for (Map<String, Object> d : Api.deliveries(c)) {
             int v = assignment.tested((String) d.get("memberId"));
             assertEquals(List.of("sent", v == 2 ? "B" : "A"), List.of(d.get("state"), d.get("variant")), d.toString());
+            assertEquals(d.get("variant"), exported.get((String) d.get("memberId")), "the CSV export names the same variant");
         }
+        assertEquals(ids.size(), exported.size(), "one exported line per member");
     }
 
     @Test
