@@ -125,6 +125,11 @@ public class AudienceChunks {
         batch.clear();
     }
 
+    /** Writes chunks the caller knows it stored before: replaced outright, in one bulk write (inserted if gone meanwhile). */
+    void rewrite(List<Document> batch) {
+        replaceAll(coll(), batch);
+    }
+
     /**
      * Replaces chunks that existed, in one unordered bulk write (a query scan rewrites every open
      * chunk at each checkpoint); one by one when some were deleted meanwhile.
