@@ -56,7 +56,13 @@ public class AudienceBuild implements TaskKind {
         return audiences.startCheck(task);
     }
 
-    /** A built audience keeps its chunk layout: chunks per shard, as its units wrote them. */
+    @Inject
+    StrayChunkSweep strays;
+
+    /**
+     * A built audience keeps its chunk layout: chunks per shard, as its units wrote them; what
+     * unfinished attempts wrote beyond it goes ({@link StrayChunkSweep}).
+     */
     @Override
     public Bson finished(Task audience, List<Document> units) {
         List<Integer> layout = new ArrayList<>(audience.shards);
@@ -70,6 +76,7 @@ public class AudienceBuild implements TaskKind {
                 layout.add(u.getInteger("chunks", 0));
             }
         }
+        strays.sweep(audience.id, layout);
         return Updates.set("layout", layout);
     }
 

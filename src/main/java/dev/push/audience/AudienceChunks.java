@@ -125,6 +125,11 @@ public class AudienceChunks {
         batch.clear();
     }
 
+    /** Writes chunks the caller knows it stored before: replaced outright, in one bulk write (inserted if gone meanwhile). */
+    void rewrite(List<Document> batch) {
+        replaceAll(coll(), batch);
+    }
+
     /**
      * Replaces chunks that existed, in one unordered bulk write (a query scan rewrites every open
      * chunk at each checkpoint); one by one when some were deleted meanwhile.
@@ -160,6 +165,23 @@ public class AudienceChunks {
                 }
             }
         }
+    }
+
+    /** Which of these chunk keys exist, read by key in slices of ~100. */
+    List<Document> existing(List<Document> keys) {
+        List<Document> out = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += 100) {
+            for (Document d : coll().find(Filters.in("_id", keys.subList(from, Math.min(keys.size(), from + 100))))
+                    .projection(new Document("_id", 1))) {
+                out.add((Document) d.get("_id"));
+            }
+        }
+        return out;
+    }
+
+    /** Removes the chunks with these keys. */
+    void delete(List<Document> keys) {
+        PushDatabase.deleteByKeys(coll(), keys);
     }
 
     /** Removes chunks {@code from} up to {@code to} (exclusive) of one shard, left over when the shard shrank. */

@@ -36,9 +36,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>
  * Each part is read in keyset batches ({@code _id > last}, in {@code _id} order, at most
  * {@code push.audience.scan-batch} ids, one query each), so no cursor is held between batches.
- * At every lease renewal the unit is checkpointed ({@link ScanCheckpoint}): the parts wait at a
- * batch boundary, every shard's open chunk is written as far as it is filled, and the unit records
- * each part's last id. A worker that takes the unit over (the holder died, or paused and gave it
+ * At a lease renewal the unit is checkpointed ({@link ScanCheckpoint}): the parts wait at a
+ * batch boundary, every shard's open chunk that grew is written as far as it is filled (replaced
+ * outright once stored: no insert that would fail first), and the unit records each part's last
+ * id. A checkpoint is skipped, the lease only renewed, while the one before took more than a
+ * tenth of the time since ({@link #CHECKPOINT_COST_RATIO}). A worker that takes the unit over (the holder died, or paused and gave it
  * back) goes on from there; what the holder did after its last checkpoint is done again, and
  * written over the same chunk keys.
  */
@@ -47,6 +49,12 @@ class QueryScan {
     private static final Logger LOG = Logger.getLogger(QueryScan.class);
     static final int MAX_PARTS = 8;
     private static final long WAIT_SLICE_MILLIS = 200;
+    /**
+     * A checkpoint rewrites every shard's open chunk, which grows with the audience's shards (up to
+     * a chunk each): after one that took t, the next comes no sooner than this many times t later,
+     * so checkpoints take at most about a tenth of the scan; the renewals in between only renew the lease.
+     */
+    static final int CHECKPOINT_COST_RATIO = 10;
 
     @Inject
     PushDatabase collections;
@@ -91,6 +99,7 @@ class QueryScan {
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
         long renewAt = System.currentTimeMillis() + worker.leaseMillis() / 3;
+        long checkpointFrom = renewAt;
         // Until every part has ended, and then it is get() that tells whether one of them failed.
         while (true) {
             try {
@@ -105,8 +114,17 @@ class QueryScan {
                     }
                     return;
                 }
-                if (System.currentTimeMillis() > renewAt) {
-                    if (!checkpoint(worker, key, scan)) {
+                long now = System.currentTimeMillis();
+                if (now > renewAt) {
+                    boolean held;
+                    if (now >= checkpointFrom) {
+                        held = checkpoint(worker, key, scan);
+                        long end = System.currentTimeMillis();
+                        checkpointFrom = end + CHECKPOINT_COST_RATIO * (end - now);
+                    } else {
+                        held = shards.checkpoint(key, worker.workerId(), worker.leaseMillis(), new Document());
+                    }
+                    if (!held) {
                         scan.halt(all); // the lease was taken over: another worker goes on with it
                         return;
                     }
@@ -121,7 +139,7 @@ class QueryScan {
                 return;
             }
         }
-        chunks.write(scan.routing.rest());
+        write(scan.routing.rest());
         Progress counts = scan.counts();
         shards.complete(key, worker.workerId(), new Document("layout", scan.routing.layout())
                 .append("counts", counts.toDocument()).append("scan", scan.checkpoint().toDocument()));
@@ -131,12 +149,18 @@ class QueryScan {
     private boolean checkpoint(WorkerContext worker, Document key, Scan scan) {
         scan.staging.writeLock().lock();
         try {
-            chunks.write(scan.routing.openChunks());
+            write(scan.routing.openChunks());
             return shards.checkpoint(key, worker.workerId(), worker.leaseMillis(), new Document("scan",
                     scan.checkpoint().toDocument()).append("counts", scan.counts().toDocument()));
         } finally {
             scan.staging.writeLock().unlock();
         }
+    }
+
+    /** Chunks new to the store are inserted; those this scan stored before are replaced outright. */
+    private void write(Writes writes) {
+        chunks.write(writes.fresh());
+        chunks.rewrite(writes.stored());
     }
 
     private void scanPart(WorkerContext worker, MongoCollection<Document> members, Document filter, Part part,
@@ -156,7 +180,7 @@ class QueryScan {
                 if (scan.halted.get()) {
                     return;
                 }
-                chunks.write(scan.routing.route(ids));
+                write(scan.routing.route(ids));
                 if (!ids.isEmpty()) {
                     part.last = ids.get(ids.size() - 1);
                 }
@@ -278,13 +302,20 @@ class QueryScan {
      * lock. A shard's open chunk only ever grows until it is full, so each time it is written (at a
      * checkpoint, then full) it holds what was written before and more.
      */
+    /** Chunk documents to write: those not yet in the store, and those this scan stored before. */
+    record Writes(List<Document> fresh, List<Document> stored) {
+    }
+
     static final class Routing {
         private final long audience;
         private final int shardCount;
         private final List<String>[] buffers;
         private final boolean[] changed;
+        /** Whether the shard's open chunk is in the store (a checkpoint wrote it, or the scan resumed from it). */
+        private final boolean[] stored;
         private final int[] next;
         private final List<Document> sealed = new ArrayList<>();
+        private final List<Document> sealedStored = new ArrayList<>();
         private long matched;
 
         @SuppressWarnings("unchecked")
@@ -293,6 +324,7 @@ class QueryScan {
             this.shardCount = shardCount;
             this.buffers = new List[shardCount];
             this.changed = new boolean[shardCount];
+            this.stored = new boolean[shardCount];
             this.next = new int[shardCount];
             for (int s = 0; s < shardCount; s++) {
                 buffers[s] = new ArrayList<>();
@@ -315,6 +347,7 @@ class QueryScan {
                                 + s + " holds " + open.size() + " ids, its checkpoint " + fill);
                     }
                     r.buffers[s].addAll(open.subList(0, fill));
+                    r.stored[s] = true;
                 }
             }
             r.matched = saved.matched();
@@ -322,7 +355,7 @@ class QueryScan {
         }
 
         /** Routes ids to their shards; answers the chunks to write now (may be empty). */
-        synchronized List<Document> route(List<String> ids) {
+        synchronized Writes route(List<String> ids) {
             for (String id : ids) {
                 int s = Shards.of(id, shardCount);
                 buffers[s].add(id);
@@ -332,18 +365,19 @@ class QueryScan {
                 }
             }
             matched += ids.size();
-            if (sealed.size() < AudienceChunks.WRITE_BATCH) {
-                return new ArrayList<>();
+            if (sealed.size() + sealedStored.size() < AudienceChunks.WRITE_BATCH) {
+                return new Writes(List.of(), List.of());
             }
             return takeSealed();
         }
 
         /** At a checkpoint: the full chunks not yet written, and every open chunk that changed since the last one. */
-        synchronized List<Document> openChunks() {
-            List<Document> out = takeSealed();
+        synchronized Writes openChunks() {
+            Writes out = takeSealed();
             for (int s = 0; s < shardCount; s++) {
                 if (changed[s] && !buffers[s].isEmpty()) {
-                    out.add(AudienceChunks.chunk(audience, s, next[s], buffers[s]));
+                    (stored[s] ? out.stored() : out.fresh()).add(AudienceChunks.chunk(audience, s, next[s], buffers[s]));
+                    stored[s] = true;
                 }
                 changed[s] = false;
             }
@@ -351,7 +385,7 @@ class QueryScan {
         }
 
         /** Everything not yet written, once every part is done. */
-        synchronized List<Document> rest() {
+        synchronized Writes rest() {
             for (int s = 0; s < shardCount; s++) {
                 if (!buffers[s].isEmpty()) {
                     seal(s);
@@ -360,16 +394,18 @@ class QueryScan {
             return takeSealed();
         }
 
-        private List<Document> takeSealed() {
-            List<Document> out = new ArrayList<>(sealed);
+        private Writes takeSealed() {
+            Writes out = new Writes(new ArrayList<>(sealed), new ArrayList<>(sealedStored));
             sealed.clear();
+            sealedStored.clear();
             return out;
         }
 
         private void seal(int s) {
-            sealed.add(AudienceChunks.chunk(audience, s, next[s]++, buffers[s]));
+            (stored[s] ? sealedStored : sealed).add(AudienceChunks.chunk(audience, s, next[s]++, buffers[s]));
             buffers[s] = new ArrayList<>();
             changed[s] = false;
+            stored[s] = false;
         }
 
         synchronized long matched() {

@@ -35,12 +35,12 @@ final class Liveness {
         this.leaseTimeout = leaseTimeout;
     }
 
-    /** Records the instances read this tick; an instance seen before and missing now has deregistered. */
     /** Records how long a database call of this instance took (see {@link DatabaseStalls}). */
     void waited(Reading call) {
         stalls.waited(call);
     }
 
+    /** Records the instances read this tick; an instance seen before and missing now has deregistered. */
     void observeInstances(Iterable<ServiceInstance> all, Reading read) {
         Set<String> ids = new HashSet<>();
         for (ServiceInstance i : all) {
@@ -63,6 +63,32 @@ final class Liveness {
     /** Dead: silent for the heartbeat timeout, or deregistered while we watched. */
     boolean instanceDead(String instanceId) {
         return gone.containsKey(instanceId) || instances.silentFor(instanceId) >= heartbeatTimeout;
+    }
+
+    /**
+     * The instant (this instance's monotonic ms) at which the next of the watched instances other
+     * than {@code self} will be dead if it stays silent: when its silence reaches the heartbeat
+     * timeout. {@link Long#MAX_VALUE} when no other live instance is watched.
+     */
+    long nextDeath(String self) {
+        long at = Long.MAX_VALUE;
+        for (String id : present) {
+            if (!id.equals(self) && !instanceDead(id)) {
+                at = Math.min(at, instances.silentAt(id, heartbeatTimeout));
+            }
+        }
+        return at;
+    }
+
+    /** The instances judged dead now: silent for the timeout, or deregistered while we watched. */
+    Set<String> deadInstances() {
+        Set<String> dead = new HashSet<>(gone.keySet());
+        for (String id : present) {
+            if (instanceDead(id)) {
+                dead.add(id);
+            }
+        }
+        return dead;
     }
 
     /** How long this instance has seen the instance's heartbeat unchanged, in ms. */

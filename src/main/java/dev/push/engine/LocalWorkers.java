@@ -78,6 +78,11 @@ final class LocalWorkers {
         return workers.values();
     }
 
+    /** Idle workers look for a unit now rather than after their nap: one may have come free. */
+    void wakeIdle() {
+        workers.values().forEach(Worker::wake);
+    }
+
     boolean draining() {
         return draining;
     }

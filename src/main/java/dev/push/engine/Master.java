@@ -10,11 +10,13 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 /**
  * The loop each instance runs about once a second: a list of named steps, each the one place of
- * the rule it enforces. Task steps run for every task in which workers run.
+ * the rule it enforces. Task steps run for every task in which workers run. {@code nudge} ticks it
+ * now; {@code alarm} ticks it at a monotonic instant ({@link TimeoutAlarm}).
  */
 public final class Master {
     private static final Logger LOG = Logger.getLogger(Master.class);
@@ -30,7 +32,7 @@ public final class Master {
 
     public Master(String instanceId, String host, String version, Tasks tasks, TaskUnits shards, List<TaskKind> kindList,
                   Executor blocking, EngineConfig config, RateMeter rates, EngineMetrics metrics, Clock clock,
-                  DatabaseStalls stalls, Runnable nudge) {
+                  DatabaseStalls stalls, Runnable nudge, LongConsumer alarm) {
         this.instanceId = instanceId;
         this.clock = clock;
         long heartbeatTimeout = config.heartbeatTimeout().toMillis();
@@ -46,6 +48,8 @@ public final class Master {
         this.steps = List.of(
                 freezeDetection,
                 instanceHeartbeats,
+                new PromptTakeOver(liveness, workers::wakeIdle),
+                new TimeoutAlarm(liveness, instanceId, alarm),
                 new ScheduledStarts(tasks, kinds),
                 new RunningTasks(tasks, List.of(
                         new RunCompletion(instanceId, tasks, shards, kinds, rates, liveness),

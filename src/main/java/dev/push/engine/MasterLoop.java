@@ -8,7 +8,9 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -20,10 +22,15 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Runs this instance's master: ticks it on schedule and when nudged, never two ticks at once, and drains it at shutdown. */
+/**
+ * Runs this instance's master: ticks it on schedule, when nudged and when its alarm rings, never two
+ * ticks at once, and drains it at shutdown.
+ */
 @ApplicationScoped
 public class MasterLoop {
     private static final Logger LOG = Logger.getLogger(MasterLoop.class);
@@ -69,7 +76,7 @@ public class MasterLoop {
                     List<TaskKind> all = new ArrayList<>();
                     kinds.forEach(all::add);
                     master = new Master(host + "-" + UUID.randomUUID().toString().substring(0, 6), host, version,
-                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, clock, waits.stalls(), this::nudge);
+                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, clock, waits.stalls(), this::nudge, this::alarmAt);
                 }
                 m = master;
             }
@@ -108,6 +115,28 @@ public class MasterLoop {
     public void nudge() {
         if (config.enabled()) {
             Infrastructure.getDefaultWorkerPool().execute(this::tickOnce);
+        }
+    }
+
+    private final AtomicReference<Alarm> alarm = new AtomicReference<>();
+
+    private record Alarm(long at, Cancellable timer) {
+    }
+
+    /**
+     * Ticks at a monotonic instant ({@link TimeoutAlarm}), instead of the alarm set before; none
+     * for {@link Long#MAX_VALUE}. Setting the same instant again keeps the alarm as it is.
+     */
+    void alarmAt(long mono) {
+        Alarm before = alarm.get();
+        if (before != null && before.at == mono) {
+            return;
+        }
+        Alarm next = mono == Long.MAX_VALUE ? null : new Alarm(mono, Uni.createFrom().voidItem().onItem()
+                .delayIt().by(Duration.ofMillis(Math.max(0, mono - Tick.monotonicMillis()))).subscribe().with(x -> nudge()));
+        before = alarm.getAndSet(next);
+        if (before != null) {
+            before.timer.cancel();
         }
     }
 

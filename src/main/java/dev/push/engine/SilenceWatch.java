@@ -55,6 +55,16 @@ final class SilenceWatch {
         return s == null || !Objects.equals(s.value, value) ? 0 : silence(s);
     }
 
+    /**
+     * The instant (this judge's monotonic ms) at which the value now seen under {@code key} will
+     * have been silent for {@code silence}, if it stays unchanged and this judge waits no more for the
+     * database: a read issued then finds that silence. {@link Long#MAX_VALUE} when nothing is watched.
+     */
+    long silentAt(String key, long silence) {
+        Seen s = seen.get(key);
+        return s == null ? Long.MAX_VALUE : s.since + silence + stalls.within(s.since, Long.MAX_VALUE);
+    }
+
     private long silence(Seen s) {
         return Math.max(0, s.last - s.since - stalls.within(s.since, s.last));
     }

@@ -18,7 +18,9 @@ public interface TaskKind {
 
     /**
      * What a task of this kind keeps when its run finishes, beyond its counters: an update applied
-     * together with the move to finished. {@code units} are the run's units, all done.
+     * together with the move to finished. {@code units} are the run's units, all done. It may also
+     * tidy up what the run's unfinished attempts left; every master that sees the run done calls
+     * it, so that must be safe to repeat.
      */
     Bson finished(Task task, List<Document> units);
 

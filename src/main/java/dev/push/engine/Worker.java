@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -124,7 +126,7 @@ final class Worker implements WorkerContext {
                         workRanOut.run();
                     }
                     // Nothing free now: others hold the rest; wait, a lease may expire or the task finish.
-                    return Uni.createFrom().item(true).onItem().delayIt().by(Duration.ofMillis(idleMillis));
+                    return nap();
                 }
                 current = work;
                 return Uni.createFrom().item(true);
@@ -138,6 +140,29 @@ final class Worker implements WorkerContext {
             }
             return true;
         });
+    }
+
+    private final AtomicBoolean woken = new AtomicBoolean();
+    private volatile CompletableFuture<Boolean> napping;
+
+    /** The idle wait: {@code idleMillis}, cut short by {@link #wake}, even one that came while the worker looked. */
+    private Uni<Boolean> nap() {
+        CompletableFuture<Boolean> nap = new CompletableFuture<>();
+        napping = nap;
+        if (woken.getAndSet(false)) {
+            nap.complete(true);
+        }
+        return Uni.combine().any().of(Uni.createFrom().item(true).onItem().delayIt().by(Duration.ofMillis(idleMillis)),
+                Uni.createFrom().completionStage(nap));
+    }
+
+    /** Looks for a unit now if idle (a dead instance's units came free). */
+    void wake() {
+        woken.set(true);
+        CompletableFuture<Boolean> nap = napping;
+        if (nap != null && nap.complete(true)) {
+            woken.set(false);
+        }
     }
 
     /** Leases the next free unit, trying the ones seen free last time before reading them again. */

@@ -4,8 +4,10 @@ import dev.push.task.TaskUnits;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,6 +185,72 @@ class LivenessTest {
         freeze.run(new Tick(0, 16_000));
         liveness.observeInstances(List.of(instance("a", 5)), Reading.at(16_000));
         assertFalse(liveness.instanceDead("a"));
+    }
+
+    /**
+     * A tick at {@code mono}: our own heartbeat written first, so the read of everyone's is issued
+     * 2 ms into the tick and answered 3 ms later.
+     */
+    static Reading readAtTick(long mono) {
+        return new Reading(mono + 2, mono + 5);
+    }
+
+    @Test
+    void theDeathIsEstablishedAtTheTimeoutNotATickLater() {
+        List<Long> alarms = new ArrayList<>();
+        TimeoutAlarm alarm = new TimeoutAlarm(liveness, "me", alarms::add);
+        // "a" wrote its last heartbeat just before our tick at 0, and then died.
+        for (long tick = 0; tick <= 3_000; tick += 1_000) {
+            liveness.observeInstances(List.of(instance("me", tick), instance("a", 5)), readAtTick(tick));
+            alarm.run(new Tick(tick, tick));
+            assertFalse(liveness.instanceDead("a"), "at the tick at " + tick);
+        }
+        // The scheduled tick at 3,000 saw 2,997 ms of silence: without the alarm, "a" would be dead only at 4,000.
+        assertEquals(List.of(3_005L, 3_005L, 3_005L, 3_005L), alarms, "the instant its silence reaches 3 s, known from the first reading");
+        liveness.observeInstances(List.of(instance("me", 3_005), instance("a", 5)), readAtTick(3_005));
+        assertTrue(liveness.instanceDead("a"), "the alarm's tick finds it dead");
+        alarm.run(new Tick(3_005, 3_005));
+        assertEquals(Long.MAX_VALUE, alarms.get(alarms.size() - 1), "no alarm for an instance already dead, nor for this one");
+    }
+
+    @Test
+    void aBeatingInstancesAlarmMovesOnWithEveryBeatAndNeverRings() {
+        List<Long> alarms = new ArrayList<>();
+        TimeoutAlarm alarm = new TimeoutAlarm(liveness, "me", alarms::add);
+        for (long tick = 0; tick <= 10_000; tick += 1_000) {
+            liveness.observeInstances(List.of(instance("me", tick), instance("a", tick + 77)), readAtTick(tick));
+            alarm.run(new Tick(tick, tick));
+            assertEquals(tick + 3_005, alarms.get(alarms.size() - 1));
+        }
+        assertFalse(liveness.instanceDead("a"));
+    }
+
+    @Test
+    void timeSpentWaitingForTheDatabasePutsTheAlarmOffAndNobodyIsDeadAtTheOldInstant() {
+        List<Long> alarms = new ArrayList<>();
+        TimeoutAlarm alarm = new TimeoutAlarm(liveness, "me", alarms::add);
+        liveness.observeInstances(List.of(instance("a", 5)), readAtTick(0));
+        alarm.run(new Tick(0, 0));
+        assertEquals(3_005L, alarms.get(0));
+        // A database call of ours hung from 1,000 to 3,000 (a frozen database): nobody could write then.
+        liveness.waited(new Reading(1_000, 3_000));
+        liveness.observeInstances(List.of(instance("a", 5)), readAtTick(3_005));
+        assertFalse(liveness.instanceDead("a"), "the freeze is nobody's silence");
+        alarm.run(new Tick(3_005, 3_005));
+        assertEquals(5_005L, alarms.get(1));
+        liveness.observeInstances(List.of(instance("a", 5)), readAtTick(5_005));
+        assertTrue(liveness.instanceDead("a"));
+    }
+
+    @Test
+    void aNewlyDeadInstanceWakesIdleWorkersOnce() {
+        int[] wakes = {0};
+        PromptTakeOver takeOver = new PromptTakeOver(liveness, () -> wakes[0]++);
+        for (long tick = 0; tick <= 5_000; tick += 1_000) {
+            liveness.observeInstances(List.of(instance("a", 5), instance("b", tick)), Reading.at(tick));
+            takeOver.run(new Tick(tick, tick));
+            assertEquals(tick >= 3_000 ? 1 : 0, wakes[0], "at " + tick);
+        }
     }
 
     @Test

@@ -88,6 +88,7 @@ class WorkerTakeoverTest {
         List<TaskKind> all = new ArrayList<>();
         kinds.forEach(all::add);
         Master m = new Master(name, "test-host", "test", tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, java.time.Clock.systemUTC(), new DatabaseStalls(), () -> {
+        }, at -> {
         });
         masters.add(m);
         return m;
