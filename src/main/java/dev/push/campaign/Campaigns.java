@@ -59,16 +59,31 @@ public class Campaigns {
             throw ApiException.badRequest("audienceId", "audience " + req.audienceId() + " does not exist");
         }
         channels.get(req.channel());
-        CampaignRequest.Message m = req.message();
-        if (isBlank(m.title()) && isBlank(m.body())) {
-            throw ApiException.badRequest("message", "needs a title or a body");
-        }
-        personalization.check(m.title(), m.body(), m.link());
         Task t = new Task();
         t.kind = Task.CAMPAIGN;
         t.name = req.name();
         t.audienceId = audience.id;
         t.channel = req.channel();
+        t.message = message(req.message());
+        t.workers = req.workers() == null ? 4 : req.workers();
+        t.qps = req.qps() == null ? 0 : req.qps();
+        t.errorBudget = req.errorBudget() == null ? 100 : req.errorBudget();
+        t.batchSize = req.batchSize() == null ? CampaignDelivery.DEFAULT_BATCH : req.batchSize();
+        t.startAt = req.startAt() == null ? null : Date.from(req.startAt().toInstant());
+        t.shards = audience.shards;
+        t.units = audience.shards;
+        return tasks.create(t, by);
+    }
+
+    /**
+     * The stored form of a message (a campaign's, or a triggered send's): a title or a body, templates that parse
+     * within bounds, UTM names known, tracking stored only when on (by default when there is a link).
+     */
+    public Document message(CampaignRequest.Message m) {
+        if (isBlank(m.title()) && isBlank(m.body())) {
+            throw ApiException.badRequest("message", "needs a title or a body");
+        }
+        personalization.check(m.title(), m.body(), m.link());
         Document message = new Document();
         putIfPresent(message, "title", m.title());
         putIfPresent(message, "body", m.body());
@@ -91,15 +106,7 @@ public class Campaigns {
             // Stored only when on: a message without it (made before tracking, or by op) sends its link as given.
             message.append("tracking", true);
         }
-        t.message = message;
-        t.workers = req.workers() == null ? 4 : req.workers();
-        t.qps = req.qps() == null ? 0 : req.qps();
-        t.errorBudget = req.errorBudget() == null ? 100 : req.errorBudget();
-        t.batchSize = req.batchSize() == null ? CampaignDelivery.DEFAULT_BATCH : req.batchSize();
-        t.startAt = req.startAt() == null ? null : Date.from(req.startAt().toInstant());
-        t.shards = audience.shards;
-        t.units = audience.shards;
-        return tasks.create(t, by);
+        return message;
     }
 
     private static boolean isBlank(String s) {

@@ -26,6 +26,7 @@ public class PushDatabase {
     public static final String AUDIENCE_STAGING = "audience_staging";
     public static final String CAMPAIGN_CHUNKS = "campaign_chunks";
     public static final String SEQUENCES = "sequences";
+    public static final String SENDS = "sends";
 
     private final MongoClient client;
     private final String databaseName;
