@@ -139,10 +139,7 @@ public class CampaignRetry {
             List<Delivery.Recipient> to = recipients.of(ids, channel, skipped);
             outcomes.addAll(skipped);
             if (!to.isEmpty()) {
-                outcomes.addAll(channel.send(new Delivery(campaign.id, campaign.channel, campaign.message, to))
-                        .onFailure().recoverWithItem(e -> to.stream()
-                                .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList())
-                        .await().atMost(SEND_LIMIT));
+                outcomes.addAll(channel.sendAndWait(new Delivery(campaign.id, campaign.channel, campaign.message, to), SEND_LIMIT));
             }
         }
         Set<String> retried = new HashSet<>(members);

@@ -71,10 +71,7 @@ public class TestSend {
         }
         List<Outcome> outcomes = new ArrayList<>(skipped);
         if (!to.isEmpty()) {
-            outcomes.addAll(channel.send(new Delivery(campaign.id, campaign.channel, campaign.message, to, true))
-                    .onFailure().recoverWithItem(e -> to.stream()
-                            .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList())
-                    .await().atMost(LIMIT));
+            outcomes.addAll(channel.sendAndWait(new Delivery(campaign.id, campaign.channel, campaign.message, to, true), LIMIT));
         }
         List<Result> out = new ArrayList<>();
         for (Outcome o : outcomes) {

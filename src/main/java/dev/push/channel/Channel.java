@@ -2,6 +2,7 @@ package dev.push.channel;
 
 import io.smallrye.mutiny.Uni;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,6 +17,16 @@ public interface Channel {
     String addressKind();
 
     Uni<List<Outcome>> send(Delivery delivery);
+
+    /**
+     * Sends and waits at most {@code limit}, for the sends made outside the campaign workers (test sends, retries,
+     * triggered sends): a channel that fails fails each recipient, retryable.
+     */
+    default List<Outcome> sendAndWait(Delivery delivery, Duration limit) {
+        return send(delivery).onFailure().recoverWithItem(e -> delivery.recipients().stream()
+                        .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList())
+                .await().atMost(limit);
+    }
 
     /** Whether recipients must carry their member attributes (the channel personalizes the message). */
     default boolean needsAttributes() {

@@ -136,10 +136,7 @@ public class TriggeredSend {
         List<Outcome> outcomes = new ArrayList<>(members.size());
         List<Delivery.Recipient> to = recipients.of(members, channel, outcomes);
         if (!to.isEmpty()) {
-            outcomes.addAll(channel.send(new Delivery(id, channel.name(), message, to))
-                    .onFailure().recoverWithItem(e -> to.stream()
-                            .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList())
-                    .await().atMost(LIMIT));
+            outcomes.addAll(channel.sendAndWait(new Delivery(id, channel.name(), message, to), LIMIT));
         }
         return outcomes;
     }
