@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 
+/** Sends an app triggers: app back ends' tokens ({@code sends}) and operators send, viewers read (docs/sends.md). */
 @Path("/api/sends")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Sends")
