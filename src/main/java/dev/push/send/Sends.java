@@ -30,6 +30,9 @@ public class Sends {
     @Inject
     PushDatabase database;
 
+    @Inject
+    SendIds ids;
+
     MongoCollection<Document> coll() {
         return database.get(PushDatabase.SENDS);
     }
@@ -60,7 +63,7 @@ public class Sends {
                     throw e;
                 }
                 // The id, not the key, was taken (a sequence number given twice after a crash): once more with another.
-                send.put("id", database.nextId("task"));
+                send.put("id", ids.next());
             }
         }
     }

@@ -10,7 +10,6 @@ import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
 import dev.push.channel.config.Channels;
 import dev.push.member.MemberId;
-import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -57,7 +56,7 @@ public class TriggeredSend {
     Campaigns campaigns;
 
     @Inject
-    PushDatabase database;
+    SendIds ids;
 
     @Inject
     ObjectMapper json;
@@ -95,10 +94,8 @@ public class TriggeredSend {
         }
         String fingerprint = fingerprint(request);
         Date now = Date.from(clock.instant());
-        // Ids come from the sequence audiences and campaigns take theirs from: a receiver's idempotency key
-        // <id>:<member> and a channel's records per id never mix a send with a campaign.
         Document send = new Document("_id", Sends.keyOf(caller, idempotencyKey))
-                .append("id", database.nextId("task"))
+                .append("id", ids.next())
                 .append("fingerprint", fingerprint)
                 .append("by", caller)
                 .append("channel", channel.name())
