@@ -1,6 +1,7 @@
 package dev.push.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,26 +39,14 @@ public final class RedirectBench {
     private static final Pattern METRIC = Pattern.compile("^(push_tracking_click_writes_seconds_(?:count|sum)|push_tracking_clicks_written_total)\\S*\\s+([0-9.eE+-]+)", Pattern.MULTILINE);
 
     public static void main(String[] args) throws Exception {
-        int members = 2_000;
-        int connections = 32;
-        int seconds = 20;
-        int warmup = 5;
-        String xmx = "512m";
-        boolean jfr = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--members" -> members = Integer.parseInt(args[++i]);
-                case "--connections" -> connections = Integer.parseInt(args[++i]);
-                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--xmx" -> xmx = args[++i];
-                case "--jfr" -> jfr = true;
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        LoadOptions o = LoadOptions.parse(args, 2_000);
+        int members = o.members();
+        int connections = o.connections();
+        int seconds = o.seconds();
+        int warmup = o.warmup();
         Path work = Path.of("target/bench");
         try (Service svc = Service.start("redirects", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(), work.toAbsolutePath(), "h2", null,
-                null, xmx, jfr, true)) {
+                null, o.xmx(), o.jfr(), true)) {
             Rest api = new Rest(svc.base());
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < members; i++) {
@@ -79,7 +69,9 @@ public final class RedirectBench {
             double[] r = Bench.rawRates(svc.databaseUri);
             System.out.printf("R (raw insertMany on the service's database): %,.0f docs/s%n", r[0]);
 
-            Load load = drive(svc.pid(), svc.httpPort, paths, connections, warmup, seconds);
+            Load load = drive(svc.pid(), svc.httpPort, connections, warmup, seconds, 302, (client, i) ->
+                    client.request(HttpMethod.GET, paths.get((int) (i % paths.size())))
+                            .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode()))));
             System.out.printf("redirects: %,.0f/s over %d s, %d keep-alive connections; latency p50 %.2f ms, p99 %.2f ms, "
                             + "max %.2f ms; non-302 answers: %d%n", load.rate, seconds, connections, load.p50, load.p99,
                     load.max, load.errors);
@@ -126,7 +118,13 @@ public final class RedirectBench {
         }
     }
 
-    static Load drive(long servicePid, int port, List<String> paths, int connections, int warmup, int seconds) throws InterruptedException {
+    /**
+     * Keeps {@code connections} requests in flight for {@code warmup} then {@code seconds} seconds, each lane sending its
+     * next request ({@code call} with a running number) when the last is answered; answers the measured window's rate
+     * of {@code expected} answers and their latencies.
+     */
+    static Load drive(long servicePid, int port, int connections, int warmup, int seconds, int expected,
+                      BiFunction<HttpClient, Long, Future<Integer>> call) throws InterruptedException {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost("127.0.0.1")
                 .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(connections));
@@ -143,13 +141,13 @@ public final class RedirectBench {
                 stopped.countDown();
                 return;
             }
-            String path = paths.get((int) (next.getAndIncrement() % paths.size()));
+            long number = next.getAndIncrement();
             long t0 = System.nanoTime();
-            client.request(HttpMethod.GET, path).compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+            call.apply(client, number)
                     .onComplete(ar -> {
                         long took = System.nanoTime() - t0;
                         if (measuring.get()) {
-                            if (ar.failed() || ar.result() != 302) {
+                            if (ar.failed() || ar.result() != expected) {
                                 errors.incrementAndGet();
                             } else {
                                 long at = recorded.getAndIncrement();
@@ -188,11 +186,11 @@ public final class RedirectBench {
                 n == 0 ? 0 : sorted[n - 1] / 1e6, errors.get(), serviceCpu / measured * 1e6, clientCpu / measured * 1e6);
     }
 
-    private static double pct(long[] sorted, double p) {
+    static double pct(long[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
     }
 
-    private static void await(Rest api, String path) throws InterruptedException {
+    static void await(Rest api, String path) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!"finished".equals(api.get(path).path("state").asText())) {
             if (System.nanoTime() > deadline) {

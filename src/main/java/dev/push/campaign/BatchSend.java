@@ -52,8 +52,6 @@ final class BatchSend {
 
     private static Uni<List<Outcome>> one(Channel channel, Task campaign, org.bson.Document message,
                                           List<Delivery.Recipient> to, boolean test) {
-        return channel.send(new Delivery(campaign.id, campaign.channel, message, to, test))
-                .onFailure().recoverWithItem(e -> to.stream()
-                        .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList());
+        return channel.sendFailingEach(new Delivery(campaign.id, campaign.channel, message, to, test));
     }
 }

@@ -64,13 +64,7 @@ public class Campaigns {
         channels.get(req.channel());
         List<String> names = VariantRules.names(req.variants(), req.winner());
         CampaignRequest.Message m = req.message();
-        if (m.utm() != null) {
-            for (String name : m.utm().keySet()) {
-                if (!Utm.NAMES.contains(name)) {
-                    throw ApiException.badRequest("message.utm." + name, "is not a UTM parameter (" + String.join(", ", Utm.NAMES) + ")");
-                }
-            }
-        }
+        checkUtm(m);
         Task t = new Task();
         t.kind = Task.CAMPAIGN;
         t.name = req.name();
@@ -97,6 +91,25 @@ public class Campaigns {
         t.shards = audience.shards;
         t.units = audience.shards;
         return tasks.create(t, by);
+    }
+
+    /**
+     * The stored form of a single message sent outside a campaign (a triggered send's), checked like a campaign's:
+     * a title or a body, templates that parse within bounds, UTM names known, tracking stored only when on.
+     */
+    public Document message(CampaignRequest.Message m) {
+        checkUtm(m);
+        return message("message", m.title(), m.body(), m.link(), m.data(), m, true);
+    }
+
+    private static void checkUtm(CampaignRequest.Message m) {
+        if (m.utm() != null) {
+            for (String name : m.utm().keySet()) {
+                if (!Utm.NAMES.contains(name)) {
+                    throw ApiException.badRequest("message.utm." + name, "is not a UTM parameter (" + String.join(", ", Utm.NAMES) + ")");
+                }
+            }
+        }
     }
 
     /**

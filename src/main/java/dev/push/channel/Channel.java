@@ -2,6 +2,7 @@ package dev.push.channel;
 
 import io.smallrye.mutiny.Uni;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,6 +17,20 @@ public interface Channel {
     String addressKind();
 
     Uni<List<Outcome>> send(Delivery delivery);
+
+    /**
+     * Sends and waits at most {@code limit}, for the sends made outside the campaign workers (test sends, retries,
+     * triggered sends): a channel that fails fails each recipient, retryable.
+     */
+    default List<Outcome> sendAndWait(Delivery delivery, Duration limit) {
+        return sendFailingEach(delivery).await().atMost(limit);
+    }
+
+    /** Sends; a channel that fails fails each recipient, retryable, rather than the whole call. */
+    default Uni<List<Outcome>> sendFailingEach(Delivery delivery) {
+        return send(delivery).onFailure().recoverWithItem(e -> delivery.recipients().stream()
+                .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList());
+    }
 
     /** Whether recipients must carry their member attributes (the channel personalizes the message). */
     default boolean needsAttributes() {

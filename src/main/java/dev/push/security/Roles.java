@@ -7,14 +7,16 @@ import java.util.Set;
 /**
  * viewer reads, operator also creates and controls audiences, campaigns and imports, admin also manages users, tokens
  * and channels. events stands apart: it may only report members' receipts and conversions ({@code POST /api/events}),
- * the role for an app back end's or SDK's token; admin includes it.
+ * the role for an app back end's or SDK's token; admin includes it. sends stands apart too: it may only trigger sends
+ * ({@code POST /api/sends}) and read their outcomes, the role for an app back end's token; operators may send as well.
  */
 public final class Roles {
     public static final String VIEWER = "viewer";
     public static final String OPERATOR = "operator";
     public static final String ADMIN = "admin";
     public static final String EVENTS = "events";
-    public static final List<String> ALL = List.of(VIEWER, OPERATOR, ADMIN, EVENTS);
+    public static final String SENDS = "sends";
+    public static final List<String> ALL = List.of(VIEWER, OPERATOR, ADMIN, EVENTS, SENDS);
 
     private Roles() {
     }
@@ -28,6 +30,7 @@ public final class Roles {
                 case OPERATOR -> out.addAll(List.of(VIEWER, OPERATOR));
                 case VIEWER -> out.add(VIEWER);
                 case EVENTS -> out.add(EVENTS);
+                case SENDS -> out.add(SENDS);
                 default -> { }
             }
         }

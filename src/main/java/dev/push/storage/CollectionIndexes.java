@@ -57,6 +57,7 @@ public class CollectionIndexes {
             new Unindexed("ChannelConfigs", "version", KEYED),
             new Unindexed("Tasks", "stagedUpload", KEYED),
             new Unindexed("Tasks", "run", KEYED),
+            new Unindexed("Sends", "state", KEYED),
             new Unindexed("ListedMemberRemoval", "run", "checked on the few campaigns the kind and audienceId index finds"),
             new Unindexed("Audiences", "run", "checked on the few campaigns the kind and audienceId index finds"),
             new Unindexed("DeadInstances", "heartbeat", "instances holds one document per instance (tens)"),
@@ -94,6 +95,10 @@ public class CollectionIndexes {
                 new IndexOptions().expireAfter(auditRetention.toSeconds(), TimeUnit.SECONDS), Set.of("Audit")));
         out.add(index("audit", new Document("actor", 1).append("at", 1), "Audit"));
         out.add(index("audit", new Document("target", 1).append("at", 1), "Audit"));
+        // sends: by the id their answers give, and by time (also their expiry: the Idempotency-Key's window).
+        out.add(new Index("sends", new Document("id", 1), new IndexOptions().unique(true), Set.of("Sends")));
+        out.add(new Index("sends", new Document("at", 1),
+                new IndexOptions().expireAfter(retention.sends().toSeconds(), TimeUnit.SECONDS), Set.of("Sends")));
         return out;
     }
 

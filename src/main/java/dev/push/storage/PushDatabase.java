@@ -26,6 +26,7 @@ public class PushDatabase {
     public static final String AUDIENCE_STAGING = "audience_staging";
     public static final String CAMPAIGN_CHUNKS = "campaign_chunks";
     public static final String SEQUENCES = "sequences";
+    public static final String SENDS = "sends";
 
     private final MongoClient client;
     private final String databaseName;
@@ -62,7 +63,12 @@ public class PushDatabase {
      * the document as it was before is the one the update itself matched.
      */
     public long nextId(String sequence) {
-        Document before = get(SEQUENCES).findOneAndUpdate(eq("_id", sequence), inc("value", 1L),
+        return nextIds(sequence, 1);
+    }
+
+    /** The first of {@code count} consecutive numbers of a named sequence, all taken at once (see {@link #nextId}). */
+    public long nextIds(String sequence, int count) {
+        Document before = get(SEQUENCES).findOneAndUpdate(eq("_id", sequence), inc("value", (long) count),
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE));
         return before == null ? 1L : ((Number) before.get("value")).longValue() + 1;
     }

@@ -15,6 +15,13 @@ public interface RetentionConfig {
     @WithDefault("P400D")
     Duration audit();
 
+    /**
+     * Triggered sends older than this go, and with them their {@code Idempotency-Key}: within it, the same key
+     * answers the first send (also the expiry of the TTL index on {@code sends.at}).
+     */
+    @WithDefault("P1D")
+    Duration sends();
+
     /** Instances silent for this long go. */
     @WithDefault("1h")
     Duration instances();

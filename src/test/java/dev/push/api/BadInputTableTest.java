@@ -187,6 +187,31 @@ class BadInputTableTest {
                 "[{'campaign':" + campaign + ",'member':'table-1','type':'clicked'}]", 400, "counted by the tracked link"));
         t.add(new Bad("events: a time in the future", "POST", e, "application/json",
                 "[{'campaign':" + campaign + ",'member':'table-1','type':'opened','at':'2999-01-01T00:00:00Z'}]", 400, "events[0].at"));
+        // Triggered sends (issue 17): each refused before anything is reserved or pushed.
+        String s = "/api/sends";
+        String sendKey = "table-" + System.nanoTime();
+        io.restassured.RestAssured.given().contentType("application/json").header("Idempotency-Key", sendKey)
+                .body(json("{'members':['table-1'],'channel':'log','message':{'title':'first'}}")).post(s).then().statusCode(202);
+        Map<String, String> key = Map.of("Idempotency-Key", "table-{i}-" + System.nanoTime());
+        String okSend = "'channel':'log','message':{'title':'t'}";
+        String thousandAndOne = IntStream.range(0, 1001).mapToObj(i -> "'m" + i + "'").collect(Collectors.joining(","));
+        t.add(new Bad("sends: no Idempotency-Key", "POST", s, "application/json", "{'members':['table-1']," + okSend + "}", 400, "Idempotency-Key"));
+        t.add(new Bad("sends: an Idempotency-Key of 201 characters", "POST", s, "application/json", "{'members':['table-1']," + okSend + "}", 400, "Idempotency-Key",
+                Map.of("Idempotency-Key", "k".repeat(201)), 1));
+        t.add(new Bad("sends: a reused Idempotency-Key with another body", "POST", s, "application/json",
+                "{'members':['table-1'],'channel':'log','message':{'title':'second'}}", 422, "Idempotency-Key", Map.of("Idempotency-Key", sendKey), 1));
+        t.add(new Bad("sends: no members", "POST", s, "application/json", "{'members':[]," + okSend + "}", 400, "members", key, 1));
+        t.add(new Bad("sends: 1,001 members", "POST", s, "application/json", "{'members':[" + thousandAndOne + "]," + okSend + "}", 400, "more than 1000", key, 1));
+        t.add(new Bad("sends: a member id with spaces", "POST", s, "application/json", "{'members':['ok','not ok']," + okSend + "}", 400, "members[1]", key, 1));
+        t.add(new Bad("sends: a member twice", "POST", s, "application/json", "{'members':['a1','a1']," + okSend + "}", 400, "given twice", key, 1));
+        t.add(new Bad("sends: an unknown channel", "POST", s, "application/json", "{'members':['a1'],'channel':'pigeon','message':{'title':'t'}}", 400, "channel", key, 1));
+        t.add(new Bad("sends: no message", "POST", s, "application/json", "{'members':['a1'],'channel':'log'}", 400, "message", key, 1));
+        t.add(new Bad("sends: a message without title or body", "POST", s, "application/json", "{'members':['a1'],'channel':'log','message':{'link':'https://x.org'}}", 400, "message", key, 1));
+        t.add(new Bad("sends: a title that is no template", "POST", s, "application/json", "{'members':['a1'],'channel':'log','message':{'title':'{member.x'}}", 400, "message.title", key, 1));
+        t.add(new Bad("sends: a tracked link", "POST", s, "application/json", "{'members':['a1'],'channel':'log','message':{'title':'t','link':'https://x.org','tracking':true}}", 400, "message.tracking", key, 1));
+        t.add(new Bad("sends: a category with spaces", "POST", s, "application/json", "{'members':['a1']," + okSend + ",'category':'my category'}", 400, "category", key, 1));
+        t.add(new Bad("sends: an oversize body", "POST", s, "application/json", "{'members':['a1'],'channel':'log','message':{'title':'t','body':'" + big + "'}}", 413, LIMIT, key, 1));
+        t.add(new Bad("sends: an unknown send", "GET", s + "/987654321", null, null, 404, "987654321"));
         t.add(new Bad("deliveries: an unknown event filter", "GET", c + "/" + campaign + "/deliveries?with=liked", null, null, 400, "with"));
         // Failed-login limits (issue 16 §4), per user and per client address; the test profile trusts X-Forwarded-For from 127.0.0.1.
         String tooMany = "too many failed login attempts";

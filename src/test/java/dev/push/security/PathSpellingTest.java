@@ -56,6 +56,7 @@ class PathSpellingTest {
         m.put("operator (token)", "Bearer " + token(operator, List.of("operator")));
         m.put("admin (token)", "Bearer " + token("admin", List.of("admin")));
         m.put("operator (Basic)", basic(operator));
+        m.put("sends (token)", "Bearer " + token(operator, List.of("sends")));
         callers = m;
     }
 
@@ -103,6 +104,8 @@ class PathSpellingTest {
             new Call("POST", "/api/users", "{\"name\":\"\"}"),
             new Call("DELETE", "/api/users/no-such-user", null),
             new Call("GET", "/api/audit", null),
+            new Call("POST", "/api/sends", "{}"),
+            new Call("GET", "/api/sends/999999999", null),
             new Call("POST", "/constraint/list", "{}"),
             new Call("POST", "/constraint/add", "{}"),
             new Call("POST", "/constraint/start", "{\"id\":999999999}"),
@@ -164,7 +167,7 @@ class PathSpellingTest {
                 }
             }
         }
-        assertEquals(ROUTES.size() * 5 * SPELLINGS.size(), compared);
+        assertEquals(ROUTES.size() * 6 * SPELLINGS.size(), compared);
         assertEquals(List.of(), differences, String.join("\n", differences));
     }
 }

@@ -1,0 +1,25 @@
+package dev.push.bench;
+
+/** The options of the benchmarks that drive one route with keep-alive connections ({@code redirects}, {@code sends}). */
+record LoadOptions(int members, int connections, int seconds, int warmup, String xmx, boolean jfr) {
+
+    static LoadOptions parse(String[] args, int members) {
+        int connections = 32;
+        int seconds = 20;
+        int warmup = 5;
+        String xmx = "512m";
+        boolean jfr = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--members" -> members = Integer.parseInt(args[++i]);
+                case "--connections" -> connections = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--xmx" -> xmx = args[++i];
+                case "--jfr" -> jfr = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        return new LoadOptions(members, connections, seconds, warmup, xmx, jfr);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.push.bench;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Triggered sends on one instance (issue 17), not a test: starts the packaged service on the embedded H2 database and
+ * drives {@code POST /api/sends} (one member each, the log channel, a new {@code Idempotency-Key} each) with keep-alive
+ * connections — one connection for latency, then {@code --connections} (32) for throughput — first alone, then while a
+ * log campaign of {@code --members} (1,000,000) runs on the same instance. The latency is the client's: request to
+ * answer, and the answer comes after the channel has the message and the outcome is committed, so it bounds the
+ * request-to-handoff time from above. Usage: {@code bench/run sends [--members N] [--connections C] [--seconds S]
+ * [--warmup W] [--xmx 512m]}.
+ */
+public final class SendBench {
+    public static void main(String[] args) throws Exception {
+        LoadOptions o = LoadOptions.parse(args, 1_000_000);
+        int members = o.members();
+        int connections = o.connections();
+        int seconds = o.seconds();
+        int warmup = o.warmup();
+        Path work = Path.of("target/bench");
+        try (Service svc = Service.start("sends", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(),
+                work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true)) {
+            Rest api = new Rest(svc.base());
+            String run = Long.toString(System.nanoTime(), 36);
+            System.out.printf("machine: %d cores, load average %s at the start%n", Runtime.getRuntime().availableProcessors(), loadAverage());
+            report("alone, 1 connection", sends(svc, api, run + "a1", 1, warmup, seconds));
+            report("alone, " + connections + " connections", sends(svc, api, run + "a32", connections, warmup, seconds));
+
+            long audience = api.post("/api/audiences", Map.of("name", "sends bench", "workers", 4,
+                    "source", Map.of("kind", "upload"))).path("id").asLong();
+            api.stream("PUT", "/api/audiences/" + audience + "/upload", "text/plain", members, i -> "m" + i);
+            api.post("/api/audiences/" + audience + "/start", null);
+            RedirectBench.await(api, "/api/audiences/" + audience);
+            long campaign = api.post("/api/campaigns", Map.of("name", "sends bench", "audienceId", audience, "channel", "log",
+                    "workers", 4, "message", Map.of("title", "t", "body", "b"))).path("id").asLong();
+            api.post("/api/campaigns/" + campaign + "/start", null);
+            waitForSent(api, campaign);
+            for (int c : new int[] {1, connections}) {
+                long before = sent(api, campaign);
+                long t0 = System.nanoTime();
+                RedirectBench.Load load = sends(svc, api, run + "c" + c, c, warmup, seconds);
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                long after = sent(api, campaign);
+                String state = api.get("/api/campaigns/" + campaign).path("state").asText();
+                report("during the " + String.format("%,d", members) + "-member log campaign, " + c + " connection" + (c > 1 ? "s" : ""), load);
+                System.out.printf("  the campaign meanwhile: %,d → %,d of %,d sent (%,.0f/s over the %.0f s of warmup and window), %s at the end%n",
+                        before, after, members, (after - before) / elapsed, elapsed, state);
+            }
+            System.out.printf("load average %s at the end%n", loadAverage());
+        }
+    }
+
+    private static RedirectBench.Load sends(Service svc, Rest api, String run, int connections, int warmup, int seconds)
+            throws InterruptedException {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", api.authorization())
+                .add("Content-Type", "application/json");
+        return RedirectBench.drive(svc.pid(), svc.httpPort, connections, warmup, seconds, 202, (client, i) -> {
+            RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/sends")
+                    .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(headers).add("Idempotency-Key", run + "-" + i));
+            Buffer body = Buffer.buffer("{\"members\":[\"u" + (i % 100_000) + "\"],\"channel\":\"log\","
+                    + "\"message\":{\"title\":\"Your code\",\"body\":\"Hello {member.id}\"}}");
+            return client.request(o).compose(req -> req.send(body).compose(resp -> resp.body().map(b -> resp.statusCode())));
+        });
+    }
+
+    private static void report(String what, RedirectBench.Load l) {
+        System.out.printf("sends %s: %,.0f/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; non-202 answers: %d; "
+                + "service CPU %.0f µs a send%n", what, l.rate(), l.p50(), l.p99(), l.max(), l.errors(), l.serviceCpuMicros());
+    }
+
+    private static long sent(Rest api, long campaign) {
+        return api.get("/api/campaigns/" + campaign).path("progress").path("sent").asLong();
+    }
+
+    private static void waitForSent(Rest api, long campaign) throws InterruptedException {
+        while (sent(api, campaign) == 0) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static String loadAverage() throws java.io.IOException {
+        return Files.readString(Path.of("/proc/loadavg")).trim();
+    }
+}

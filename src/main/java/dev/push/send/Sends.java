@@ -1,0 +1,101 @@
+package dev.push.send;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import dev.push.channel.Outcome;
+import dev.push.storage.PushDatabase;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * The one writer of {@code sends}: one document per triggered send, keyed by its caller and {@code Idempotency-Key}
+ * ({@code _id}), so that the database, not a lock in one process, decides which of two requests with the same key
+ * sends: the first insert wins, every other one finds the winner's document. A send is {@code reserved} (durably,
+ * with the coordination write concern) before any member is handed to a channel, and {@code done} with its outcomes
+ * after; one never committed stays reserved and is never sent again.
+ */
+@ApplicationScoped
+public class Sends {
+    static final String RESERVED = "reserved";
+    static final String DONE = "done";
+
+    @Inject
+    PushDatabase database;
+
+    @Inject
+    SendIds ids;
+
+    MongoCollection<Document> coll() {
+        return database.get(PushDatabase.SENDS);
+    }
+
+    /** The key's document: the caller and the key, together, so one caller's keys never answer another's sends. */
+    static String keyOf(String caller, String idempotencyKey) {
+        return caller + "\n" + idempotencyKey;
+    }
+
+    /**
+     * Records the send as reserved, unless its key has a send already: then answers that send's document (and this
+     * one must not be sent). Null when this one is now reserved.
+     */
+    Document reserve(Document send) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                coll().insertOne(send);
+                return null;
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                Document first = coll().find(Filters.eq("_id", send.get("_id"))).first();
+                if (first != null) {
+                    return first;
+                }
+                if (attempt > 0) {
+                    throw e;
+                }
+                // The id, not the key, was taken (a sequence number given twice after a crash): once more with another.
+                send.put("id", ids.next());
+            }
+        }
+    }
+
+    /** Records each member's outcome; the send is done. */
+    void commit(Object key, List<Outcome> outcomes) {
+        coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("state", RESERVED)),
+                Updates.combine(Updates.set("state", DONE), Updates.set("outcomes", outcomeDocuments(outcomes))));
+    }
+
+    /** Outcomes as stored: {member, state, reason?, retryable?}. */
+    static List<Document> outcomeDocuments(List<Outcome> outcomes) {
+        List<Document> out = new ArrayList<>(outcomes.size());
+        for (Outcome o : outcomes) {
+            Document d = new Document("member", o.memberId()).append("state", o.status().name().toLowerCase());
+            if (o.reason() != null) {
+                d.append("reason", o.reason());
+            }
+            if (o.status() == Outcome.Status.FAILED) {
+                d.append("retryable", o.retryable());
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    Document find(long id) {
+        return coll().find(Filters.eq("id", id)).first();
+    }
+
+    /** Removes sends recorded before {@code before}, and with them their keys; answers how many. */
+    long expire(Date before) {
+        return coll().deleteMany(Filters.lt("at", before)).getDeletedCount();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.push.send;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.push.api.ApiException;
+import dev.push.campaign.Campaigns;
+import dev.push.channel.Channel;
+import dev.push.channel.Delivery;
+import dev.push.channel.Outcome;
+import dev.push.channel.Recipients;
+import dev.push.channel.config.Channels;
+import dev.push.member.MemberId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A send an app triggers ({@code POST /api/sends}): checked, reserved under its {@code Idempotency-Key} (see
+ * {@link Sends}), handed to its channel on the caller's request thread — never queued behind campaign workers — and
+ * committed with each member's outcome. A request whose key has a send already sends nothing and answers that send;
+ * with another body it is refused (422), since the key would then answer a different message than the caller asked.
+ */
+@ApplicationScoped
+public class TriggeredSend {
+    static final int MAX_MEMBERS = 1000;
+    static final String KEY_HEADER = "Idempotency-Key";
+    static final Pattern KEY_SHAPE = Pattern.compile("[\\x21-\\x7e]{1,200}");
+    static final Pattern CATEGORY_SHAPE = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+    static final String DEFAULT_CATEGORY = "account";
+    /** How long a channel may take with one send; a send reserved for longer than this was cut off by a crash. */
+    static final Duration LIMIT = Duration.ofMinutes(2);
+
+    @Inject
+    Sends sends;
+
+    @Inject
+    Channels channels;
+
+    @Inject
+    Recipients recipients;
+
+    @Inject
+    Campaigns campaigns;
+
+    @Inject
+    SendIds ids;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Clock clock;
+
+    /** Sends the request once for {@code caller}'s {@code idempotencyKey}; answers the send as it stands. */
+    public SendView send(String caller, String idempotencyKey, SendRequest request) {
+        if (idempotencyKey == null || !KEY_SHAPE.matcher(idempotencyKey).matches()) {
+            throw ApiException.badRequest(KEY_HEADER, idempotencyKey == null
+                    ? "is required: the same key within push.retention.sends (24 hours by default) answers the first send"
+                    + " and sends nothing again"
+                    : "must be 1 to 200 visible ASCII characters");
+        }
+        if (request == null) {
+            throw ApiException.badRequest("body", "must be a send {members, channel, message, category?}");
+        }
+        List<String> members = members(request.members());
+        if (request.channel() == null || request.channel().isBlank()) {
+            throw ApiException.badRequest("channel", "is required");
+        }
+        Channel channel = channels.get(request.channel());
+        if (request.message() == null) {
+            throw ApiException.badRequest("message", "is required");
+        }
+        if (Boolean.TRUE.equals(request.message().tracking())) {
+            throw ApiException.badRequest("message.tracking", "a triggered send's links go as given: tracked links count campaigns");
+        }
+        Document message = campaigns.message(request.message());
+        message.remove("tracking");
+        String category = request.category() == null ? DEFAULT_CATEGORY : request.category();
+        if (!CATEGORY_SHAPE.matcher(category).matches()) {
+            throw ApiException.badRequest("category", "must be 1 to 32 characters from [a-z0-9_-], starting with a letter");
+        }
+        String fingerprint = fingerprint(request);
+        Date now = Date.from(clock.instant());
+        Document send = new Document("_id", Sends.keyOf(caller, idempotencyKey))
+                .append("id", ids.next())
+                .append("fingerprint", fingerprint)
+                .append("by", caller)
+                .append("channel", channel.name())
+                .append("category", category)
+                .append("message", message)
+                .append("members", members)
+                .append("state", Sends.RESERVED)
+                .append("at", now);
+        Document first = sends.reserve(send);
+        if (first != null) {
+            if (!fingerprint.equals(first.getString("fingerprint"))) {
+                throw new ApiException(422, "Idempotency-Key reused", KEY_HEADER + " was given to another request",
+                        List.of(new ApiException.FieldError(KEY_HEADER, "was used for a send with another body; a key "
+                                + "names one request: use a new key for a new send")));
+            }
+            return SendView.of(first, clock.instant(), LIMIT);
+        }
+        List<Outcome> outcomes = deliver(send.getLong("id"), channel, message, members);
+        sends.commit(send.get("_id"), outcomes);
+        send.put("state", Sends.DONE);
+        send.put("outcomes", Sends.outcomeDocuments(outcomes));
+        return SendView.of(send, clock.instant(), LIMIT);
+    }
+
+    /** The send with this id. */
+    public SendView get(long id) {
+        Document send = sends.find(id);
+        if (send == null) {
+            throw ApiException.notFound("send", id);
+        }
+        return SendView.of(send, clock.instant(), LIMIT);
+    }
+
+    private List<Outcome> deliver(long id, Channel channel, Document message, List<String> members) {
+        List<Outcome> outcomes = new ArrayList<>(members.size());
+        List<Delivery.Recipient> to = recipients.of(members, channel, outcomes);
+        if (!to.isEmpty()) {
+            outcomes.addAll(channel.sendAndWait(new Delivery(id, channel.name(), message, to), LIMIT));
+        }
+        return outcomes;
+    }
+
+    private static List<String> members(List<String> members) {
+        if (members == null || members.isEmpty()) {
+            throw ApiException.badRequest("members", "give 1 to " + MAX_MEMBERS + " member ids");
+        }
+        if (members.size() > MAX_MEMBERS) {
+            throw ApiException.badRequest("members", "has " + members.size() + " member ids, more than " + MAX_MEMBERS
+                    + ": send more as a campaign");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < members.size(); i++) {
+            String m = members.get(i);
+            if (!MemberId.isValid(m)) {
+                throw ApiException.badRequest("members[" + i + "]", "member id " + MemberId.RULE);
+            }
+            if (!seen.add(m)) {
+                throw ApiException.badRequest("members[" + i + "]", "'" + m + "' is given twice");
+            }
+        }
+        return members;
+    }
+
+    /** The request's digest: a key given again with another body is refused. */
+    String fingerprint(SendRequest request) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.writeValueAsBytes(request));
+            return HexFormat.of().formatHex(digest);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
