@@ -43,6 +43,8 @@ public class CollectionIndexes {
     }
 
     static final String KEYED = "always together with an exact _id: a compare-and-set condition on one document";
+    static final String WAITING_WINNERS = "checked on the paused tasks the state index finds (a handful), once a second,"
+            + " or with an exact _id when a decision is recorded";
 
     /** Filters whose field has no index, on purpose. */
     public static final List<Unindexed> UNINDEXED = List.of(
@@ -63,7 +65,10 @@ public class CollectionIndexes {
             new Unindexed("DeadInstances", "heartbeat", "instances holds one document per instance (tens)"),
             new Unindexed("OrphanWorkerSlots", "heartbeat",
                     "workers holds one document per slot of running tasks (a few hundred), swept every few minutes"),
-            new Unindexed("EarlierRunUnits", "run", "tasks holds one document per audience or campaign; swept every few minutes"));
+            new Unindexed("EarlierRunUnits", "run", "tasks holds one document per audience or campaign; swept every few minutes"),
+            new Unindexed("WinnerDecisions", "kind", WAITING_WINNERS),
+            new Unindexed("WinnerDecisions", "winner.phase", WAITING_WINNERS),
+            new Unindexed("WinnerDecisions", "winner.decideAt", WAITING_WINNERS));
 
     @Inject
     RetentionConfig retention;
