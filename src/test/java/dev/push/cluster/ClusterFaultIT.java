@@ -243,7 +243,7 @@ class ClusterFaultIT {
     void killedInstancesUnitsMoveAgainOnceItIsFoundDeadAndNothingIsPushedTwice() throws Exception {
         long campaign = campaign(2_000);
         awaitTrue(Duration.ofSeconds(60), () -> sink.of(campaign).size() >= MEMBERS * 4 / 10);
-        ServiceProcess victim = busiest();
+        ServiceProcess victim = busiest(campaign);
         String victimId = instanceId(victim);
         Map<Integer, Long> held = unitsHeldBy(campaign, victimId);
         int victimWorkers = workersByInstance(campaign).getOrDefault(victimId, 0);
@@ -535,23 +535,11 @@ class ClusterFaultIT {
                 .get("/api/campaigns/" + campaign + "/deliveries").then().extract().jsonPath().getList("items");
     }
 
-    static ServiceProcess busiest() {
-        ServiceProcess best = null;
-        for (ServiceProcess p : instances) {
-            if (p.alive() && (best == null || workersOf(p) > workersOf(best))) {
-                best = p;
-            }
-        }
-        return best;
-    }
-
-    /** Live workers an instance runs, as the cluster API shows them. */
-    static int workersOf(ServiceProcess p) {
-        JsonPath instancesNow = given().baseUri(p.base()).get("/api/instances").then().statusCode(200).extract().jsonPath();
-        String id = given().baseUri(p.base()).get("/q/health/ready").then().extract().jsonPath()
-                .getString("checks.find { it.name == 'instance' }.data.instance");
-        List<Object> workers = instancesNow.getList("find { it.id == '" + id + "' }.workers");
-        return workers == null ? 0 : workers.size();
+    /** The live instance running most of the campaign's workers, as the worker slots show them. */
+    static ServiceProcess busiest(long campaign) {
+        Map<String, Integer> byInstance = workersByInstance(campaign);
+        return instances.stream().filter(ServiceProcess::alive)
+                .max(java.util.Comparator.comparingInt(p -> byInstance.getOrDefault(instanceId(p), 0))).orElseThrow();
     }
 
     /**

@@ -132,10 +132,6 @@ final class ServiceProcess {
         }
     }
 
-    void signal(String signal) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-" + signal, String.valueOf(pid())).inheritIO().start().waitFor();
-    }
-
     boolean alive() {
         return process != null && process.isAlive();
     }

@@ -196,6 +196,16 @@ class SecurityAttacksTest {
     }
 
     @Test
+    void aDeletedUsersRecentlyVerifiedPasswordNoLongerSignsIn() {
+        String gone = "ad-" + UUID.randomUUID().toString().substring(0, 8);
+        SecurityTest.createUser(gone, List.of("viewer"));
+        given().auth().preemptive().basic(gone, PASSWORD).get("/api/me").then().statusCode(200);
+        given().delete("/api/users/" + gone).then().statusCode(204);
+        given().auth().preemptive().basic(gone, PASSWORD).header("X-Forwarded-For", "192.0.2.13")
+                .get("/api/me").then().statusCode(401);
+    }
+
+    @Test
     void aWrongPasswordCostsOneBcryptVerificationWhetherTheUserExistsOrNot() {
         long before = users.passwordChecks();
         given().auth().preemptive().basic("nobody-" + UUID.randomUUID(), "wrong-password").header("X-Forwarded-For", "192.0.2.10")
