@@ -18,6 +18,7 @@ import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
@@ -25,12 +26,14 @@ import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 
 /** An H2 collection that narrows exact-{@code _id} filters by key first (see {@link KeyLookup}). */
 final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
 
     private final MVMap<Object, Document> documents;
     private final LongAdder examined = new LongAdder();
+    private final InPlaceUpdates inPlaceUpdates = new InPlaceUpdates();
 
     KeyedH2Collection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> documents,
                       MVMap<String, Object> meta, CursorRegistry cursors) {
@@ -39,8 +42,26 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
     }
 
     @Override
+    public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
+                                                 boolean isMulti, boolean isUpsert, Oplog oplog) {
+        return inPlaceUpdates.run(() -> super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog));
+    }
+
+    @Override
+    public synchronized Document findAndModify(Document query) {
+        return inPlaceUpdates.run(() -> super.findAndModify(query));
+    }
+
+    /** An update changes what it finds in place, so it finds copies: a stored document never changes (see {@link InPlaceUpdates}). */
+    @Override
     protected QueryResult queryDocuments(Document filter, Document orderBy, int skip, int limit, int batchSize,
                                          Document projection) {
+        QueryResult found = find(filter, orderBy, skip, limit, batchSize, projection);
+        return inPlaceUpdates.running() ? InPlaceUpdates.copies(found) : found;
+    }
+
+    private QueryResult find(Document filter, Document orderBy, int skip, int limit, int batchSize,
+                             Document projection) {
         List<Object> positions = byDocumentKey(filter);
         if (positions == null) {
             UnaryOperator<Document> project = idOnlyProjection(projection);
