@@ -134,6 +134,11 @@ final class Browser implements AutoCloseable {
         return find(css).getText();
     }
 
+    /** The text of every element the selector finds, read again if a live update replaces one meanwhile. */
+    List<String> texts(String css) {
+        return await(d -> d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
+    }
+
     /** A number as the console shows it ("1,240"). */
     long number(String css) {
         return Long.parseLong(text(css).replace(",", "").trim());

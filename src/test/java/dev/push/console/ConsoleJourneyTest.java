@@ -56,8 +56,7 @@ class ConsoleJourneyTest extends ConsoleTest {
         JsonPath finished = awaitPageEqualsApi(campaign);
         assertEquals(adults, finished.getLong("progress.sent"), "every adult of the cohort got the message");
         assertEquals(0, finished.getLong("progress.unknown"));
-        List<String> trail = browser.driver.findElements(By.cssSelector("[data-list=history] tbody tr")).stream()
-                .map(r -> r.getText()).toList();
+        List<String> trail = browser.texts("[data-list=history] tbody tr");
         assertTrue(trail.stream().anyMatch(r -> r.contains("pause")), "the history shows the pause: " + trail);
         assertTrue(trail.stream().anyMatch(r -> r.contains("resume")), "the history shows the resume: " + trail);
         browser.awaitVisible("[data-list=deliveries] tbody tr");
