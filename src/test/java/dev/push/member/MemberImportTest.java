@@ -47,7 +47,7 @@ class MemberImportTest {
         attributes.put("none", null);
         Member u1 = store.find("u1").orElseThrow();
         assertEquals(attributes, u1.attributes());
-        assertEquals(new Addresses("https://h.example.org/u1", "u1@example.org", "f1", "a1"), u1.addresses());
+        assertEquals(new Addresses("https://h.example.org/u1", "u1@example.org", "f1", "a1", null), u1.addresses());
         assertEquals(Map.of(), store.find("u2").orElseThrow().attributes());
     }
 
@@ -183,7 +183,7 @@ class MemberImportTest {
         u1Attributes.put("city", "Paris, FR");
         u1Attributes.put("big", "99999999999999999999");
         assertEquals(u1Attributes, u1.attributes());
-        assertEquals(new Addresses("https://h.example.org/1", "u1@example.org", null, null), u1.addresses());
+        assertEquals(new Addresses("https://h.example.org/1", "u1@example.org", null, null, null), u1.addresses());
         Member u2 = store.find("u2").orElseThrow();
         assertEquals(Map.of("age", -7, "score", 1000.0, "vip", false, "zip", 75001, "big", 3000000000L), u2.attributes());
         assertEquals(Addresses.NONE, u2.addresses());
@@ -221,7 +221,7 @@ class MemberImportTest {
 
         assertEquals(new ImportReport(2, 0, List.of(), 0), report);
         assertEquals(Map.of("city", "Paris, FR"), store.find("u1").orElseThrow().attributes());
-        assertEquals(new Addresses(null, "u1@example.org", null, null), store.find("u1").orElseThrow().addresses());
+        assertEquals(new Addresses(null, "u1@example.org", null, null, null), store.find("u1").orElseThrow().addresses());
         assertEquals(Map.of("city", "say \"hi\""), store.find("u2").orElseThrow().attributes());
     }
 
