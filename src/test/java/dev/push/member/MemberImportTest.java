@@ -91,7 +91,7 @@ class MemberImportTest {
                 arguments("{\"id\": \"u1\", \"attributes\": {\"a\": {\"b\": 1}}}", "attribute a: must be a string, number, boolean, null or an array of those, found an object"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"a\": [[1]]}}", "attribute a: an array may only hold strings, numbers, booleans and nulls, found an array in it"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"a\": 123456789012345678901234567890}}", "attribute a: integer 123456789012345678901234567890 is out of the 64-bit range"),
-                arguments("{\"id\": \"u1\", \"addresses\": {\"sms\": \"1\"}}", "unknown address \"sms\" (allowed: webhook, email, fcm, apns)"),
+                arguments("{\"id\": \"u1\", \"addresses\": {\"sms\": \"1\"}}", "unknown address \"sms\" (allowed: webhook, email, fcm, apns, webpush)"),
                 arguments("{\"id\": \"u1\", \"addresses\": {\"email\": 5}}", "address email must be a string, found a number"),
                 arguments("{\"id\": \"u1\", \"addresses\": {\"webhook\": \"ftp://x\"}}", "address webhook must be an http:// or https:// URL"),
                 arguments("{\"id\": \"u1\", \"id\": \"u2\"}", "bad JSON at column 18: Duplicate field 'id'"),
@@ -233,7 +233,7 @@ class MemberImportTest {
     @Test
     void csvHeaderThatTheImportCannotUseRefusesTheWholeRequest() {
         assertEquals("header: the header row has no id column", csvRefusal("email,attr.a\nx@example.org,1\n"));
-        assertEquals("header: unknown column \"phone\" (allowed: id, webhook, email, fcm, apns, attr.NAME)", csvRefusal("id,phone\n"));
+        assertEquals("header: unknown column \"phone\" (allowed: id, webhook, email, fcm, apns, webpush, attr.NAME)", csvRefusal("id,phone\n"));
         assertEquals("header: column \"attr.a.b\": attribute name must be 1 to 64 characters from [A-Za-z0-9_-]", csvRefusal("id,attr.a.b\n"));
         assertEquals("header: column \"id\" appears twice", csvRefusal("id,id\n"));
         assertEquals("header: the first line must be the header row", csvRefusal(""));

@@ -149,6 +149,18 @@ class WebPushChannelTest {
         assertEquals("address webpush: keys are missing (p256dh and auth)", report.getString("rejected[0].reason"));
     }
 
+    @Test
+    void theSubscribeExampleIsServedToAnyoneForSitesToCopy() {
+        given().auth().none().get("/webpush/example.html").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("<script src=\"subscribe.js\"></script>"));
+        given().auth().none().get("/webpush/subscribe.js").then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.containsString("javascript"))
+                .body(org.hamcrest.Matchers.containsString("pushManager.subscribe"));
+        given().auth().none().get("/webpush/sw.js").then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.containsString("javascript"))
+                .body(org.hamcrest.Matchers.containsString("showNotification"));
+    }
+
     private static void importSubscribers(Map<String, Browser> browsers) {
         String lines = browsers.values().stream()
                 .map(b -> new JsonObject().put("id", b.id()).put("attributes", new JsonObject().put("firstName", "F" + b.id()))
