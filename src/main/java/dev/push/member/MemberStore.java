@@ -27,7 +27,7 @@ import java.util.Optional;
 
 /**
  * The {@code members} collection. One document per member:
- * <pre>{_id: id, shard: Shards.of(id, 256), attributes: {name: value…}, addresses: {webhook?, email?, fcm?, apns?}, updatedAt: Date}</pre>
+ * <pre>{_id: id, shard: Shards.of(id, 256), attributes: {name: value…}, addresses: {webhook?, email?, fcm?, apns?, webpush?}, updatedAt: Date}</pre>
  * Every access goes by {@code _id} (one key or {@code $in} over a slice of keys), the only lookup
  * the embedded server answers from an index.
  */
@@ -172,7 +172,8 @@ public class MemberStore {
         }
         Document a = doc.get("addresses", Document.class);
         Addresses addresses = a == null ? Addresses.NONE
-                : new Addresses(a.getString("webhook"), a.getString("email"), a.getString("fcm"), a.getString("apns"));
+                : new Addresses(a.getString("webhook"), a.getString("email"), a.getString("fcm"), a.getString("apns"),
+                        a.getString("webpush"));
         Date updatedAt = doc.getDate("updatedAt");
         return new Member(doc.getString("_id"), attributes, addresses, updatedAt == null ? null : updatedAt.toInstant());
     }

@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * One member a line as JSON: {@code {"id": "…", "attributes": {…}, "addresses": {"webhook", "email", "fcm", "apns"}}}.
+ * One member a line as JSON: {@code {"id": "…", "attributes": {…}, "addresses": {"webhook", "email", "fcm", "apns", "webpush"}}}
+ * ({@code webpush}: a browser's push subscription, as an object or its JSON text).
  * Unknown fields are refused rather than ignored, so a typo ("adresses") does not silently drop data.
  * An integral JSON number is accepted as an id and stored as its decimal text.
  */
@@ -104,11 +105,14 @@ final class NdjsonMembers implements MemberLines {
             if (value.isNull()) {
                 continue;
             }
-            if (!value.isTextual()) {
+            // A browser's subscription may come as the object PushSubscription.toJSON() gives; it is kept as its JSON text.
+            boolean subscription = channel.equals("webpush") && value.isObject();
+            if (!value.isTextual() && !subscription) {
                 throw new RejectedLine("address " + channel + " must be a string, found " + kind(value));
             }
             try {
-                addresses = Addresses.with(addresses, channel, Addresses.check(channel, value.textValue()));
+                String text = subscription ? value.toString() : value.textValue();
+                addresses = Addresses.with(addresses, channel, Addresses.check(channel, text));
             } catch (IllegalArgumentException e) {
                 throw new RejectedLine(e.getMessage());
             }

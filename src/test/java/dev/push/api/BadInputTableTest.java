@@ -155,6 +155,15 @@ class BadInputTableTest {
             t.add(new Bad("a webhook endpoint at " + endpoint, "POST", "/api/channels", "application/json",
                     "{'name':'guarded','type':'webhook','settings':{'endpoint':'" + endpoint + "'}}", 400, "settings.endpoint"));
         }
+        // Web Push (issue 15): the channel's subject and key pair, and a member's subscription.
+        t.add(new Bad("a webpush channel without a subject", "POST", "/api/channels", "application/json",
+                "{'name':'wp-bad','type':'webpush','settings':{}}", 400, "settings.subject"));
+        t.add(new Bad("a webpush subject that is no contact", "POST", "/api/channels", "application/json",
+                "{'name':'wp-bad','type':'webpush','settings':{'subject':'ops@example.org'}}", 400, "settings.subject"));
+        t.add(new Bad("half a VAPID key pair", "POST", "/api/channels", "application/json",
+                "{'name':'wp-bad','type':'webpush','settings':{'subject':'mailto:ops@example.org'},'credentials':{'vapidPublicKey':'MFkw'}}", 400, "credentials.vapidPrivateKey"));
+        t.add(new Bad("a webpush urgency that does not exist", "POST", "/api/channels", "application/json",
+                "{'name':'wp-bad','type':'webpush','settings':{'subject':'mailto:ops@example.org','urgency':'now'}}", 400, "settings.urgency"));
         // Tracked links and events (issue 13): a token that is not exactly one this service signed redirects nowhere.
         String token = links.link(campaign, "table-1", 0).substring(links.link(campaign, "table-1", 0).indexOf("/c/") + 3);
         byte[] otherKey = new byte[32];

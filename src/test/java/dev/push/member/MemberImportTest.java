@@ -47,7 +47,7 @@ class MemberImportTest {
         attributes.put("none", null);
         Member u1 = store.find("u1").orElseThrow();
         assertEquals(attributes, u1.attributes());
-        assertEquals(new Addresses("https://h.example.org/u1", "u1@example.org", "f1", "a1"), u1.addresses());
+        assertEquals(new Addresses("https://h.example.org/u1", "u1@example.org", "f1", "a1", null), u1.addresses());
         assertEquals(Map.of(), store.find("u2").orElseThrow().attributes());
     }
 
@@ -91,7 +91,7 @@ class MemberImportTest {
                 arguments("{\"id\": \"u1\", \"attributes\": {\"a\": {\"b\": 1}}}", "attribute a: must be a string, number, boolean, null or an array of those, found an object"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"a\": [[1]]}}", "attribute a: an array may only hold strings, numbers, booleans and nulls, found an array in it"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"a\": 123456789012345678901234567890}}", "attribute a: integer 123456789012345678901234567890 is out of the 64-bit range"),
-                arguments("{\"id\": \"u1\", \"addresses\": {\"sms\": \"1\"}}", "unknown address \"sms\" (allowed: webhook, email, fcm, apns)"),
+                arguments("{\"id\": \"u1\", \"addresses\": {\"sms\": \"1\"}}", "unknown address \"sms\" (allowed: webhook, email, fcm, apns, webpush)"),
                 arguments("{\"id\": \"u1\", \"addresses\": {\"email\": 5}}", "address email must be a string, found a number"),
                 arguments("{\"id\": \"u1\", \"addresses\": {\"webhook\": \"ftp://x\"}}", "address webhook must be an http:// or https:// URL"),
                 arguments("{\"id\": \"u1\", \"id\": \"u2\"}", "bad JSON at column 18: Duplicate field 'id'"),
@@ -183,7 +183,7 @@ class MemberImportTest {
         u1Attributes.put("city", "Paris, FR");
         u1Attributes.put("big", "99999999999999999999");
         assertEquals(u1Attributes, u1.attributes());
-        assertEquals(new Addresses("https://h.example.org/1", "u1@example.org", null, null), u1.addresses());
+        assertEquals(new Addresses("https://h.example.org/1", "u1@example.org", null, null, null), u1.addresses());
         Member u2 = store.find("u2").orElseThrow();
         assertEquals(Map.of("age", -7, "score", 1000.0, "vip", false, "zip", 75001, "big", 3000000000L), u2.attributes());
         assertEquals(Addresses.NONE, u2.addresses());
@@ -221,7 +221,7 @@ class MemberImportTest {
 
         assertEquals(new ImportReport(2, 0, List.of(), 0), report);
         assertEquals(Map.of("city", "Paris, FR"), store.find("u1").orElseThrow().attributes());
-        assertEquals(new Addresses(null, "u1@example.org", null, null), store.find("u1").orElseThrow().addresses());
+        assertEquals(new Addresses(null, "u1@example.org", null, null, null), store.find("u1").orElseThrow().addresses());
         assertEquals(Map.of("city", "say \"hi\""), store.find("u2").orElseThrow().attributes());
     }
 
@@ -233,7 +233,7 @@ class MemberImportTest {
     @Test
     void csvHeaderThatTheImportCannotUseRefusesTheWholeRequest() {
         assertEquals("header: the header row has no id column", csvRefusal("email,attr.a\nx@example.org,1\n"));
-        assertEquals("header: unknown column \"phone\" (allowed: id, webhook, email, fcm, apns, attr.NAME)", csvRefusal("id,phone\n"));
+        assertEquals("header: unknown column \"phone\" (allowed: id, webhook, email, fcm, apns, webpush, attr.NAME)", csvRefusal("id,phone\n"));
         assertEquals("header: column \"attr.a.b\": attribute name must be 1 to 64 characters from [A-Za-z0-9_-]", csvRefusal("id,attr.a.b\n"));
         assertEquals("header: column \"id\" appears twice", csvRefusal("id,id\n"));
         assertEquals("header: the first line must be the header row", csvRefusal(""));

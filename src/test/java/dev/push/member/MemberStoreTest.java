@@ -41,7 +41,7 @@ class MemberStoreTest {
         attributes.put("age", 31);
         attributes.put("tags", List.of("vip", 2));
         attributes.put("nickname", null);
-        store.replaceAll(List.of(new Member("u:1", attributes, new Addresses(null, "a@example.org", "tok", null), null)));
+        store.replaceAll(List.of(new Member("u:1", attributes, new Addresses(null, "a@example.org", "tok", null, null), null)));
 
         Document stored = mongo.members.find().first();
         assertTrue(stored.get("updatedAt") instanceof Date);
@@ -67,7 +67,7 @@ class MemberStoreTest {
         for (int i = 0; i < 250; i++) {
             // Every third member has no webhook address.
             String webhook = i % 3 == 0 ? null : "https://hooks.example.org/" + i;
-            batch.add(new Member("m" + i, Map.of(), new Addresses(webhook, "m" + i + "@example.org", null, null), null));
+            batch.add(new Member("m" + i, Map.of(), new Addresses(webhook, "m" + i + "@example.org", null, null, null), null));
         }
         store.replaceAll(batch);
         List<String> ids = new ArrayList<>();

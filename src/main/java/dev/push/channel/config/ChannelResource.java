@@ -145,12 +145,19 @@ public class ChannelResource {
             credentials = Map.of();
             sealed = null;
         }
+        Map<String, String> generated = type.generatedCredentials(credentials);
+        if (!generated.isEmpty()) {
+            credentials = new LinkedHashMap<>(credentials);
+            credentials.putAll(generated);
+            sealed = cipher.seal(request.name(), credentials);
+        }
         List<ApiException.FieldError> errors = type.check(settings, credentials);
         if (!errors.isEmpty()) {
             StringBuilder detail = new StringBuilder();
             errors.forEach(e -> detail.append(detail.length() == 0 ? "" : "; ").append(e.field()).append(": ").append(e.message()));
             throw new ApiException(400, "Bad request", detail.toString(), errors);
         }
+        settings.putAll(type.derivedSettings(credentials));
         Date now = new Date();
         return new Document("_id", request.name()).append("type", request.type()).append("settings", settings)
                 .append("credentials", sealed).append("credentialNames", new ArrayList<>(credentials.keySet()))

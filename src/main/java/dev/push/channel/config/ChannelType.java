@@ -22,6 +22,19 @@ public interface ChannelType {
     /** What is wrong with a configuration, as field errors; empty when it can be opened. */
     List<ApiException.FieldError> check(Document settings, Map<String, String> credentials);
 
+    /**
+     * Credentials this type makes itself for a configuration that has none of them (a key pair, say); none by
+     * default. Called before {@link #check}, for new and changed configurations.
+     */
+    default Map<String, String> generatedCredentials(Map<String, String> credentials) {
+        return Map.of();
+    }
+
+    /** Settings derived from the credentials that answers show (a public key); none by default. */
+    default Map<String, Object> derivedSettings(Map<String, String> credentials) {
+        return Map.of();
+    }
+
     /** A channel for a checked configuration; it is replaced when the configuration changes. */
     Channel open(String name, Document settings, Map<String, String> credentials);
 }

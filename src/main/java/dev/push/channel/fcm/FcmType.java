@@ -66,7 +66,8 @@ public class FcmType implements ChannelType {
         String tokenUri = s.tokenUri() != null ? s.tokenUri()
                 : account.tokenUri() != null ? account.tokenUri() : FcmSettings.DEFAULT_TOKEN_URI;
         String project = s.projectId() != null ? s.projectId() : account.projectId();
-        return new FcmChannel(name, s, project, new AccessTokens(account, tokenUri, http.client()), http.client(),
+        return new FcmChannel(name, s, project, new AccessTokens(account, tokenUri, http.client()),
+                s.http2() ? http.http2() : http.client(),
                 personalization, recipients);
     }
 }

@@ -1,10 +1,13 @@
 package dev.push.channel.http;
 
+import io.smallrye.mutiny.Uni;
+
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * When to try a provider again: exponential backoff with jitter ({@code base · 2^(attempt-1)},
@@ -29,6 +32,37 @@ public record Backoff(int attempts, long baseMillis, long maxMillis, long maxRet
         long exp = baseMillis << Math.min(20, attempt - 1);
         long capped = Math.min(maxMillis, exp);
         return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    /**
+     * Runs {@code attempt} (null: it succeeded) until it succeeds, fails for good, or this backoff ends it: attempts
+     * used up, a Retry-After beyond {@code maxRetryAfterMillis}, or the budget spent. Answers null or the last failure,
+     * its reason saying why no further attempt was made.
+     */
+    public Uni<SendFailure> retrying(Supplier<Uni<SendFailure>> attempt) {
+        return retrying(attempt, 1, System.nanoTime());
+    }
+
+    private Uni<SendFailure> retrying(Supplier<Uni<SendFailure>> attempt, int made, long since) {
+        return attempt.get().onItem().transformToUni(failure -> {
+            if (failure == null || !failure.retryable()) {
+                return Uni.createFrom().item(failure);
+            }
+            if (made >= attempts) {
+                return Uni.createFrom().item(SendFailure.retryable(failure.reason() + " (after " + made + " attempts)"));
+            }
+            long wait = failure.retryAfterMillis() >= 0 ? failure.retryAfterMillis() : delayAfter(made);
+            if (wait > maxRetryAfterMillis && failure.retryAfterMillis() >= 0) {
+                return Uni.createFrom().item(SendFailure.retryable(failure.reason() + " (Retry-After " + describe(wait)
+                        + " is beyond the channel's limit of " + describe(maxRetryAfterMillis) + ")"));
+            }
+            if (!fits(since, wait)) {
+                return Uni.createFrom().item(SendFailure.retryable(failure.reason() + " (retry budget of "
+                        + describe(budgetMillis) + " used up after " + made + " attempts)"));
+            }
+            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.max(1, wait)))
+                    .onItem().transformToUni(x -> retrying(attempt, made + 1, since));
+        });
     }
 
     /**

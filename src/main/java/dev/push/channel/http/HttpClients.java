@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class HttpClients {
     private final WebClient client;
+    private final WebClient http2;
 
     @Inject
     public HttpClients(Vertx vertx, HttpConfig config) {
@@ -31,14 +32,35 @@ public class HttpClients {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setFollowRedirects(false)
                 .setUserAgent("push"));
+        // h2 negotiated by ALPN over TLS; on a cleartext URL (a mock on loopback) HTTP/2 with prior knowledge.
+        this.http2 = WebClient.create(vertx, new WebClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setUseAlpn(true)
+                .setHttp2ClearTextUpgrade(false)
+                .setHttp2MaxPoolSize(config.http2ConnectionsPerHost())
+                .setHttp2MultiplexingLimit(-1)
+                .setKeepAlive(true)
+                .setMaxWaitQueueSize(-1)
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setIdleTimeout((int) config.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setFollowRedirects(false)
+                .setUserAgent("push"));
     }
 
+    /** HTTP/1.1 with a keep-alive pool per host. */
     public WebClient client() {
         return client;
+    }
+
+    /** HTTP/2, many requests multiplexed on each of a few connections per host. */
+    public WebClient http2() {
+        return http2;
     }
 
     @PreDestroy
     void close() {
         client.close();
+        http2.close();
     }
 }

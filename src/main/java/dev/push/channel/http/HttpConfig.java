@@ -12,6 +12,13 @@ public interface HttpConfig {
     @WithDefault("128")
     int maxConnectionsPerHost();
 
+    /**
+     * HTTP/2 connections per host at most, for the channels that speak it (FCM): each carries as many requests at
+     * once as the server allows (its SETTINGS_MAX_CONCURRENT_STREAMS), so a few serve thousands in flight.
+     */
+    @WithDefault("4")
+    int http2ConnectionsPerHost();
+
     /** A connection not established within this fails the send. */
     @WithDefault("5s")
     Duration connectTimeout();

@@ -7,6 +7,7 @@ import dev.push.channel.Outcome;
 import dev.push.channel.http.Backoff;
 import dev.push.channel.http.DestinationGuard;
 import dev.push.channel.http.Excerpt;
+import dev.push.channel.http.SendFailure;
 import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
 import io.smallrye.mutiny.Multi;
@@ -19,7 +20,6 @@ import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -88,7 +88,7 @@ final class WebhookChannel implements Channel {
             return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
         }
         String url = urlOf(r);
-        return post(url, delivery.idempotencyKey(r.memberId()), body.toBuffer().getBytes(), 1, System.nanoTime())
+        return post(url, delivery.idempotencyKey(r.memberId()), body.toBuffer().getBytes())
                 .map(failure -> failure == null ? Outcome.sent(r.memberId())
                         : Outcome.failed(r.memberId(), failure.reason(), failure.retryable()));
     }
@@ -119,7 +119,7 @@ final class WebhookChannel implements Channel {
                     }
                     String first = rs.get(positions.get(0)).memberId();
                     String batchKey = delivery.idempotencyKey(first) + "+" + (positions.size() - 1);
-                    return post(e.getKey(), batchKey, array.toBuffer().getBytes(), 1, System.nanoTime()).invoke(failure -> {
+                    return post(e.getKey(), batchKey, array.toBuffer().getBytes()).invoke(failure -> {
                         for (int i : positions) {
                             String m = rs.get(i).memberId();
                             outcomes[i] = failure == null ? Outcome.sent(m) : Outcome.failed(m, failure.reason(), failure.retryable());
@@ -157,44 +157,22 @@ final class WebhookChannel implements Channel {
         return o;
     }
 
-    /** Why a request did not succeed, and whether trying later may. */
-    record Failure(String reason, boolean retryable, long retryAfterMillis) {
-    }
-
     /** Answers null when the receiver accepted the body, else the failure after the last attempt. */
-    private Uni<Failure> post(String url, String key, byte[] body, int attempt, long since) {
-        return attempt(url, key, body).onItem().transformToUni(failure -> {
-            if (failure == null || !failure.retryable()) {
-                return Uni.createFrom().item(failure);
-            }
-            Backoff backoff = settings.backoff();
-            if (attempt >= backoff.attempts()) {
-                return Uni.createFrom().item(new Failure(failure.reason() + " (after " + attempt + " attempts)", true, -1));
-            }
-            long wait = failure.retryAfterMillis() >= 0 ? failure.retryAfterMillis() : backoff.delayAfter(attempt);
-            if (wait > backoff.maxRetryAfterMillis() && failure.retryAfterMillis() >= 0) {
-                return Uni.createFrom().item(new Failure(failure.reason() + " (Retry-After " + Backoff.describe(wait)
-                        + " is beyond the channel's limit of " + Backoff.describe(backoff.maxRetryAfterMillis()) + ")", true, -1));
-            }
-            if (!backoff.fits(since, wait)) {
-                return Uni.createFrom().item(new Failure(failure.reason() + " (retry budget of " + Backoff.describe(backoff.budgetMillis()) + " used up after " + attempt + " attempts)", true, -1));
-            }
-            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.max(1, wait)))
-                    .onItem().transformToUni(x -> post(url, key, body, attempt + 1, since));
-        });
+    private Uni<SendFailure> post(String url, String key, byte[] body) {
+        return settings.backoff().retrying(() -> attempt(url, key, body));
     }
 
     /**
      * One request, to the address {@link DestinationGuard} checked for the URL's host (resolved
      * again on every attempt); a refused destination is a permanent failure and is never contacted.
      */
-    private Uni<Failure> attempt(String url, String key, byte[] body) {
+    private Uni<SendFailure> attempt(String url, String key, byte[] body) {
         return guard.resolve(url).onItemOrFailure().transformToUni((to, error) -> {
             if (error instanceof DestinationGuard.Refused refused) {
-                return Uni.createFrom().item(new Failure(refused.getMessage(), false, -1));
+                return Uni.createFrom().item(new SendFailure(refused.getMessage(), false, -1));
             }
             if (error != null) {
-                return Uni.createFrom().item(new Failure("cannot resolve the webhook's host: " + error.getMessage(), true, -1));
+                return Uni.createFrom().item(new SendFailure("cannot resolve the webhook's host: " + error.getMessage(), true, -1));
             }
             Uni<HttpResponse<Buffer>> answer;
             try {
@@ -206,7 +184,7 @@ final class WebhookChannel implements Channel {
                 }
                 answer = request.sendBuffer(Buffer.buffer(body));
             } catch (RuntimeException e) {
-                return Uni.createFrom().item(new Failure("invalid webhook URL: " + e.getMessage(), false, -1));
+                return Uni.createFrom().item(new SendFailure("invalid webhook URL: " + e.getMessage(), false, -1));
             }
             return answer.onItemOrFailure().transform((response, failed) -> failed != null
                     ? failure(failed, settings.timeoutMs()) : failure(response, to.isPublic()));
@@ -217,7 +195,7 @@ final class WebhookChannel implements Channel {
      * The status line, and the start of the body only from a receiver on the public internet: an
      * internal service's answer must not be readable through a test send's reason.
      */
-    static Failure failure(HttpResponse<Buffer> response, boolean quoteBody) {
+    static SendFailure failure(HttpResponse<Buffer> response, boolean quoteBody) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return null;
@@ -229,14 +207,14 @@ final class WebhookChannel implements Channel {
         }
         boolean retryable = status == 429 || status >= 500;
         long retryAfter = retryable ? Backoff.retryAfterMillis(response.getHeader("Retry-After"), System.currentTimeMillis()) : -1;
-        return new Failure(reason, retryable, retryAfter);
+        return new SendFailure(reason, retryable, retryAfter);
     }
 
-    static Failure failure(Throwable error, long timeoutMs) {
+    static SendFailure failure(Throwable error, long timeoutMs) {
         if (error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
-            return new Failure("no answer within " + timeoutMs + " ms", true, -1);
+            return new SendFailure("no answer within " + timeoutMs + " ms", true, -1);
         }
-        return new Failure("connection error: " + error.getMessage(), true, -1);
+        return new SendFailure("connection error: " + error.getMessage(), true, -1);
     }
 
     @Override

@@ -14,7 +14,7 @@ export function campaignList(main, query) {
 }
 
 // Suggestions for the free-text channel field, used only when GET /api/channels does not answer.
-const CHANNELS = ['log', 'webhook', 'fcm', 'apns', 'email'];
+const CHANNELS = ['log', 'webhook', 'fcm', 'apns', 'webpush', 'email'];
 
 export function campaignForm(main, query) {
   const name = input({ name: 'name', required: true, maxlength: 200, autocomplete: 'off' });

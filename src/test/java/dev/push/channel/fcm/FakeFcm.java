@@ -2,6 +2,7 @@ package dev.push.channel.fcm;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 
@@ -27,7 +28,7 @@ final class FakeFcm implements AutoCloseable {
     static final String PROJECT = "demo-project";
     static final String EMAIL = "push@demo-project.iam.gserviceaccount.com";
 
-    record Sent(String token, JsonObject message, String bearer, long atNanos) {
+    record Sent(String token, JsonObject message, String bearer, long atNanos, HttpVersion version) {
     }
 
     record Answer(int status, Map<String, String> headers, String body) {
@@ -106,7 +107,7 @@ final class FakeFcm implements AutoCloseable {
             return;
         }
         JsonObject message = new JsonObject(body).getJsonObject("message");
-        Sent s = new Sent(message.getString("token"), message, bearer, System.nanoTime());
+        Sent s = new Sent(message.getString("token"), message, bearer, System.nanoTime(), req.version());
         sent.add(s);
         respond(req, script.apply(s));
     }

@@ -86,6 +86,25 @@ class FcmChannelTest {
     }
 
     @Test
+    void fcmSendsOverHttp2ByDefault() {
+        configure("fcm-h2", Map.of());
+
+        send("fcm-h2", List.of(device("h1", "tok-h1"), device("h2", "tok-h2")));
+
+        assertEquals(List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_2),
+                fcm.sent().stream().map(FakeFcm.Sent::version).toList());
+    }
+
+    @Test
+    void fcmSendsOverHttp11WhenTheChannelAsks() {
+        configure("fcm-h1", Map.of("protocol", "http1.1"));
+
+        send("fcm-h1", List.of(device("o1", "tok-o1")));
+
+        assertEquals(List.of(io.vertx.core.http.HttpVersion.HTTP_1_1), fcm.sent().stream().map(FakeFcm.Sent::version).toList());
+    }
+
+    @Test
     void fcmQuotaExceededBacksOffHonouringRetryAfterThenSucceeds() {
         configure("fcm-quota", Map.of("backoffMs", 1));
         AtomicInteger calls = new AtomicInteger();

@@ -1,0 +1,196 @@
+package dev.push.channel.webpush;
+
+import com.interaso.webpush.WebPush;
+import dev.push.channel.Channel;
+import dev.push.channel.Delivery;
+import dev.push.channel.FanOut;
+import dev.push.channel.Outcome;
+import dev.push.channel.Recipients;
+import dev.push.channel.http.Backoff;
+import dev.push.channel.http.DestinationGuard;
+import dev.push.channel.http.SendFailure;
+import dev.push.channel.personalization.PersonalMessage;
+import dev.push.channel.personalization.Personalization;
+import dev.push.member.PushSubscription;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpRequest;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends to browsers through their push services (RFC 8030), one request per member: the payload encrypted for the
+ * member's subscription ({@code aes128gcm}, RFC 8291) and signed for by the channel's VAPID key (RFC 8292), both by
+ * {@link WebPush}. 201 (any 2xx) is sent; 404 and 410 mean the subscription is gone: the member fails for good and the
+ * address is marked invalid, so later campaigns skip it; 429 and 5xx are tried again after {@link Backoff} or the
+ * Retry-After asked; any other answer is a permanent failure. Endpoints go only where {@link DestinationGuard} allows.
+ */
+final class WebPushChannel implements Channel {
+    /** A VAPID token is valid 12 hours; one is signed per push service origin and used for an hour. */
+    private static final long TOKEN_REUSE_NANOS = 3_600_000_000_000L;
+    /** How a failure that deactivates the address starts. */
+    private static final String GONE = "subscription gone";
+
+    private final String name;
+    private final WebPushSettings settings;
+    private final WebPush webPush;
+    private final WebClient client;
+    private final Personalization personalization;
+    private final Recipients recipients;
+    private final DestinationGuard guard;
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+
+    WebPushChannel(String name, WebPushSettings settings, WebPush webPush, WebClient client,
+                   Personalization personalization, Recipients recipients, DestinationGuard guard) {
+        this.name = name;
+        this.settings = settings;
+        this.webPush = webPush;
+        this.client = client;
+        this.personalization = personalization;
+        this.recipients = recipients;
+        this.guard = guard;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String addressKind() {
+        return "webpush";
+    }
+
+    @Override
+    public boolean needsAttributes() {
+        return true;
+    }
+
+    @Override
+    public Uni<List<Outcome>> send(Delivery delivery) {
+        ConcurrentLinkedQueue<Recipients.InvalidAddress> gone = new ConcurrentLinkedQueue<>();
+        return FanOut.each(delivery.recipients(), settings.concurrency(), r -> sendOne(delivery, r, gone))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(outcomes -> {
+                    recipients.markInvalid("webpush", new ArrayList<>(gone));
+                    return outcomes;
+                });
+    }
+
+    private Uni<Outcome> sendOne(Delivery delivery, Delivery.Recipient r, ConcurrentLinkedQueue<Recipients.InvalidAddress> gone) {
+        PushSubscription subscription;
+        try {
+            subscription = PushSubscription.parse(r.address());
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(Outcome.failed(r.memberId(), "webpush address: " + e.getMessage(), false));
+        }
+        byte[] payload;
+        try {
+            payload = payload(delivery, r).toBuffer().getBytes();
+        } catch (RuntimeException e) {
+            return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
+        }
+        return settings.backoff().retrying(() -> attempt(subscription, payload)).map(failure -> {
+            if (failure == null) {
+                return Outcome.sent(r.memberId());
+            }
+            if (failure.reason().startsWith(GONE)) {
+                gone.add(new Recipients.InvalidAddress(r.memberId(), r.address(), failure.reason()));
+            }
+            return Outcome.failed(r.memberId(), failure.reason(), failure.retryable());
+        });
+    }
+
+    /** What the service worker receives: the personalized message as JSON. */
+    JsonObject payload(Delivery delivery, Delivery.Recipient r) {
+        PersonalMessage m = personalization.render(delivery, r);
+        JsonObject o = new JsonObject().put("campaign", delivery.campaignId())
+                .put("idempotencyKey", delivery.idempotencyKey(r.memberId()));
+        if (delivery.test()) {
+            o.put("test", true);
+        }
+        if (m.title() != null) {
+            o.put("title", m.title());
+        }
+        if (m.body() != null) {
+            o.put("body", m.body());
+        }
+        if (m.link() != null) {
+            o.put("link", m.link());
+        }
+        if (m.data() != null) {
+            o.put("data", new JsonObject(m.data()));
+        }
+        return o;
+    }
+
+    /** One request; the body is encrypted again for each attempt (a fresh key and salt each time, as RFC 8291 wants). */
+    private Uni<SendFailure> attempt(PushSubscription subscription, byte[] payload) {
+        return guard.resolve(subscription.endpoint()).onItemOrFailure().transformToUni((to, error) -> {
+            if (error instanceof DestinationGuard.Refused refused) {
+                return Uni.createFrom().item(SendFailure.permanent(refused.getMessage()));
+            }
+            if (error != null) {
+                return Uni.createFrom().item(SendFailure.retryable("cannot resolve the push service's host: " + error.getMessage()));
+            }
+            HttpRequest<Buffer> request;
+            byte[] body;
+            try {
+                body = webPush.getBody(payload, subscription.p256dh(), subscription.auth());
+                request = client.requestAbs(HttpMethod.POST, to.server(), subscription.endpoint()).timeout(settings.timeoutMs());
+                webPush.getHeadersWithToken(token(subscription.endpoint()), settings.ttlSeconds(), null, settings.urgency())
+                        .forEach(request::putHeader);
+            } catch (RuntimeException e) {
+                return Uni.createFrom().item(SendFailure.permanent("cannot prepare the push: " + e.getMessage()));
+            }
+            return request.sendBuffer(Buffer.buffer(body)).onItemOrFailure().transform((response, failed) ->
+                    failed != null ? failure(failed) : failure(response));
+        });
+    }
+
+    private String token(String endpoint) {
+        String audience = webPush.getAudience(endpoint);
+        long now = System.nanoTime();
+        return tokens.compute(audience, (a, t) -> t != null && now - t.signedAt() < TOKEN_REUSE_NANOS
+                ? t : new Token(webPush.getToken(a, 12 * 60 * 60), now)).jwt();
+    }
+
+    private record Token(String jwt, long signedAt) {
+    }
+
+    private SendFailure failure(HttpResponse<Buffer> response) {
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return null;
+        }
+        String reason = status + (response.statusMessage() == null ? "" : " " + response.statusMessage());
+        if (status == 404 || status == 410) {
+            return SendFailure.permanent(GONE + " (" + reason + ")");
+        }
+        boolean retryable = status == 429 || status >= 500;
+        long retryAfter = retryable ? Backoff.retryAfterMillis(response.getHeader("Retry-After"), System.currentTimeMillis()) : -1;
+        return new SendFailure(reason, retryable, retryAfter);
+    }
+
+    private SendFailure failure(Throwable error) {
+        if (error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
+            return SendFailure.retryable("no answer within " + settings.timeoutMs() + " ms");
+        }
+        return SendFailure.retryable("connection error: " + error.getMessage());
+    }
+
+    @Override
+    public String toString() {
+        return "WebPushChannel[" + name + "]";
+    }
+}
