@@ -44,18 +44,20 @@ final class WebPushChannel implements Channel {
     private final String name;
     private final WebPushSettings settings;
     private final WebPush webPush;
-    private final WebClient client;
+    private final WebClient http2;
+    private final WebClient http1;
     private final Personalization personalization;
     private final Recipients recipients;
     private final DestinationGuard guard;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
-    WebPushChannel(String name, WebPushSettings settings, WebPush webPush, WebClient client,
+    WebPushChannel(String name, WebPushSettings settings, WebPush webPush, WebClient http2, WebClient http1,
                    Personalization personalization, Recipients recipients, DestinationGuard guard) {
         this.name = name;
         this.settings = settings;
         this.webPush = webPush;
-        this.client = client;
+        this.http2 = http2;
+        this.http1 = http1;
         this.personalization = personalization;
         this.recipients = recipients;
         this.guard = guard;
@@ -147,7 +149,8 @@ final class WebPushChannel implements Channel {
             byte[] body;
             try {
                 body = webPush.getBody(payload, subscription.p256dh(), subscription.auth());
-                request = client.requestAbs(HttpMethod.POST, to.server(), subscription.endpoint()).timeout(settings.timeoutMs());
+                request = client(subscription.endpoint()).requestAbs(HttpMethod.POST, to.server(), subscription.endpoint())
+                        .timeout(settings.timeoutMs());
                 webPush.getHeadersWithToken(token(subscription.endpoint()), settings.ttlSeconds(), null, settings.urgency())
                         .forEach(request::putHeader);
             } catch (RuntimeException e) {
@@ -156,6 +159,14 @@ final class WebPushChannel implements Channel {
             return request.sendBuffer(Buffer.buffer(body)).onItemOrFailure().transform((response, failed) ->
                     failed != null ? failure(failed) : failure(response));
         });
+    }
+
+    /**
+     * Push services speak HTTP/2 (negotiated over TLS), which carries many pushes on one connection; a cleartext
+     * endpoint (a push service on loopback) gets HTTP/1.1.
+     */
+    private WebClient client(String endpoint) {
+        return endpoint.startsWith("https://") ? http2 : http1;
     }
 
     private String token(String endpoint) {

@@ -88,8 +88,8 @@ public class WebPushType implements ChannelType {
     @Override
     public Channel open(String name, Document settings, Map<String, String> credentials) {
         WebPushSettings s = WebPushSettings.from(settings);
-        return new WebPushChannel(name, s, new WebPush(s.subject(), keys(credentials)), http.client(), personalization,
-                recipients, guard);
+        return new WebPushChannel(name, s, new WebPush(s.subject(), keys(credentials)), http.http2(), http.client(),
+                personalization, recipients, guard);
     }
 
     private static VapidKeys keys(Map<String, String> credentials) {
