@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.consent.Categories;
 import com.mongodb.client.model.Updates;
 import dev.push.audience.AudienceChunks;
 import dev.push.channel.Channel;
@@ -131,6 +132,7 @@ public class CampaignDelivery implements TaskKind {
         private final WorkerContext worker;
         private final Task campaign;
         private final Channel channel;
+        private final String category;
         private final long audienceId;
         private final Document unitKey;
         private final int shard;
@@ -154,6 +156,7 @@ public class CampaignDelivery implements TaskKind {
             this.worker = worker;
             this.campaign = campaign;
             this.channel = channels.get(campaign.channel);
+            this.category = Categories.ofCampaign(campaign.category);
             this.audienceId = audience.id;
             this.unitKey = (Document) unit.get("_id");
             this.shard = unitKey.getInteger("s");
@@ -263,9 +266,9 @@ public class CampaignDelivery implements TaskKind {
                     && now.getInteger("committed") == committed && now.getInteger("reserved") == reserved ? Boolean.TRUE : null;
         }
 
-        /** Members of the batch the channel can reach; the others are skipped. */
+        /** Members of the batch the channel can reach and who did not opt out of the campaign's category; the others are skipped. */
         private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
-            return reachable.of(batch, channel, outcomes);
+            return reachable.of(batch, channel, category, outcomes);
         }
 
         private void account(List<Outcome> outcomes) {

@@ -16,6 +16,7 @@ public record CampaignRequest(
         @NotBlank @Size(max = 200) String name,
         @NotNull Long audienceId,
         @NotBlank @Size(max = 32) String channel,
+        @Size(max = 32) String category,
         @NotNull @Valid Message message,
         @Min(1) @Max(256) Integer workers,
         @Min(0) @Max(1_000_000) Integer qps,

@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.consent.Categories;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
@@ -132,7 +133,7 @@ public class CampaignRetry {
         for (int from = 0; from < members.size(); from += batch) {
             List<String> ids = members.subList(from, Math.min(members.size(), from + batch));
             List<Outcome> skipped = new ArrayList<>();
-            List<Delivery.Recipient> to = recipients.of(ids, channel, skipped);
+            List<Delivery.Recipient> to = recipients.of(ids, channel, Categories.ofCampaign(campaign.category), skipped);
             outcomes.addAll(skipped);
             outcomes.addAll(BatchSend.send(channel, campaign, variants, to, false).await().atMost(SEND_LIMIT));
         }

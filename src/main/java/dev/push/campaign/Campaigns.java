@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.consent.Categories;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.push.api.ApiException;
 import dev.push.audience.AudienceChunks;
@@ -36,6 +37,9 @@ public class Campaigns {
     static final int MAX_CHUNKS_PER_PAGE = 256;
 
     @Inject
+    Categories categories;
+
+    @Inject
     Tasks tasks;
 
     @Inject
@@ -70,6 +74,7 @@ public class Campaigns {
         t.name = req.name();
         t.audienceId = audience.id;
         t.channel = req.channel();
+        t.category = req.category() == null ? Categories.CAMPAIGN_DEFAULT : categories.check("category", req.category());
         t.message = message("message", m.title(), m.body(), m.link(), m.data(), m, names == null);
         if (names != null) {
             t.variants = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.consent.Categories;
 import dev.push.api.ApiException;
 import dev.push.channel.Channel;
 import dev.push.channel.config.Channels;
@@ -65,7 +66,7 @@ public class TestSend {
                     + " takes no member address; test it with memberIds");
         }
         List<Outcome> skipped = new ArrayList<>();
-        List<Delivery.Recipient> to = new ArrayList<>(recipients.of(ids, channel, skipped));
+        List<Delivery.Recipient> to = new ArrayList<>(recipients.of(ids, channel, Categories.ofCampaign(campaign.category), skipped));
         for (int i = 0; i < addresses.size(); i++) {
             // '#' is never in a member id, so these stand-ins cannot collide with a real member.
             to.add(new Delivery.Recipient(ADDRESS + (i + 1), addresses.get(i), Map.of()));

@@ -53,6 +53,8 @@ public class Task extends PanacheMongoEntityBase {
     // campaign
     public Long audienceId;
     public String channel;
+    /** The consent category members may opt out of; null on campaigns made before categories (promotional). */
+    public String category;
     public Document message;
     public int errorBudget;
     public int batchSize;
