@@ -11,7 +11,7 @@ import java.util.Map;
 public record TaskView(long id, String name, String kind, TaskState state, String stateReason, boolean disabled,
                        int workers, int qps, int shards, Progress progress, Rate rate, Long eta,
                        List<LiveWorker> liveWorkers, Date createdAt, Date startedAt, Date finishedAt,
-                       List<Transition> history, Map<String, Object> source, Long audienceId, String channel,
+                       List<Transition> history, Map<String, Object> source, Long audienceId, String channel, String category,
                        Map<String, Object> message, Integer errorBudget, Integer batchSize, Date startAt,
                        Long errorStreak, List<String> lastErrors, List<String> commands,
                        List<? extends Map<String, Object>> variants, Map<String, Object> winner, Object funnel) {
@@ -19,7 +19,7 @@ public record TaskView(long id, String name, String kind, TaskState state, Strin
     /** This view with a campaign's funnel (added by the campaign feature, which reads it). */
     public TaskView withFunnel(Object funnel) {
         return new TaskView(id, name, kind, state, stateReason, disabled, workers, qps, shards, progress, rate, eta,
-                liveWorkers, createdAt, startedAt, finishedAt, history, source, audienceId, channel, message,
+                liveWorkers, createdAt, startedAt, finishedAt, history, source, audienceId, channel, category, message,
                 errorBudget, batchSize, startAt, errorStreak, lastErrors, commands, variants, winner, funnel);
     }
 
