@@ -1,6 +1,7 @@
 package dev.push.campaign;
 
 import dev.push.channel.Channel;
+import dev.push.consent.Categories;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.task.Task;
@@ -52,6 +53,7 @@ final class BatchSend {
 
     private static Uni<List<Outcome>> one(Channel channel, Task campaign, org.bson.Document message,
                                           List<Delivery.Recipient> to, boolean test) {
-        return channel.sendFailingEach(new Delivery(campaign.id, campaign.channel, message, to, test));
+        return channel.sendFailingEach(new Delivery(campaign.id, campaign.channel, message, to, test,
+                Categories.ofCampaign(campaign.category)));
     }
 }

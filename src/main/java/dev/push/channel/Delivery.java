@@ -8,12 +8,19 @@ import java.util.Map;
 /**
  * One sub-batch of a campaign: its message and the recipients of this batch. A {@code test} delivery
  * is an operator's trial send: channels mark it and give it idempotency keys of its own, so that it
- * never stands in for the member's real delivery at the receiver.
+ * never stands in for the member's real delivery at the receiver. {@code category} is the consent category of the
+ * message (null for none, as in a test): channels that can offer members a way out link it to unsubscribe.
  */
-public record Delivery(long campaignId, String channel, Document message, List<Recipient> recipients, boolean test) {
+public record Delivery(long campaignId, String channel, Document message, List<Recipient> recipients, boolean test,
+                       String category) {
 
     public Delivery(long campaignId, String channel, Document message, List<Recipient> recipients) {
-        this(campaignId, channel, message, recipients, false);
+        this(campaignId, channel, message, recipients, false, null);
+    }
+
+    /** Whether members of this delivery get an unsubscribe link of its category (a test's stand-ins do not). */
+    public boolean unsubscribable() {
+        return category != null && !test;
     }
 
     /** The key a receiver may de-duplicate on: {@code <campaign>:<member>}, or {@code <campaign>:test:<member>}. */

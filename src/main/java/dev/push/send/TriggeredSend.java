@@ -133,7 +133,7 @@ public class TriggeredSend {
         List<Outcome> outcomes = new ArrayList<>(members.size());
         List<Delivery.Recipient> to = recipients.of(members, channel, category, outcomes);
         if (!to.isEmpty()) {
-            outcomes.addAll(channel.sendAndWait(new Delivery(id, channel.name(), message, to), LIMIT));
+            outcomes.addAll(channel.sendAndWait(new Delivery(id, channel.name(), message, to, false, category), LIMIT));
         }
         return outcomes;
     }
