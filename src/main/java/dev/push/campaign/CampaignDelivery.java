@@ -222,6 +222,9 @@ public class CampaignDelivery implements TaskKind {
         }
 
         private Uni<Boolean> sendBatch(int n) {
+            if (Expiry.passed(campaign, clock.instant())) {
+                return Uni.createFrom().item(this::expireRest);
+            }
             int from = pos;
             int to = pos + n;
             if (!worker.rideOut(() -> claims.reserve(chunkKey, worker.workerId(), from, to) || heldAt(from, to) != null,
@@ -234,7 +237,7 @@ public class CampaignDelivery implements TaskKind {
             List<Delivery.Recipient> recipients = recipients(batch, outcomes);
             Timer.Sample timing = metrics.startSend();
             Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
-                    : BatchSend.send(channel, campaign, variants, recipients, false)
+                    : BatchSend.send(channel, campaign, variants, recipients, false, clock.instant())
                     .invoke(() -> metrics.sent(timing, campaign.channel));
             return sent.emitOn(worker.blocking()).map(result -> {
                 outcomes.addAll(result);
@@ -253,6 +256,23 @@ public class CampaignDelivery implements TaskKind {
                 // already holds the outcomes), so one a second is enough, not one per sub-batch.
                 return !checkpointDue() || checkpoint();
             });
+        }
+
+        /** The campaign expired: the rest of this run's share of the chunk is counted expired at once, never sent. */
+        private boolean expireRest() {
+            int from = pos;
+            int to = end;
+            if (!worker.rideOut(() -> claims.reserve(chunkKey, worker.workerId(), from, to) || heldAt(from, to) != null,
+                    () -> heldAt(from, to))
+                    || !worker.rideOut(() -> claims.expire(chunkKey, worker.workerId(), from, to) || heldAt(to, to) != null,
+                    () -> heldAt(to, to))) {
+                LOG.infof("worker %s fenced off chunk %s at expiry", worker.workerId(), chunkKey.toJson());
+                return false;
+            }
+            pos = to;
+            chunk.expired += to - from;
+            chunk.processed += to - from;
+            return advance();
         }
 
         /**

@@ -23,6 +23,10 @@ public record CampaignRequest(
         @Min(0) @Max(1_000_000_000) Integer errorBudget,
         @Min(1) @Max(1000) Integer batchSize,
         OffsetDateTime startAt,
+        OffsetDateTime expiresAt,
+        @Size(max = 40) String ttl,
+        @Size(max = 64) String collapseKey,
+        @Size(max = 10) String priority,
         List<@Valid Variant> variants,
         @Valid Winner winner) {
 

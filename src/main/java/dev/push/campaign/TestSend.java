@@ -31,6 +31,9 @@ public class TestSend {
     static final Duration LIMIT = Duration.ofMinutes(2);
 
     @Inject
+    java.time.Clock clock;
+
+    @Inject
     Tasks tasks;
 
     @Inject
@@ -73,7 +76,7 @@ public class TestSend {
         }
         List<Outcome> outcomes = new ArrayList<>(skipped);
         if (!to.isEmpty()) {
-            outcomes.addAll(BatchSend.send(channel, campaign, VariantAssignment.of(campaign), to, true).await().atMost(LIMIT));
+            outcomes.addAll(BatchSend.send(channel, campaign, VariantAssignment.of(campaign), to, true, clock.instant()).await().atMost(LIMIT));
         }
         List<Result> out = new ArrayList<>();
         for (Outcome o : outcomes) {

@@ -2,6 +2,8 @@ package dev.push.channel;
 
 import org.bson.Document;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -12,10 +14,32 @@ import java.util.Map;
  * message (null for none, as in a test): channels that can offer members a way out link it to unsubscribe.
  */
 public record Delivery(long campaignId, String channel, Document message, List<Recipient> recipients, boolean test,
-                       String category) {
+                       String category, Hints hints) {
 
     public Delivery(long campaignId, String channel, Document message, List<Recipient> recipients) {
-        this(campaignId, channel, message, recipients, false, null);
+        this(campaignId, channel, message, recipients, false, null, Hints.NONE);
+    }
+
+    public Delivery(long campaignId, String channel, Document message, List<Recipient> recipients, boolean test,
+                    String category) {
+        this(campaignId, channel, message, recipients, test, category, Hints.NONE);
+    }
+
+    /**
+     * What a provider is told about keeping and showing the message: when it expires ({@code expiresAt}, null for
+     * never, with {@code ttlSeconds} left at the send), a {@code collapseKey} under which a newer message replaces an
+     * undelivered older one, and a {@code priority} ({@value #HIGH} or {@value #NORMAL}; null for the provider's default).
+     */
+    public record Hints(Instant expiresAt, long ttlSeconds, String collapseKey, String priority) {
+        public static final String HIGH = "high";
+        public static final String NORMAL = "normal";
+        public static final Hints NONE = new Hints(null, -1, null, null);
+
+        /** The hints of a send at {@code now} of a message expiring at {@code expiresAt} (null for never). */
+        public static Hints at(Instant now, Instant expiresAt, String collapseKey, String priority) {
+            long ttl = expiresAt == null ? -1 : Math.max(0, Duration.between(now, expiresAt).toSeconds());
+            return new Hints(expiresAt, ttl, collapseKey, priority);
+        }
     }
 
     /** Whether members of this delivery get an unsubscribe link of its category (a test's stand-ins do not). */

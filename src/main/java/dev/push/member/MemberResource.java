@@ -139,7 +139,6 @@ public class MemberResource {
     @APIResponse(responseCode = "400", description = "An unknown category", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "No such member", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Preferences setPreferences(@PathParam("id") String id, Preferences preferences) {
-        get(id);
         if (preferences == null) {
             throw ApiException.badRequest("body", "must be {\"optedOutOf\": [category…], \"optedOutOfAll\": boolean}");
         }
@@ -147,6 +146,7 @@ public class MemberResource {
         for (int i = 0; i < optedOutOf.size(); i++) {
             categories.check("optedOutOf[" + i + "]", optedOutOf.get(i));
         }
+        get(id);
         consents.set(id, new Preferences(optedOutOf, Boolean.TRUE.equals(preferences.optedOutOfAll())));
         return consents.of(id);
     }

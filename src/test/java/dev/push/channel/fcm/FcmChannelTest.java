@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,6 +84,21 @@ class FcmChannelTest {
                 .put("data", new JsonObject().put("n", "3").put("link", "https://x.example/l").put("idempotencyKey", "7:a")),
                 a.message());
         assertEquals(1, fcm.sent().stream().map(FakeFcm.Sent::bearer).distinct().count(), "one bearer token for all");
+    }
+
+    @Test
+    void fcmGetsTheTtlCollapseKeyAndPriorityAsAndroidOptions() {
+        configure("fcm-hints", Map.of());
+        Instant now = Instant.parse("2030-01-01T10:00:00Z");
+
+        List<Outcome> out = channels.get("fcm-hints").send(new Delivery(8, "fcm-hints", new Document("title", "Sale"),
+                        List.of(device("h", "tok-h")), false, "promotions", Delivery.Hints.at(now, now.plusSeconds(3600), "sale-8", "normal")))
+                .await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(List.of(Outcome.sent("h")), out);
+        FakeFcm.Sent h = fcm.sent().stream().filter(s -> s.token().equals("tok-h")).findFirst().orElseThrow();
+        assertEquals(new JsonObject().put("ttl", "3600s").put("collapse_key", "sale-8").put("priority", "NORMAL"),
+                h.message().getJsonObject("android"));
     }
 
     @Test
