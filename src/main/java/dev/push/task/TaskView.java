@@ -12,7 +12,8 @@ public record TaskView(long id, String name, String kind, TaskState state, Strin
                        int workers, int qps, int shards, Progress progress, Rate rate, Long eta,
                        List<LiveWorker> liveWorkers, Date createdAt, Date startedAt, Date finishedAt,
                        List<Transition> history, Map<String, Object> source, Long audienceId, String channel, String category,
-                       Map<String, Object> message, Integer errorBudget, Integer batchSize, Date startAt,
+                       Map<String, Object> message, Integer errorBudget, Integer batchSize, Date startAt, Date expiresAt,
+                       String ttl, Map<String, Object> hints,
                        Long errorStreak, List<String> lastErrors, List<String> commands,
                        List<? extends Map<String, Object>> variants, Map<String, Object> winner, Object funnel) {
 
@@ -20,7 +21,7 @@ public record TaskView(long id, String name, String kind, TaskState state, Strin
     public TaskView withFunnel(Object funnel) {
         return new TaskView(id, name, kind, state, stateReason, disabled, workers, qps, shards, progress, rate, eta,
                 liveWorkers, createdAt, startedAt, finishedAt, history, source, audienceId, channel, category, message,
-                errorBudget, batchSize, startAt, errorStreak, lastErrors, commands, variants, winner, funnel);
+                errorBudget, batchSize, startAt, expiresAt, ttl, hints, errorStreak, lastErrors, commands, variants, winner, funnel);
     }
 
     public record Rate(int configured, Double observed) {

@@ -94,6 +94,14 @@ class BadInputTableTest {
         t.add(new Bad("preferences with an unknown category", "PUT", "/api/members/table-1/preferences", "application/json", "{'optedOutOf':['news','sales']}", 400, "optedOutOf[1]"));
         t.add(new Bad("a suppression list of an unknown kind", "POST", "/api/members/suppressions?kind=phone", "text/plain", "123", 400, "kind"));
         t.add(new Bad("an unsubscribe link with a forged token", "POST", "/u/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click", 404, "Not Found"));
+        String okCampaign = "'name':'x','audienceId':" + audience + ",'channel':'log'," + okMessage;
+        t.add(new Bad("campaign expiring in the past", "POST", c, "application/json", "{" + okCampaign + ",'expiresAt':'2020-01-01T00:00:00Z'}", 400, "expiresAt"));
+        t.add(new Bad("campaign expiring before its start", "POST", c, "application/json", "{" + okCampaign + ",'startAt':'2099-01-02T00:00:00Z','expiresAt':'2099-01-01T00:00:00Z'}", 400, "must be after startAt"));
+        t.add(new Bad("campaign with a ttl of 0", "POST", c, "application/json", "{" + okCampaign + ",'ttl':'PT0S'}", 400, "ttl"));
+        t.add(new Bad("campaign with a ttl that is no duration", "POST", c, "application/json", "{" + okCampaign + ",'ttl':'6 hours'}", 400, "ttl"));
+        t.add(new Bad("campaign with both expiresAt and ttl", "POST", c, "application/json", "{" + okCampaign + ",'ttl':'PT1H','expiresAt':'2099-01-01T00:00:00Z'}", 400, "not both"));
+        t.add(new Bad("campaign with an unknown priority", "POST", c, "application/json", "{" + okCampaign + ",'priority':'urgent'}", 400, "priority"));
+        t.add(new Bad("campaign with a collapse key with spaces", "POST", c, "application/json", "{" + okCampaign + ",'collapseKey':'a b'}", 400, "collapseKey"));
         t.add(new Bad("campaign without a message", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log'}", 400, "message"));
         t.add(new Bad("a message without title or body", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','message':{'link':'https://x.org'}}", 400, "message"));
         t.add(new Bad("a title too long", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','message':{'title':'" + longName.repeat(3) + "'}}", 400, "message.title"));
