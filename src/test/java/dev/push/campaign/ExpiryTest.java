@@ -59,8 +59,7 @@ class ExpiryTest {
         long campaign = campaign(ids, 0, Map.of("expiresAt", clock.instant().plus(Duration.ofHours(1)).toString()));
         clock.advance(Duration.ofHours(2));
 
-        Api.command("campaigns", campaign, "start", 200);
-        JsonPath done = Api.awaitState("campaigns", campaign, "finished", Duration.ofSeconds(60));
+        JsonPath done = Api.startAndFinish(campaign);
 
         assertEquals(List.of(), log.deliveredMembers(campaign));
         assertEquals(120, done.getLong("progress.expired"));
@@ -85,8 +84,7 @@ class ExpiryTest {
         String refusal = given().post("/api/campaigns/" + campaign + "/resume").then().statusCode(409).extract().asString();
         assertTrue(refusal.contains("can only be stopped"), refusal);
         Api.command("campaigns", campaign, "stop", 200);
-        Api.command("campaigns", campaign, "start", 200);
-        JsonPath done = Api.awaitState("campaigns", campaign, "finished", Duration.ofSeconds(60));
+        JsonPath done = Api.startAndFinish(campaign);
 
         assertEquals(sentBeforeExpiry, new HashSet<>(log.deliveredMembers(campaign)), "nobody sent after the expiry");
         assertEquals(sentBeforeExpiry.size(), log.deliveredMembers(campaign).size(), "each once");
@@ -105,8 +103,7 @@ class ExpiryTest {
         clock.advance(Duration.ofHours(3));
         Instant startedAt = clock.instant();
 
-        Api.command("campaigns", campaign, "start", 200);
-        JsonPath done = Api.awaitState("campaigns", campaign, "finished", Duration.ofSeconds(60));
+        JsonPath done = Api.startAndFinish(campaign);
 
         assertEquals(new HashSet<>(ids), new HashSet<>(log.deliveredMembers(campaign)));
         assertEquals(50, done.getLong("progress.sent"));

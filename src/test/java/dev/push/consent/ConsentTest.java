@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +84,7 @@ class ConsentTest {
                 "cons-a-8", "cons-a-29");
 
         long campaign = campaign(Api.builtAudience(ids), "log", null);
-        Api.command("campaigns", campaign, "start", 200);
-        JsonPath done = Api.awaitState("campaigns", campaign, "finished", Duration.ofSeconds(60));
+        JsonPath done = Api.startAndFinish(campaign);
 
         Set<String> expected = new HashSet<>(ids);
         expected.removeAll(optedOut);
@@ -110,8 +108,7 @@ class ConsentTest {
         preferences("cons-b-2", List.of(), true);
 
         long campaign = campaign(Api.builtAudience(ids), "log", "news");
-        Api.command("campaigns", campaign, "start", 200);
-        Api.awaitState("campaigns", campaign, "finished", Duration.ofSeconds(60));
+        Api.startAndFinish(campaign);
 
         assertEquals(Set.of("cons-b-0", "cons-b-3"), new HashSet<>(log.deliveredMembers(campaign)));
         assertEquals(Map.of("cons-b-0", "sent", "cons-b-1", "skipped: opted out", "cons-b-2", "skipped: opted out",
@@ -130,8 +127,7 @@ class ConsentTest {
                 .then().statusCode(200).body("suppressed", equalTo(2)).body("rejected[0].line", equalTo(3));
 
         long campaign = campaign(Api.builtAudience(ids), "consent-hook", null);
-        Api.command("campaigns", campaign, "start", 200);
-        Api.awaitState("campaigns", campaign, "finished", Duration.ofSeconds(60));
+        Api.startAndFinish(campaign);
 
         Set<String> received = sink.received().stream().map(r -> r.path().substring(1)).collect(Collectors.toSet());
         assertEquals(Set.of("cons-c-0", "cons-c-2", "cons-c-3", "cons-c-5"), received);
@@ -163,8 +159,7 @@ class ConsentTest {
         preferences("cons-e-0", List.of(), false);
 
         long campaign = campaign(Api.builtAudience(List.of("cons-e-0")), "log", null);
-        Api.command("campaigns", campaign, "start", 200);
-        Api.awaitState("campaigns", campaign, "finished", Duration.ofSeconds(60));
+        Api.startAndFinish(campaign);
 
         assertEquals(List.of("cons-e-0"), log.deliveredMembers(campaign));
         given().get("/api/members/cons-e-0/preferences").then().statusCode(200)

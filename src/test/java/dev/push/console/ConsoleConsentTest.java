@@ -34,11 +34,15 @@ class ConsoleConsentTest extends ConsoleTest {
         browser.screenshot("member-preferences");
     }
 
+    private void openCampaignForm(long audience) {
+        browser.open("#/campaigns/new?audience=" + audience);
+        browser.await(d -> String.valueOf(audience).equals(new Select(browser.find("select[name=audienceId]")).getFirstSelectedOption().getAttribute("value")));
+    }
+
     @Test
     void theCampaignFormSetsTheCategoryExpiryAndProviderHints() {
         long audience = Api.builtAudience(List.of("console-exp-1"));
-        browser.open("#/campaigns/new?audience=" + audience);
-        browser.await(d -> String.valueOf(audience).equals(new Select(browser.find("select[name=audienceId]")).getFirstSelectedOption().getAttribute("value")));
+        openCampaignForm(audience);
         browser.type("input[name=name]", "news with expiry");
         browser.type("input[name=title]", "Today's news");
         new Select(browser.find("select[name=category]")).selectByValue("news");
@@ -58,8 +62,7 @@ class ConsoleConsentTest extends ConsoleTest {
     @Test
     void aTtlThatIsNoDurationIsShownAtItsField() {
         long audience = Api.builtAudience(List.of("console-exp-2"));
-        browser.open("#/campaigns/new?audience=" + audience);
-        browser.await(d -> String.valueOf(audience).equals(new Select(browser.find("select[name=audienceId]")).getFirstSelectedOption().getAttribute("value")));
+        openCampaignForm(audience);
         browser.type("input[name=name]", "bad ttl");
         browser.type("input[name=title]", "t");
         browser.type("input[name=ttl]", "two hours");

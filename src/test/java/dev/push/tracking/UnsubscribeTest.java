@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -50,8 +49,7 @@ class UnsubscribeTest {
         long campaign = given().contentType(ContentType.JSON).body(Map.of("name", "unsub", "audienceId", Api.builtAudience(ids),
                         "channel", channel, "category", category, "message", Map.of("title", "Sale", "body", "Our sale")))
                 .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
-        Api.command("campaigns", campaign, "start", 200);
-        Api.awaitState("campaigns", campaign, "finished", Duration.ofSeconds(60));
+        Api.startAndFinish(campaign);
         return campaign;
     }
 
