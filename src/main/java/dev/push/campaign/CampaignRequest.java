@@ -11,7 +11,12 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
-/** What an operator sends to create a campaign. */
+/**
+ * What an operator sends to create a campaign. {@code category} (one of {@code push.consent.categories}, default
+ * promotions): members opted out of it are skipped. {@code expiresAt} (after now and startAt) or {@code ttl} (ISO-8601,
+ * from the first start): members not sent by then are counted expired. {@code collapseKey} and {@code priority}
+ * ({@code high} or {@code normal}) go to the providers with the time left before the expiry.
+ */
 public record CampaignRequest(
         @NotBlank @Size(max = 200) String name,
         @NotNull Long audienceId,

@@ -6,18 +6,20 @@ import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.support.ui.Select;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Issue 14 in the console, in a real headless Chromium: a member's preferences, a campaign's category and expiry. */
 @QuarkusTest
 class ConsoleConsentTest extends ConsoleTest {
     @Test
     void thePreferencesFormOptsAMemberOutOfTheCategoriesTicked() {
-        given().contentType("application/x-ndjson").body("{\"id\": \"console-prefs-1\"}").post("/api/members/import")
+        given().contentType("application/x-ndjson").body("{\"id\": \"console-prefs-1\"}".getBytes(StandardCharsets.UTF_8)).post("/api/members/import")
                 .then().statusCode(200);
         browser.open("#/members?id=console-prefs-1");
         browser.awaitVisible("form[aria-label='Member preferences']");
@@ -70,6 +72,6 @@ class ConsoleConsentTest extends ConsoleTest {
 
         browser.awaitVisible("[data-field-box=ttl] .field-error");
         assertEquals("must be an ISO-8601 duration such as PT6H", browser.text("[data-field-box=ttl] .field-error"));
-        assertEquals("#/campaigns/new", browser.route());
+        assertTrue(browser.route().startsWith("#/campaigns/new"), "a refused campaign stays on its form: " + browser.route());
     }
 }
