@@ -65,6 +65,12 @@ public final class Api {
         return given().get("/api/" + kinds + "/" + id).then().statusCode(200).extract().jsonPath();
     }
 
+    /** Starts a campaign and answers it once finished (within a minute). */
+    public static JsonPath startAndFinish(long campaign) {
+        command("campaigns", campaign, "start", 200);
+        return awaitState("campaigns", campaign, "finished", Duration.ofSeconds(60));
+    }
+
     public static JsonPath awaitState(String kinds, long id, String state, Duration within) {
         await().atMost(within).pollInterval(Duration.ofMillis(100))
                 .until(() -> state.equals(get(kinds, id).getString("state")));

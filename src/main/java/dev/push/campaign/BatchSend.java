@@ -1,6 +1,7 @@
 package dev.push.campaign;
 
 import dev.push.channel.Channel;
+import dev.push.consent.Categories;
 import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.task.Task;
@@ -8,6 +9,7 @@ import dev.push.variant.VariantAssignment;
 import dev.push.variant.Variants;
 import io.smallrye.mutiny.Uni;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +25,13 @@ final class BatchSend {
     }
 
     static Uni<List<Outcome>> send(Channel channel, Task campaign, VariantAssignment variants,
-                                   List<Delivery.Recipient> to, boolean test) {
+                                   List<Delivery.Recipient> to, boolean test, Instant now) {
+        Delivery.Hints hints = ProviderHints.at(campaign, now);
         if (to.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         if (variants == null) {
-            return one(channel, campaign, campaign.message, to, test);
+            return one(channel, campaign, campaign.message, to, test, hints);
         }
         Map<Integer, List<Delivery.Recipient>> byVariant = new LinkedHashMap<>();
         List<Outcome> undecided = new ArrayList<>();
@@ -42,7 +45,7 @@ final class BatchSend {
         }
         List<Uni<List<Outcome>>> sends = new ArrayList<>();
         sends.add(Uni.createFrom().item(undecided));
-        byVariant.forEach((v, rs) -> sends.add(one(channel, campaign, Variants.message(campaign, v), rs, test)));
+        byVariant.forEach((v, rs) -> sends.add(one(channel, campaign, Variants.message(campaign, v), rs, test, hints)));
         return Uni.join().all(sends).andFailFast().map(lists -> {
             List<Outcome> all = new ArrayList<>(to.size());
             lists.forEach(all::addAll);
@@ -51,7 +54,8 @@ final class BatchSend {
     }
 
     private static Uni<List<Outcome>> one(Channel channel, Task campaign, org.bson.Document message,
-                                          List<Delivery.Recipient> to, boolean test) {
-        return channel.sendFailingEach(new Delivery(campaign.id, campaign.channel, message, to, test));
+                                          List<Delivery.Recipient> to, boolean test, Delivery.Hints hints) {
+        return channel.sendFailingEach(new Delivery(campaign.id, campaign.channel, message, to, test,
+                Categories.ofCampaign(campaign.category), hints));
     }
 }

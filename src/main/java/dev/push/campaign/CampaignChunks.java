@@ -102,7 +102,7 @@ public class CampaignChunks {
         try {
             Document fresh = new Document("_id", key).append("owner", me).append("size", ids.size())
                     .append("reserved", 0).append("committed", 0)
-                    .append("nSent", 0).append("nFailed", 0).append("nSkipped", 0).append("nUnknown", 0)
+                    .append("nSent", 0).append("nFailed", 0).append("nSkipped", 0).append("nUnknown", 0).append("nExpired", 0)
                     .append("failed", new ArrayList<>()).append("skipped", new ArrayList<>())
                     .append("unknown", new ArrayList<>());
             coll().insertOne(fresh);
@@ -191,6 +191,18 @@ public class CampaignChunks {
                 .getMatchedCount() == 1;
     }
 
+    /**
+     * Records positions [from, to) as expired ({@link Expiry}): counted, kept as one range {@code [from, to]} of
+     * {@code expired}, committed; false when fenced off. Guarded like {@link #commit}.
+     */
+    public boolean expire(Document key, String me, int from, int to) {
+        return coll().withWriteConcern(COMMIT_CONCERN)
+                .updateOne(held(key, me).append("committed", from).append("reserved", to), Updates.combine(
+                        Updates.set("committed", to), Updates.inc("nExpired", to - from),
+                        Updates.push("expired", List.of(from, to))))
+                .getMatchedCount() == 1;
+    }
+
     /** The counter of members sent variant {@code v} of an A/B campaign. */
     static String sentOf(int variant) {
         return "nSentV" + variant;
@@ -236,7 +248,8 @@ public class CampaignChunks {
         p.failed = record.getInteger("nFailed", 0);
         p.skipped = record.getInteger("nSkipped", 0);
         p.unknown = record.getInteger("nUnknown", 0);
-        p.processed = p.sent + p.failed + p.skipped + p.unknown;
+        p.expired = record.getInteger("nExpired", 0);
+        p.processed = p.sent + p.failed + p.skipped + p.unknown + p.expired;
         return p;
     }
 }

@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.consent.Categories;
 import com.mongodb.client.model.Updates;
 import dev.push.audience.AudienceChunks;
 import dev.push.channel.Channel;
@@ -131,6 +132,7 @@ public class CampaignDelivery implements TaskKind {
         private final WorkerContext worker;
         private final Task campaign;
         private final Channel channel;
+        private final String category;
         private final long audienceId;
         private final Document unitKey;
         private final int shard;
@@ -154,6 +156,7 @@ public class CampaignDelivery implements TaskKind {
             this.worker = worker;
             this.campaign = campaign;
             this.channel = channels.get(campaign.channel);
+            this.category = Categories.ofCampaign(campaign.category);
             this.audienceId = audience.id;
             this.unitKey = (Document) unit.get("_id");
             this.shard = unitKey.getInteger("s");
@@ -219,6 +222,9 @@ public class CampaignDelivery implements TaskKind {
         }
 
         private Uni<Boolean> sendBatch(int n) {
+            if (Expiry.passed(campaign, clock.instant())) {
+                return Uni.createFrom().item(this::expireRest);
+            }
             int from = pos;
             int to = pos + n;
             if (!worker.rideOut(() -> claims.reserve(chunkKey, worker.workerId(), from, to) || heldAt(from, to) != null,
@@ -231,7 +237,7 @@ public class CampaignDelivery implements TaskKind {
             List<Delivery.Recipient> recipients = recipients(batch, outcomes);
             Timer.Sample timing = metrics.startSend();
             Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
-                    : BatchSend.send(channel, campaign, variants, recipients, false)
+                    : BatchSend.send(channel, campaign, variants, recipients, false, clock.instant())
                     .invoke(() -> metrics.sent(timing, campaign.channel));
             return sent.emitOn(worker.blocking()).map(result -> {
                 outcomes.addAll(result);
@@ -252,6 +258,23 @@ public class CampaignDelivery implements TaskKind {
             });
         }
 
+        /** The campaign expired: the rest of this run's share of the chunk is counted expired at once, never sent. */
+        private boolean expireRest() {
+            int from = pos;
+            int to = end;
+            if (!worker.rideOut(() -> claims.reserve(chunkKey, worker.workerId(), from, to) || heldAt(from, to) != null,
+                    () -> heldAt(from, to))
+                    || !worker.rideOut(() -> claims.expire(chunkKey, worker.workerId(), from, to) || heldAt(to, to) != null,
+                    () -> heldAt(to, to))) {
+                LOG.infof("worker %s fenced off chunk %s at expiry", worker.workerId(), chunkKey.toJson());
+                return false;
+            }
+            pos = to;
+            chunk.expired += to - from;
+            chunk.processed += to - from;
+            return advance();
+        }
+
         /**
          * TRUE when the chunk record shows this worker's reserve or commit went through (still
          * ours, committed and reserved as that write leaves them), else null: after a database
@@ -263,9 +286,9 @@ public class CampaignDelivery implements TaskKind {
                     && now.getInteger("committed") == committed && now.getInteger("reserved") == reserved ? Boolean.TRUE : null;
         }
 
-        /** Members of the batch the channel can reach; the others are skipped. */
+        /** Members of the batch the channel can reach and who did not opt out of the campaign's category; the others are skipped. */
         private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
-            return reachable.of(batch, channel, outcomes);
+            return reachable.of(batch, channel, category, outcomes);
         }
 
         private void account(List<Outcome> outcomes) {

@@ -11,17 +11,27 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
-/** What an operator sends to create a campaign. */
+/**
+ * What an operator sends to create a campaign. {@code category} (one of {@code push.consent.categories}, default
+ * promotions): members opted out of it are skipped. {@code expiresAt} (after now and startAt) or {@code ttl} (ISO-8601,
+ * from the first start): members not sent by then are counted expired. {@code collapseKey} and {@code priority}
+ * ({@code high} or {@code normal}) go to the providers with the time left before the expiry.
+ */
 public record CampaignRequest(
         @NotBlank @Size(max = 200) String name,
         @NotNull Long audienceId,
         @NotBlank @Size(max = 32) String channel,
+        @Size(max = 32) String category,
         @NotNull @Valid Message message,
         @Min(1) @Max(256) Integer workers,
         @Min(0) @Max(1_000_000) Integer qps,
         @Min(0) @Max(1_000_000_000) Integer errorBudget,
         @Min(1) @Max(1000) Integer batchSize,
         OffsetDateTime startAt,
+        OffsetDateTime expiresAt,
+        @Size(max = 40) String ttl,
+        @Size(max = 64) String collapseKey,
+        @Size(max = 10) String priority,
         List<@Valid Variant> variants,
         @Valid Winner winner) {
 

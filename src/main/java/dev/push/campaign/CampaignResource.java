@@ -165,6 +165,9 @@ public class CampaignResource {
     @Path(TaskCommands.PATH)
     @Operation(summary = TaskCommands.SUMMARY)
     public TaskView command(@PathParam("id") long id, @PathParam("command") String command) {
+        if ("resume".equals(command)) {
+            campaigns.checkResumable(id);
+        }
         return commands.run(Task.CAMPAIGN, id, command);
     }
 }

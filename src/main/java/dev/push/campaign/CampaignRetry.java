@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.consent.Categories;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
@@ -48,6 +49,9 @@ public class CampaignRetry {
     static final Duration SEND_LIMIT = Duration.ofMinutes(5);
 
     @Inject
+    java.time.Clock clock;
+
+    @Inject
     Tasks tasks;
 
     @Inject
@@ -74,6 +78,10 @@ public class CampaignRetry {
         if (!AT_REST.contains(campaign.taskState())) {
             throw ApiException.conflict("campaign " + campaignId + " is " + campaign.state
                     + ": retry when it is finished, stopped or failed");
+        }
+        if (Expiry.passed(campaign, clock.instant())) {
+            throw ApiException.conflict("campaign " + campaignId + " expired at " + campaign.expiresAt.toInstant()
+                    + ": its members are not sent late");
         }
         Task audience = tasks.find(campaign.audienceId);
         if (audience == null || audience.layout == null || campaign.run == 0) {
@@ -132,9 +140,9 @@ public class CampaignRetry {
         for (int from = 0; from < members.size(); from += batch) {
             List<String> ids = members.subList(from, Math.min(members.size(), from + batch));
             List<Outcome> skipped = new ArrayList<>();
-            List<Delivery.Recipient> to = recipients.of(ids, channel, skipped);
+            List<Delivery.Recipient> to = recipients.of(ids, channel, Categories.ofCampaign(campaign.category), skipped);
             outcomes.addAll(skipped);
-            outcomes.addAll(BatchSend.send(channel, campaign, variants, to, false).await().atMost(SEND_LIMIT));
+            outcomes.addAll(BatchSend.send(channel, campaign, variants, to, false, clock.instant()).await().atMost(SEND_LIMIT));
         }
         Map<String, Integer> sentByVariant = new HashMap<>();
         Set<String> retried = new HashSet<>(members);

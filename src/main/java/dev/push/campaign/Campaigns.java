@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.consent.Categories;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.push.api.ApiException;
 import dev.push.audience.AudienceChunks;
@@ -36,6 +37,12 @@ public class Campaigns {
     static final int MAX_CHUNKS_PER_PAGE = 256;
 
     @Inject
+    Categories categories;
+
+    @Inject
+    java.time.Clock clock;
+
+    @Inject
     Tasks tasks;
 
     @Inject
@@ -70,6 +77,7 @@ public class Campaigns {
         t.name = req.name();
         t.audienceId = audience.id;
         t.channel = req.channel();
+        t.category = req.category() == null ? Categories.CAMPAIGN_DEFAULT : categories.check("category", req.category());
         t.message = message("message", m.title(), m.body(), m.link(), m.data(), m, names == null);
         if (names != null) {
             t.variants = new ArrayList<>();
@@ -88,6 +96,9 @@ public class Campaigns {
         t.errorBudget = req.errorBudget() == null ? 100 : req.errorBudget();
         t.batchSize = req.batchSize() == null ? CampaignDelivery.DEFAULT_BATCH : req.batchSize();
         t.startAt = req.startAt() == null ? null : Date.from(req.startAt().toInstant());
+        t.expiresAt = Expiry.expiresAt(req.expiresAt(), req.startAt(), clock.instant());
+        t.ttl = Expiry.ttl(req.ttl(), req.expiresAt());
+        t.hints = ProviderHints.of(req.collapseKey(), req.priority());
         t.shards = audience.shards;
         t.units = audience.shards;
         return tasks.create(t, by);
@@ -155,6 +166,15 @@ public class Campaigns {
     private static void putIfPresent(Document d, String key, String value) {
         if (value != null) {
             d.append(key, value);
+        }
+    }
+
+    /** Refuses to resume a campaign past its expiry ({@link Expiry}): it can only be stopped. */
+    public void checkResumable(long id) {
+        Task c = tasks.get(Task.CAMPAIGN, id);
+        if (Expiry.passed(c, clock.instant())) {
+            throw ApiException.conflict("campaign " + id + " expired at " + c.expiresAt.toInstant()
+                    + "; a campaign past its expiry can only be stopped");
         }
     }
 
@@ -243,13 +263,13 @@ public class Campaigns {
     public record DeliveryPage(List<DeliveryView> items, String next) {
     }
 
-    static final Set<String> STATES = Set.of("sent", "failed", "skipped", "unknown", "pending");
+    static final Set<String> STATES = Set.of("sent", "failed", "skipped", "unknown", "expired", "pending");
 
     /** Which deliveries to list: a state, an event the member must have ({@code with}) or must not have ({@code without}). */
     public record DeliveryFilter(String state, String with, String without) {
         public DeliveryFilter {
             if (state != null && !STATES.contains(state)) {
-                throw ApiException.badRequest("state", "must be one of sent, failed, skipped, unknown, pending");
+                throw ApiException.badRequest("state", "must be one of sent, failed, skipped, unknown, expired, pending");
             }
             for (String[] e : new String[][]{{"with", with}, {"without", without}}) {
                 if (e[1] != null && !Engagement.TYPES.contains(e[1])) {
@@ -397,6 +417,8 @@ public class Campaigns {
         private final Map<String, Document> failed = new HashMap<>();
         private final Map<String, Document> skipped = new HashMap<>();
         private final Set<String> unknown = new HashSet<>();
+        /** Ranges [from, to] of positions in delivery order counted expired. */
+        private final List<List<Integer>> expired = new ArrayList<>();
 
         /** {@code chunk}: the chunk's members in audience order, needed for an A/B campaign ({@code variants}). */
         @SuppressWarnings("unchecked")
@@ -413,13 +435,22 @@ public class Campaigns {
                 ((List<Document>) record.get("failed")).forEach(d -> failed.put(d.getString("m"), d));
                 ((List<Document>) record.get("skipped")).forEach(d -> skipped.put(d.getString("m"), d));
                 unknown.addAll((List<String>) record.get("unknown"));
+                if (record.get("expired") instanceof List<?> ranges) {
+                    ranges.forEach(r -> expired.add((List<Integer>) r));
+                }
             }
         }
 
         /** The outcome of the member at {@code position} of the chunk in audience order. */
         DeliveryView of(int position, String member) {
-            if ((positions == null ? position : positions.get(member)) >= committed) {
+            int at = positions == null ? position : positions.get(member);
+            if (at >= committed) {
                 return new DeliveryView(member, "pending", null, null);
+            }
+            for (List<Integer> range : expired) {
+                if (at >= range.get(0) && at < range.get(1)) {
+                    return new DeliveryView(member, "expired", "the campaign expired before the member was sent", null);
+                }
             }
             Document f = failed.get(member);
             if (f != null) {

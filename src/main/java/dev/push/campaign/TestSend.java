@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.consent.Categories;
 import dev.push.api.ApiException;
 import dev.push.channel.Channel;
 import dev.push.channel.config.Channels;
@@ -28,6 +29,9 @@ public class TestSend {
     static final int MAX = 100;
     static final String ADDRESS = "address#";
     static final Duration LIMIT = Duration.ofMinutes(2);
+
+    @Inject
+    java.time.Clock clock;
 
     @Inject
     Tasks tasks;
@@ -65,14 +69,14 @@ public class TestSend {
                     + " takes no member address; test it with memberIds");
         }
         List<Outcome> skipped = new ArrayList<>();
-        List<Delivery.Recipient> to = new ArrayList<>(recipients.of(ids, channel, skipped));
+        List<Delivery.Recipient> to = new ArrayList<>(recipients.of(ids, channel, Categories.ofCampaign(campaign.category), skipped));
         for (int i = 0; i < addresses.size(); i++) {
             // '#' is never in a member id, so these stand-ins cannot collide with a real member.
             to.add(new Delivery.Recipient(ADDRESS + (i + 1), addresses.get(i), Map.of()));
         }
         List<Outcome> outcomes = new ArrayList<>(skipped);
         if (!to.isEmpty()) {
-            outcomes.addAll(BatchSend.send(channel, campaign, VariantAssignment.of(campaign), to, true).await().atMost(LIMIT));
+            outcomes.addAll(BatchSend.send(channel, campaign, VariantAssignment.of(campaign), to, true, clock.instant()).await().atMost(LIMIT));
         }
         List<Result> out = new ArrayList<>();
         for (Outcome o : outcomes) {

@@ -6,6 +6,8 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import dev.push.consent.Consents;
+import dev.push.consent.OptedOut;
 import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,12 +20,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Who of a sub-batch a channel can reach, read with one {@code $in} per slice of ids: the
  * address the channel needs and, when it personalizes, the member's attributes. Members with no
  * address, or whose address a provider reported invalid ({@code invalid.<kind>} holds that address),
- * are skipped with the reason. A re-imported member with a new address is reachable again.
+ * are skipped with the reason. A re-imported member with a new address is reachable again. Members who opted out of
+ * the message's category ({@link OptedOut}) are skipped as {@value OptedOut#REASON}.
  */
 @ApplicationScoped
 public class Recipients {
@@ -33,12 +37,46 @@ public class Recipients {
     @Inject
     PushDatabase collections;
 
+    @Inject
+    Consents consents;
+
     private MongoCollection<Document> members() {
         return collections.get(PushDatabase.MEMBERS);
     }
 
-    /** The recipients among {@code ids}, in order; adds a skipped outcome to {@code skipped} for each of the others. */
-    public List<Delivery.Recipient> of(List<String> ids, Channel channel, List<Outcome> skipped) {
+    /**
+     * The recipients of a message of {@code category} among {@code ids}, in order; adds a skipped outcome to
+     * {@code skipped} for each of the others.
+     */
+    public List<Delivery.Recipient> of(List<String> ids, Channel channel, String category, List<Outcome> skipped) {
+        List<Delivery.Recipient> reachable = reachable(ids, channel, skipped);
+        if (reachable.isEmpty()) {
+            return reachable;
+        }
+        Map<String, String> addresses = new HashMap<>(reachable.size() * 2);
+        List<String> candidates = new ArrayList<>(reachable.size());
+        for (Delivery.Recipient r : reachable) {
+            candidates.add(r.memberId());
+            if (r.address() != null) {
+                addresses.put(r.memberId(), r.address());
+            }
+        }
+        Set<String> optedOut = consents.optedOut(candidates, channel.addressKind(), addresses::get, category);
+        if (optedOut.isEmpty()) {
+            return reachable;
+        }
+        List<Delivery.Recipient> out = new ArrayList<>(reachable.size() - optedOut.size());
+        for (Delivery.Recipient r : reachable) {
+            if (optedOut.contains(r.memberId())) {
+                skipped.add(Outcome.skipped(r.memberId(), OptedOut.REASON));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private List<Delivery.Recipient> reachable(List<String> ids, Channel channel, List<Outcome> skipped) {
         String kind = channel.addressKind();
         boolean attributes = channel.needsAttributes();
         List<Delivery.Recipient> out = new ArrayList<>(ids.size());

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * CSV with a header row: {@code id}, address columns {@code email}, {@code webhook}, {@code fcm},
- * {@code apns}, and {@code attr.NAME} columns. Fields may be quoted ({@code "a,b"}, {@code ""} for a
+ * {@code apns}, {@code attr.NAME} columns, and {@code optOut} (categories separated by {@code ;}, see {@link OptOutField}). Fields may be quoted ({@code "a,b"}, {@code ""} for a
  * quote) but a record must fit on one line. An empty field means absent. Values of attribute
  * columns are typed: JSON-style numbers become numbers (integers that do not fit 64 bits, and
  * numbers with leading zeros such as zip codes, stay strings), {@code true}/{@code false} become
@@ -25,9 +25,11 @@ final class CsvMembers implements MemberLines {
 
     private final List<String> columns;
     private final int idColumn;
+    private final Set<String> categories;
 
     /** Reads the header row; a header the import cannot use refuses the whole request. */
-    CsvMembers(String header) {
+    CsvMembers(String header, Set<String> categories) {
+        this.categories = categories;
         List<String> names;
         try {
             names = fields(header);
@@ -50,9 +52,9 @@ final class CsvMembers implements MemberLines {
                     throw ApiException.badRequest("header", "column \"" + NdjsonMembers.shorten(name)
                             + "\": attribute name " + Attributes.NAME_RULE);
                 }
-            } else if (!Addresses.CHANNELS.contains(name)) {
+            } else if (!Addresses.CHANNELS.contains(name) && !name.equals(OptOutField.NAME)) {
                 throw ApiException.badRequest("header", "unknown column \"" + NdjsonMembers.shorten(name)
-                        + "\" (allowed: id, " + String.join(", ", Addresses.CHANNELS) + ", attr.NAME)");
+                        + "\" (allowed: id, " + String.join(", ", Addresses.CHANNELS) + ", attr.NAME, optOut)");
             }
             columns.add(name);
         }
@@ -80,6 +82,7 @@ final class CsvMembers implements MemberLines {
         }
         Map<String, Object> attributes = new LinkedHashMap<>();
         Addresses addresses = Addresses.NONE;
+        Set<String> optOut = Set.of();
         for (int i = 0; i < columns.size(); i++) {
             String column = columns.get(i);
             String value = values.get(i);
@@ -88,6 +91,8 @@ final class CsvMembers implements MemberLines {
             }
             if (column.startsWith(ATTRIBUTE_PREFIX)) {
                 attributes.put(column.substring(ATTRIBUTE_PREFIX.length()), typed(value));
+            } else if (column.equals(OptOutField.NAME)) {
+                optOut = OptOutField.read(List.of(value.split(";")), categories);
             } else {
                 try {
                     addresses = Addresses.with(addresses, column, Addresses.check(column, value));
@@ -96,7 +101,7 @@ final class CsvMembers implements MemberLines {
                 }
             }
         }
-        return new Member(id, attributes, addresses, null);
+        return new Member(id, attributes, addresses, null, optOut);
     }
 
     static Object typed(String value) {

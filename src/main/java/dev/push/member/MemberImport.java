@@ -1,6 +1,8 @@
 package dev.push.member;
 
 import dev.push.api.ApiException;
+import dev.push.consent.Categories;
+import dev.push.consent.Consents;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.InputStream;
@@ -8,6 +10,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +22,8 @@ import java.util.Set;
  *
  * <p>Each member's profile is replaced whole (attributes and addresses not on the line are
  * removed): an import is the source of truth for the members it names. When an id appears more
- * than once, the later line wins.
+ * than once, the later line wins. A line's {@code optOut} only adds to the member's opt-outs, which live apart from the
+ * profile: a file never opts anyone back in (only {@code PUT /api/members/{id}/preferences} does).
  */
 @ApplicationScoped
 public class MemberImport {
@@ -30,9 +34,13 @@ public class MemberImport {
     public enum Format { NDJSON, CSV }
 
     private final MemberStore store;
+    private final Consents consents;
+    private final Set<String> categories;
 
-    public MemberImport(MemberStore store) {
+    public MemberImport(MemberStore store, Consents consents, Categories categories) {
         this.store = store;
+        this.consents = consents;
+        this.categories = categories.known();
     }
 
     /**
@@ -59,9 +67,9 @@ public class MemberImport {
                 throw ApiException.badRequest("header", header != null && header.problem() != null
                         ? header.problem() : "the first line must be the header row");
             }
-            reader = new CsvMembers(header.text());
+            reader = new CsvMembers(header.text(), categories);
         } else {
-            reader = new NdjsonMembers();
+            reader = new NdjsonMembers(categories);
         }
         for (BoundedLines.Line line = lines.next(); line != null; line = lines.next()) {
             if (line.problem() != null) {
@@ -113,6 +121,17 @@ public class MemberImport {
             MemberStore.Replaced replaced = store.replaceAll(batch);
             created += replaced.created();
             updated += replaced.updated();
+            Map<String, Consents.OptOut> optOuts = new LinkedHashMap<>();
+            for (int i = 0; i < batch.size(); i++) {
+                Member m = batch.get(i);
+                if (!m.optOut().isEmpty() && !replaced.failures().containsKey(i)) {
+                    boolean all = m.optOut().contains(OptOutField.ALL);
+                    Set<String> of = new HashSet<>(m.optOut());
+                    of.remove(OptOutField.ALL);
+                    optOuts.put(m.id(), new Consents.OptOut(of, all));
+                }
+            }
+            consents.optOut(optOuts);
             for (Map.Entry<Integer, String> failure : replaced.failures().entrySet()) {
                 reject(batchLines.get(failure.getKey()), "the database refused the member: " + failure.getValue());
             }

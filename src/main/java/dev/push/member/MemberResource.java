@@ -2,11 +2,17 @@ package dev.push.member;
 
 import dev.push.api.ApiException;
 import dev.push.api.Problem;
+import dev.push.consent.Categories;
+import dev.push.consent.Consents;
+import dev.push.consent.Preferences;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -34,10 +40,17 @@ public class MemberResource {
 
     private final MemberImport memberImport;
     private final MemberStore store;
+    private final Consents consents;
+    private final Categories categories;
+    private final SuppressionList suppressions;
 
-    public MemberResource(MemberImport memberImport, MemberStore store) {
+    public MemberResource(MemberImport memberImport, MemberStore store, Consents consents, Categories categories,
+                          SuppressionList suppressions) {
         this.memberImport = memberImport;
         this.store = store;
+        this.consents = consents;
+        this.categories = categories;
+        this.suppressions = suppressions;
     }
 
     @POST
@@ -47,8 +60,9 @@ public class MemberResource {
     @Blocking
     @Operation(summary = "Import members",
             description = "Upserts members from a streamed file of any size, replacing each named member's whole profile. "
-                    + "NDJSON: one {\"id\", \"attributes\", \"addresses\"} object a line. CSV: a header row with id, "
-                    + "email, webhook, fcm, apns, webpush and attr.NAME columns; attribute values that look like numbers or "
+                    + "NDJSON: one {\"id\", \"attributes\", \"addresses\", \"optOut\"} object a line. CSV: a header row with id, "
+                    + "email, webhook, fcm, apns, webpush, attr.NAME and optOut (categories separated by ;, or all) columns; optOut only "
+                    + "adds to the member's opt-outs, it never opts anyone back in; attribute values that look like numbers or "
                     + "true/false are typed, an empty field is absent. Bad lines (numbered from 1, a CSV header is line 1) "
                     + "are reported and the rest is imported. Lines over 64 KiB are rejected. UTF-8 unless the content type names "
                     + "US-ASCII, ISO-8859-1, ISO-8859-15 or windows-1252.")
@@ -95,5 +109,63 @@ public class MemberResource {
             throw ApiException.badRequest("id", MemberId.RULE);
         }
         return store.find(id).orElseThrow(() -> ApiException.notFound("member", id));
+    }
+
+    @GET
+    @Path("/{id}/preferences")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "What a member opted out of",
+            description = "The categories the member opted out of (optedOutOf) and whether they opted out of everything "
+                    + "(optedOutOfAll). Suppressed addresses are not shown here.")
+    @APIResponse(responseCode = "200", description = "The member's opt-outs")
+    @APIResponse(responseCode = "404", description = "No such member", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @RolesAllowed("viewer")
+    public Preferences preferences(@PathParam("id") String id) {
+        get(id);
+        return consents.of(id);
+    }
+
+    @PUT
+    @Path("/{id}/preferences")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set what a member opted out of",
+            description = "Replaces the member's opt-outs: the categories in optedOutOf (each one of push.consent.categories) "
+                    + "and, with optedOutOfAll, everything. Campaigns and triggered sends of an opted-out category skip "
+                    + "the member with reason \"opted out\". This is the only way to opt a member back in: imports and "
+                    + "unsubscribe links only add opt-outs.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "preferences",
+            value = "{\"optedOutOf\": [\"promotions\"], \"optedOutOfAll\": false}")))
+    @APIResponse(responseCode = "200", description = "The member's opt-outs as now stored")
+    @APIResponse(responseCode = "400", description = "An unknown category", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "No such member", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Preferences setPreferences(@PathParam("id") String id, Preferences preferences) {
+        if (preferences == null) {
+            throw ApiException.badRequest("body", "must be {\"optedOutOf\": [category…], \"optedOutOfAll\": boolean}");
+        }
+        List<String> optedOutOf = preferences.optedOutOf() == null ? List.of() : preferences.optedOutOf();
+        for (int i = 0; i < optedOutOf.size(); i++) {
+            categories.check("optedOutOf[" + i + "]", optedOutOf.get(i));
+        }
+        get(id);
+        consents.set(id, new Preferences(optedOutOf, Boolean.TRUE.equals(preferences.optedOutOfAll())));
+        return consents.of(id);
+    }
+
+    @POST
+    @Path("/suppressions")
+    @Consumes(MediaType.TEXT_PLAIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Upload a suppression list",
+            description = "One entry a line, UTF-8, streamed: member ids (kind=id, the default) or addresses of one kind "
+                    + "(kind=email, webhook, fcm or apns). Each is opted out of everything: members by id whether or not "
+                    + "they are imported yet, addresses for whichever member has them. Bad lines are reported by number.")
+    @RequestBody(content = @Content(mediaType = MediaType.TEXT_PLAIN, examples = @ExampleObject(name = "emails",
+            value = "a@example.org\nb@example.org\n")))
+    @APIResponse(responseCode = "200", description = "How many entries were suppressed, and the rejected lines")
+    @APIResponse(responseCode = "400", description = "An unknown kind", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public SuppressionList.Report suppress(@QueryParam("kind") @DefaultValue(SuppressionList.IDS) String kind, InputStream body) {
+        return suppressions.upload(kind, body);
     }
 }

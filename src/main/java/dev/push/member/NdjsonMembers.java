@@ -6,14 +6,18 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * One member a line as JSON: {@code {"id": "…", "attributes": {…}, "addresses": {"webhook", "email", "fcm", "apns", "webpush"}}}
- * ({@code webpush}: a browser's push subscription, as an object or its JSON text).
+ * One member a line as JSON: {@code {"id": "…", "attributes": {…}, "addresses": {"webhook", "email", "fcm", "apns", "webpush"},
+ * "optOut": ["promotions"…]}} ({@link OptOutField}; {@code webpush}: a browser's push subscription, as an object or its
+ * JSON text).
  * Unknown fields are refused rather than ignored, so a typo ("adresses") does not silently drop data.
  * An integral JSON number is accepted as an id and stored as its decimal text.
  */
@@ -22,6 +26,12 @@ final class NdjsonMembers implements MemberLines {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source: .*?]\\)");
+
+    private final Set<String> categories;
+
+    NdjsonMembers(Set<String> categories) {
+        this.categories = categories;
+    }
 
     @Override
     public Member read(String line) {
@@ -40,11 +50,29 @@ final class NdjsonMembers implements MemberLines {
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (!name.equals("id") && !name.equals("attributes") && !name.equals("addresses")) {
-                throw new RejectedLine("unknown field \"" + name + "\" (allowed: id, attributes, addresses)");
+            if (!name.equals("id") && !name.equals("attributes") && !name.equals("addresses") && !name.equals(OptOutField.NAME)) {
+                throw new RejectedLine("unknown field \"" + name + "\" (allowed: id, attributes, addresses, optOut)");
             }
         }
-        return new Member(id(node.get("id")), attributes(node.get("attributes")), addresses(node.get("addresses")), null);
+        return new Member(id(node.get("id")), attributes(node.get("attributes")), addresses(node.get("addresses")), null,
+                optOut(node.get(OptOutField.NAME)));
+    }
+
+    private Set<String> optOut(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Set.of();
+        }
+        if (!node.isArray()) {
+            throw new RejectedLine(OptOutField.NAME + " must be an array of categories, found " + kind(node));
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode v : node) {
+            if (!v.isTextual()) {
+                throw new RejectedLine(OptOutField.NAME + " must hold category names, found " + kind(v));
+            }
+            values.add(v.textValue());
+        }
+        return OptOutField.read(values, categories);
     }
 
     private static String id(JsonNode id) {

@@ -67,8 +67,8 @@ public class OpProjects {
         int qps = req.intOr("qps", 0, 1_000_000, 0);
         Boolean disabled = req.optionalBoolean("disabled");
         CampaignRequest.Message message = message(req.node("msg"));
-        CampaignRequest request = new CampaignRequest("project from op", constraint.id, config.channel(), message, workers, qps,
-                null, null, null, null, null);
+        CampaignRequest request = new CampaignRequest("project from op", constraint.id, config.channel(), null, message, workers, qps,
+                null, null, null, null, null, null, null, null, null);
         Set<ConstraintViolation<CampaignRequest>> problems = validator.validate(request);
         if (!problems.isEmpty()) {
             throw new OpRefusal(problems.stream().map(v -> opField(v.getPropertyPath().toString()) + ": " + v.getMessage())

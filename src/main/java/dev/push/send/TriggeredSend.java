@@ -1,5 +1,6 @@
 package dev.push.send;
 
+import dev.push.consent.Categories;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.push.api.ApiException;
@@ -38,7 +39,6 @@ public class TriggeredSend {
     static final int MAX_MEMBERS = 1000;
     static final String KEY_HEADER = "Idempotency-Key";
     static final Pattern KEY_SHAPE = Pattern.compile("[\\x21-\\x7e]{1,200}");
-    static final Pattern CATEGORY_SHAPE = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     static final String DEFAULT_CATEGORY = "account";
     /** How long a channel may take with one send; a send reserved for longer than this was cut off by a crash. */
     static final Duration LIMIT = Duration.ofMinutes(2);
@@ -54,6 +54,9 @@ public class TriggeredSend {
 
     @Inject
     Campaigns campaigns;
+
+    @Inject
+    Categories categories;
 
     @Inject
     SendIds ids;
@@ -88,10 +91,7 @@ public class TriggeredSend {
         }
         Document message = campaigns.message(request.message());
         message.remove("tracking");
-        String category = request.category() == null ? DEFAULT_CATEGORY : request.category();
-        if (!CATEGORY_SHAPE.matcher(category).matches()) {
-            throw ApiException.badRequest("category", "must be 1 to 32 characters from [a-z0-9_-], starting with a letter");
-        }
+        String category = request.category() == null ? DEFAULT_CATEGORY : categories.check("category", request.category());
         String fingerprint = fingerprint(request);
         Date now = Date.from(clock.instant());
         Document send = new Document("_id", Sends.keyOf(caller, idempotencyKey))
@@ -113,7 +113,7 @@ public class TriggeredSend {
             }
             return SendView.of(first, clock.instant(), LIMIT);
         }
-        List<Outcome> outcomes = deliver(send.getLong("id"), channel, message, members);
+        List<Outcome> outcomes = deliver(send.getLong("id"), channel, category, message, members);
         sends.commit(send.get("_id"), outcomes);
         send.put("state", Sends.DONE);
         send.put("outcomes", Sends.outcomeDocuments(outcomes));
@@ -129,11 +129,11 @@ public class TriggeredSend {
         return SendView.of(send, clock.instant(), LIMIT);
     }
 
-    private List<Outcome> deliver(long id, Channel channel, Document message, List<String> members) {
+    private List<Outcome> deliver(long id, Channel channel, String category, Document message, List<String> members) {
         List<Outcome> outcomes = new ArrayList<>(members.size());
-        List<Delivery.Recipient> to = recipients.of(members, channel, outcomes);
+        List<Delivery.Recipient> to = recipients.of(members, channel, category, outcomes);
         if (!to.isEmpty()) {
-            outcomes.addAll(channel.sendAndWait(new Delivery(id, channel.name(), message, to), LIMIT));
+            outcomes.addAll(channel.sendAndWait(new Delivery(id, channel.name(), message, to, false, category), LIMIT));
         }
         return outcomes;
     }

@@ -10,6 +10,8 @@ public class Progress {
     public long failed;
     public long skipped;
     public long unknown;
+    /** Campaign members not sent because the campaign expired first. */
+    public long expired;
 
     public static Progress of(Document d) {
         Progress p = new Progress();
@@ -20,6 +22,7 @@ public class Progress {
             p.failed = num(d, "failed");
             p.skipped = num(d, "skipped");
             p.unknown = num(d, "unknown");
+            p.expired = num(d, "expired");
         }
         return p;
     }
@@ -35,11 +38,13 @@ public class Progress {
         failed += o.failed;
         skipped += o.skipped;
         unknown += o.unknown;
+        expired += o.expired;
     }
 
     public Document toDocument() {
         return new Document("total", total).append("processed", processed).append("sent", sent)
-                .append("failed", failed).append("skipped", skipped).append("unknown", unknown);
+                .append("failed", failed).append("skipped", skipped).append("unknown", unknown)
+                .append("expired", expired);
     }
 
     private static long num(Document d, String key) {

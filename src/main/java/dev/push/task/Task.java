@@ -53,10 +53,18 @@ public class Task extends PanacheMongoEntityBase {
     // campaign
     public Long audienceId;
     public String channel;
+    /** The consent category members may opt out of; null on campaigns made before categories (promotional). */
+    public String category;
     public Document message;
     public int errorBudget;
     public int batchSize;
     public Date startAt;
+    /** No member is sent at or after this instant (given, or its first start plus {@code ttl}). */
+    public Date expiresAt;
+    /** How long after its first start a campaign expires (ISO-8601), when it has no {@code expiresAt} of its own. */
+    public String ttl;
+    /** Hints to the providers: {@code collapseKey}, {@code priority}. */
+    public Document hints;
     public long errorStreak;
     public List<String> lastErrors;
     /** A/B variants, each {@code {name, split, message}} (see {@code dev.push.variant.Variants}); null for one message. */

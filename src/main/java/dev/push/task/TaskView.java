@@ -11,16 +11,17 @@ import java.util.Map;
 public record TaskView(long id, String name, String kind, TaskState state, String stateReason, boolean disabled,
                        int workers, int qps, int shards, Progress progress, Rate rate, Long eta,
                        List<LiveWorker> liveWorkers, Date createdAt, Date startedAt, Date finishedAt,
-                       List<Transition> history, Map<String, Object> source, Long audienceId, String channel,
-                       Map<String, Object> message, Integer errorBudget, Integer batchSize, Date startAt,
+                       List<Transition> history, Map<String, Object> source, Long audienceId, String channel, String category,
+                       Map<String, Object> message, Integer errorBudget, Integer batchSize, Date startAt, Date expiresAt,
+                       String ttl, Map<String, Object> hints,
                        Long errorStreak, List<String> lastErrors, List<String> commands,
                        List<? extends Map<String, Object>> variants, Map<String, Object> winner, Object funnel) {
 
     /** This view with a campaign's funnel (added by the campaign feature, which reads it). */
     public TaskView withFunnel(Object funnel) {
         return new TaskView(id, name, kind, state, stateReason, disabled, workers, qps, shards, progress, rate, eta,
-                liveWorkers, createdAt, startedAt, finishedAt, history, source, audienceId, channel, message,
-                errorBudget, batchSize, startAt, errorStreak, lastErrors, commands, variants, winner, funnel);
+                liveWorkers, createdAt, startedAt, finishedAt, history, source, audienceId, channel, category, message,
+                errorBudget, batchSize, startAt, expiresAt, ttl, hints, errorStreak, lastErrors, commands, variants, winner, funnel);
     }
 
     public record Rate(int configured, Double observed) {

@@ -33,8 +33,8 @@ public class TaskViews {
         boolean campaign = Task.CAMPAIGN.equals(t.kind);
         return new TaskView(t.id, t.name, t.kind, t.taskState(), t.stateReason, t.disabled, t.workers, t.qps,
                 t.shards, p, new TaskView.Rate(t.qps, observed), eta, running ? workers.of(t) : List.of(),
-                t.createdAt, t.startedAt, t.finishedAt, t.history, publicSource(t.source), t.audienceId, t.channel,
-                t.message, campaign ? t.errorBudget : null, campaign ? t.batchSize : null, t.startAt,
+                t.createdAt, t.startedAt, t.finishedAt, t.history, publicSource(t.source), t.audienceId, t.channel, t.category,
+                t.message, campaign ? t.errorBudget : null, campaign ? t.batchSize : null, t.startAt, t.expiresAt, t.ttl, t.hints,
                 campaign ? t.errorStreak : null, campaign ? t.lastErrors : null,
                 TaskState.Command.allowed(t.taskState(), t.disabled), t.variants, t.winner, null);
     }

@@ -15,6 +15,8 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.bson.conversions.Bson;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -31,6 +33,9 @@ public class Tasks {
 
     @Inject
     TaskUnits shards;
+
+    @Inject
+    Clock clock;
 
     @Inject
     Event<TaskCommanded> commanded;
@@ -125,10 +130,15 @@ public class Tasks {
     private Bson newRun(Task t, long total) {
         long run = t.run + 1;
         shards.create(t.id, run, t.units);
-        return Updates.combine(Updates.set("run", run), Updates.set("startedAt", new Date()),
+        List<Bson> updates = new ArrayList<>(List.of(Updates.set("run", run), Updates.set("startedAt", new Date()),
                 Updates.set("finishedAt", null), Updates.set("errorStreak", 0L),
                 Updates.set("lastErrors", List.of()),
-                Updates.set("progress", new Progress().withTotal(total).toDocument()));
+                Updates.set("progress", new Progress().withTotal(total).toDocument())));
+        if (t.ttl != null && t.expiresAt == null) {
+            // The TTL counts from the first start: a stopped campaign started again keeps its expiry.
+            updates.add(Updates.set("expiresAt", Date.from(clock.instant().plus(Duration.parse(t.ttl)))));
+        }
+        return Updates.combine(updates);
     }
 
     /**

@@ -64,7 +64,7 @@ public class ClickRedirect {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("Referrer-Policy", "no-referrer").end();
     }
 
-    private static void notFound(RoutingContext rc) {
+    static void notFound(RoutingContext rc) {
         rc.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(NOT_FOUND);
     }

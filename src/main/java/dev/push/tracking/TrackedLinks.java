@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 import java.util.Base64;
 
 /**
- * Tracked links: {@code {push.tracking.base-url}/c/{token}}, the token signed under the link-signing key every
+ * Tracked links, {@code {push.tracking.base-url}/c/{token}}, and unsubscribe links, {@code …/u/{token}}: the token signed under the link-signing key every
  * instance shares ({@link SharedSecrets}, made once and stored in the database, so a restart or another instance
  * reads the same links the same way).
  */
@@ -16,6 +16,7 @@ import java.util.Base64;
 public class TrackedLinks implements LinkTracking {
     static final String KEY_ID = "link-signing-key";
     public static final String PATH = "/c/";
+    public static final String UNSUBSCRIBE_PATH = "/u/";
 
     @Inject
     SharedSecrets secrets;
@@ -28,6 +29,16 @@ public class TrackedLinks implements LinkTracking {
     @Override
     public String link(long campaignId, String memberId, int variant) {
         return base() + PATH + tokens().sign(new LinkToken.Claim(campaignId, memberId, variant));
+    }
+
+    @Override
+    public String unsubscribeLink(String category, String memberId) {
+        return base() + UNSUBSCRIBE_PATH + tokens().sign(new LinkToken.Unsubscribe(category, memberId));
+    }
+
+    /** What an unsubscribe token names, or null when it is not one this cluster signed. */
+    public LinkToken.Unsubscribe readUnsubscribe(String token) {
+        return tokens().verifyUnsubscribe(token);
     }
 
     /** What a token names, or null when it is not one this cluster signed. */

@@ -44,6 +44,10 @@ export async function api(method, path, body) {
 export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body);
 export const patch = (path, body) => api('PATCH', path, body);
+export const put = (path, body) => api('PUT', path, body);
+
+// The service's default consent categories (push.consent.categories).
+export const CATEGORIES = ['promotions', 'news', 'account'];
 
 /**
  * Sends a file with XMLHttpRequest because fetch reports no upload progress.

@@ -90,6 +90,18 @@ class BadInputTableTest {
         t.add(new Bad("combine with a bad op", "POST", a, "application/json", "{'name':'x','source':{'kind':'combine','op':'xor','audiences':[1,2]}}", 400, "source.op"));
         t.add(new Bad("campaign on an unknown audience", "POST", c, "application/json", "{'name':'x','audienceId':987654,'channel':'log'," + okMessage + "}", 400, "audienceId"));
         t.add(new Bad("campaign on an unknown channel", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'pigeon'," + okMessage + "}", 400, "channel"));
+        t.add(new Bad("campaign in an unknown category", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','category':'sales'," + okMessage + "}", 400, "category"));
+        t.add(new Bad("preferences with an unknown category", "PUT", "/api/members/table-1/preferences", "application/json", "{'optedOutOf':['news','sales']}", 400, "optedOutOf[1]"));
+        t.add(new Bad("a suppression list of an unknown kind", "POST", "/api/members/suppressions?kind=phone", "text/plain", "123", 400, "kind"));
+        t.add(new Bad("an unsubscribe link with a forged token", "POST", "/u/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click", 404, "Not Found"));
+        String okCampaign = "'name':'x','audienceId':" + audience + ",'channel':'log'," + okMessage;
+        t.add(new Bad("campaign expiring in the past", "POST", c, "application/json", "{" + okCampaign + ",'expiresAt':'2020-01-01T00:00:00Z'}", 400, "expiresAt"));
+        t.add(new Bad("campaign expiring before its start", "POST", c, "application/json", "{" + okCampaign + ",'startAt':'2099-01-02T00:00:00Z','expiresAt':'2099-01-01T00:00:00Z'}", 400, "must be after startAt"));
+        t.add(new Bad("campaign with a ttl of 0", "POST", c, "application/json", "{" + okCampaign + ",'ttl':'PT0S'}", 400, "ttl"));
+        t.add(new Bad("campaign with a ttl that is no duration", "POST", c, "application/json", "{" + okCampaign + ",'ttl':'6 hours'}", 400, "ttl"));
+        t.add(new Bad("campaign with both expiresAt and ttl", "POST", c, "application/json", "{" + okCampaign + ",'ttl':'PT1H','expiresAt':'2099-01-01T00:00:00Z'}", 400, "not both"));
+        t.add(new Bad("campaign with an unknown priority", "POST", c, "application/json", "{" + okCampaign + ",'priority':'urgent'}", 400, "priority"));
+        t.add(new Bad("campaign with a collapse key with spaces", "POST", c, "application/json", "{" + okCampaign + ",'collapseKey':'a b'}", 400, "collapseKey"));
         t.add(new Bad("campaign without a message", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log'}", 400, "message"));
         t.add(new Bad("a message without title or body", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','message':{'link':'https://x.org'}}", 400, "message"));
         t.add(new Bad("a title too long", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','message':{'title':'" + longName.repeat(3) + "'}}", 400, "message.title"));
@@ -219,6 +231,7 @@ class BadInputTableTest {
         t.add(new Bad("sends: a title that is no template", "POST", s, "application/json", "{'members':['a1'],'channel':'log','message':{'title':'{member.x'}}", 400, "message.title", key, 1));
         t.add(new Bad("sends: a tracked link", "POST", s, "application/json", "{'members':['a1'],'channel':'log','message':{'title':'t','link':'https://x.org','tracking':true}}", 400, "message.tracking", key, 1));
         t.add(new Bad("sends: a category with spaces", "POST", s, "application/json", "{'members':['a1']," + okSend + ",'category':'my category'}", 400, "category", key, 1));
+        t.add(new Bad("sends: an unknown category", "POST", s, "application/json", "{'members':['a1']," + okSend + ",'category':'sales'}", 400, "category", key, 1));
         t.add(new Bad("sends: an oversize body", "POST", s, "application/json", "{'members':['a1'],'channel':'log','message':{'title':'t','body':'" + big + "'}}", 413, LIMIT, key, 1));
         t.add(new Bad("sends: an unknown send", "GET", s + "/987654321", null, null, 404, "987654321"));
         t.add(new Bad("deliveries: an unknown event filter", "GET", c + "/" + campaign + "/deliveries?with=liked", null, null, 400, "with"));

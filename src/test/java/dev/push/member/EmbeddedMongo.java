@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import dev.push.MongoTestResource;
+import dev.push.storage.PushDatabase;
 import org.bson.Document;
 
 import java.util.UUID;
@@ -17,6 +18,11 @@ final class EmbeddedMongo implements AutoCloseable {
     EmbeddedMongo() {
         client = MongoClients.create(MongoTestResource.connectionString());
         members = client.getDatabase(database).getCollection(MemberStore.COLLECTION);
+    }
+
+    /** The same database as the service's collections, for classes that take them so. */
+    PushDatabase database() {
+        return new PushDatabase(client, database);
     }
 
     @Override

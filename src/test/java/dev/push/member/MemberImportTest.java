@@ -1,6 +1,9 @@
 package dev.push.member;
 
 import dev.push.api.ApiException;
+import dev.push.consent.Categories;
+import dev.push.consent.Consents;
+import dev.push.consent.Preferences;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,7 +27,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class MemberImportTest {
     private final EmbeddedMongo mongo = new EmbeddedMongo();
     private final MemberStore store = new MemberStore(mongo.members);
-    private final MemberImport memberImport = new MemberImport(store);
+    private final Consents consents = new Consents(mongo.database(), Clock.systemUTC());
+    private final MemberImport memberImport = new MemberImport(store, consents, new Categories(List.of("promotions", "news", "account")));
 
     @AfterEach
     void close() {
@@ -84,7 +89,7 @@ class MemberImportTest {
                 arguments("{\"id\": \"\"}", "id \"\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
                 arguments("{\"id\": \"a b\"}", "id \"a b\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
                 arguments("{\"id\": \"" + "x".repeat(129) + "\"}", "id \"" + "x".repeat(61) + "...\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
-                arguments("{\"id\": \"u1\", \"adresses\": {}}", "unknown field \"adresses\" (allowed: id, attributes, addresses)"),
+                arguments("{\"id\": \"u1\", \"adresses\": {}}", "unknown field \"adresses\" (allowed: id, attributes, addresses, optOut)"),
                 arguments("{\"id\": \"u1\", \"attributes\": [1]}", "attributes must be an object, found an array"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"$where\": 1}}", "attribute name \"$where\" must be 1 to 64 characters from [A-Za-z0-9_-]"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"a.b\": 1}}", "attribute name \"a.b\" must be 1 to 64 characters from [A-Za-z0-9_-]"),
@@ -95,7 +100,9 @@ class MemberImportTest {
                 arguments("{\"id\": \"u1\", \"addresses\": {\"email\": 5}}", "address email must be a string, found a number"),
                 arguments("{\"id\": \"u1\", \"addresses\": {\"webhook\": \"ftp://x\"}}", "address webhook must be an http:// or https:// URL"),
                 arguments("{\"id\": \"u1\", \"id\": \"u2\"}", "bad JSON at column 18: Duplicate field 'id'"),
-                arguments("{\"id\": \"u1\"} {\"id\": \"u2\"}", "bad JSON: more than one value on the line"));
+                arguments("{\"id\": \"u1\"} {\"id\": \"u2\"}", "bad JSON: more than one value on the line"),
+                arguments("{\"id\": \"u1\", \"optOut\": \"news\"}", "optOut must be an array of categories, found a string"),
+                arguments("{\"id\": \"u1\", \"optOut\": [\"sales\"]}", "optOut \"sales\" is not a category (promotions, news, account) nor all"));
     }
 
     @ParameterizedTest
@@ -233,7 +240,7 @@ class MemberImportTest {
     @Test
     void csvHeaderThatTheImportCannotUseRefusesTheWholeRequest() {
         assertEquals("header: the header row has no id column", csvRefusal("email,attr.a\nx@example.org,1\n"));
-        assertEquals("header: unknown column \"phone\" (allowed: id, webhook, email, fcm, apns, webpush, attr.NAME)", csvRefusal("id,phone\n"));
+        assertEquals("header: unknown column \"phone\" (allowed: id, webhook, email, fcm, apns, webpush, attr.NAME, optOut)", csvRefusal("id,phone\n"));
         assertEquals("header: column \"attr.a.b\": attribute name must be 1 to 64 characters from [A-Za-z0-9_-]", csvRefusal("id,attr.a.b\n"));
         assertEquals("header: column \"id\" appears twice", csvRefusal("id,id\n"));
         assertEquals("header: the first line must be the header row", csvRefusal(""));
@@ -244,6 +251,28 @@ class MemberImportTest {
         ApiException e = assertThrows(ApiException.class, () -> csv(body));
         assertEquals(400, e.status);
         return e.getMessage();
+    }
+
+    @Test
+    void ndjsonOptOutAddsToTheMembersOptOutsAndAReimportWithoutItKeepsThem() {
+        ndjson("{\"id\": \"u1\", \"optOut\": [\"news\"]}\n{\"id\": \"u2\", \"optOut\": [\"all\"]}\n{\"id\": \"u3\"}\n");
+
+        ImportReport again = ndjson("{\"id\": \"u1\", \"optOut\": [\"promotions\"]}\n{\"id\": \"u2\"}\n");
+
+        assertEquals(new ImportReport(0, 2, List.of(), 0), again);
+        assertEquals(new Preferences(List.of("news", "promotions"), false), consents.of("u1"));
+        assertEquals(new Preferences(List.of(), true), consents.of("u2"));
+        assertEquals(Preferences.NONE, consents.of("u3"));
+    }
+
+    @Test
+    void csvOptOutColumnTakesCategoriesSeparatedBySemicolons() {
+        ImportReport report = csv("id,email,optOut\nu1,u1@example.org,news;account\nu2,,\nu3,,sales\n");
+
+        assertEquals(new ImportReport(2, 0, List.of(new ImportReport.Rejection(4,
+                "optOut \"sales\" is not a category (promotions, news, account) nor all")), 1), report);
+        assertEquals(new Preferences(List.of("news", "account"), false), consents.of("u1"));
+        assertEquals(Preferences.NONE, consents.of("u2"));
     }
 
     private ImportReport ndjson(String body) {

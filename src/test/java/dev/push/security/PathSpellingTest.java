@@ -89,6 +89,11 @@ class PathSpellingTest {
             new Call("POST", "/api/campaigns/999999999/winner", "{\"variant\":\"B\"}"),
             new Call("POST", "/api/events", "[]"),
             new Call("GET", "/c/AAAAAAAAAAAAAAAA", null),
+            new Call("GET", "/u/AAAAAAAAAAAAAAAA", null),
+            new Call("POST", "/u/AAAAAAAAAAAAAAAA", "List-Unsubscribe=One-Click"),
+            new Call("GET", "/api/members/no-such-member/preferences", null),
+            new Call("PUT", "/api/members/no-such-member/preferences", "{\"optedOutOf\":[]}"),
+            new Call("POST", "/api/members/suppressions?kind=phone", "x"),
             new Call("GET", "/api/channels", null),
             new Call("POST", "/api/channels", "{\"name\":\"log\",\"type\":\"webhook\"}"),
             new Call("PUT", "/api/channels/no-such-channel", "{\"name\":\"no-such-channel\",\"type\":\"webhook\"}"),
@@ -141,7 +146,7 @@ class PathSpellingTest {
             b.header("Authorization", auth);
         }
         if (call.body() != null) {
-            b.header("Content-Type", call.path().endsWith("/upload") ? "text/plain"
+            b.header("Content-Type", call.path().endsWith("/upload") || call.path().contains("/suppressions") ? "text/plain"
                     : call.path().endsWith("/import") ? "application/x-ndjson" : "application/json");
         }
         b.method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(call.body()));

@@ -112,9 +112,14 @@ final class ApnsChannel implements Channel, AutoCloseable {
         }
         String key = delivery.idempotencyKey(r.memberId());
         payload.addCustomProperty("idempotencyKey", key);
+        // apns-expiration, apns-priority and apns-collapse-id from the delivery's hints; APNs' defaults otherwise.
+        Delivery.Hints hints = delivery.hints();
+        Instant expiration = hints.expiresAt() != null ? hints.expiresAt()
+                : Instant.now().plus(SimpleApnsPushNotification.DEFAULT_EXPIRATION_PERIOD);
+        DeliveryPriority priority = Delivery.Hints.NORMAL.equals(hints.priority()) ? DeliveryPriority.CONSERVE_POWER
+                : DeliveryPriority.IMMEDIATE;
         return new SimpleApnsPushNotification(TokenUtil.sanitizeTokenString(r.address()), settings.topic(), payload.build(),
-                Instant.now().plus(SimpleApnsPushNotification.DEFAULT_EXPIRATION_PERIOD), DeliveryPriority.IMMEDIATE,
-                PushType.ALERT, null, UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)));
+                expiration, priority, PushType.ALERT, hints.collapseKey(), UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     record Failure(String code, String reason, boolean retryable) {

@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
 
 /**
  * Sends each member a multipart email: the title as subject, the body (and link) as text and as
- * HTML, with {@code List-Unsubscribe} (and one-click {@code List-Unsubscribe-Post} for an https URL,
- * RFC 8058) and the idempotency key as a header. SMTP 4xx replies and connection errors are tried
+ * HTML, with {@code List-Unsubscribe} and the idempotency key as a header. The unsubscribe link is this service's own
+ * one-click link for the message's category ({@code /u/{token}}, which takes RFC 8058's POST, so
+ * {@code List-Unsubscribe-Post} goes with it) unless the channel names its own {@code unsubscribeUrl} (one-click only
+ * when that is https). SMTP 4xx replies and connection errors are tried
  * again; 5xx replies are permanent.
  */
 final class EmailChannel implements Channel, AutoCloseable {
@@ -82,6 +84,11 @@ final class EmailChannel implements Channel, AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Idempotency-Key", delivery.idempotencyKey(r.memberId()));
         String url = personalization.render(settings.unsubscribeUrl(), r.memberId(), r.attributes());
+        boolean oneClick = url != null && url.startsWith("https://");
+        if (url == null && delivery.unsubscribable()) {
+            url = personalization.unsubscribeLink(delivery.category(), r.memberId());
+            oneClick = true;
+        }
         String mailto = personalization.render(settings.unsubscribeMailto(), r.memberId(), r.attributes());
         if (url != null || mailto != null) {
             StringBuilder unsubscribe = new StringBuilder();
@@ -92,7 +99,7 @@ final class EmailChannel implements Channel, AutoCloseable {
                 unsubscribe.append(unsubscribe.length() > 0 ? ", " : "").append('<').append(mailto).append('>');
             }
             headers.put("List-Unsubscribe", unsubscribe.toString());
-            if (url != null && url.startsWith("https://")) {
+            if (oneClick) {
                 headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
             }
         }

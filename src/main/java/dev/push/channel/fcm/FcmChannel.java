@@ -116,7 +116,26 @@ final class FcmChannel implements Channel {
         }
         data.put("idempotencyKey", delivery.idempotencyKey(r.memberId()));
         JsonObject message = new JsonObject().put("token", r.address()).put("notification", notification).put("data", data);
+        JsonObject android = android(delivery.hints());
+        if (!android.isEmpty()) {
+            message.put("android", android);
+        }
         return new JsonObject().put("message", message);
+    }
+
+    /** FCM's Android options from the delivery's hints: {@code ttl} ("3600s"), {@code collapse_key}, {@code priority}. */
+    static JsonObject android(Delivery.Hints hints) {
+        JsonObject android = new JsonObject();
+        if (hints.expiresAt() != null) {
+            android.put("ttl", hints.ttlSeconds() + "s");
+        }
+        if (hints.collapseKey() != null) {
+            android.put("collapse_key", hints.collapseKey());
+        }
+        if (hints.priority() != null) {
+            android.put("priority", Delivery.Hints.HIGH.equals(hints.priority()) ? "HIGH" : "NORMAL");
+        }
+        return android;
     }
 
     /** What FCM answered to one message. */

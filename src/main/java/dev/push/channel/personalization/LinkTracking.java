@@ -7,4 +7,7 @@ package dev.push.channel.personalization;
 public interface LinkTracking {
     /** The link a member receives in place of their personalized link in a campaign, for one message variant. */
     String link(long campaignId, String memberId, int variant);
+
+    /** The one-click unsubscribe link that opts a member out of a message category. */
+    String unsubscribeLink(String category, String memberId);
 }

@@ -112,6 +112,11 @@ public class Personalization {
         return fresh;
     }
 
+    /** The link that opts {@code memberId} out of {@code category}, answered by this service. */
+    public String unsubscribeLink(String category, String memberId) {
+        return tracking.unsubscribeLink(category, memberId);
+    }
+
     /**
      * Renders one template over a member (a channel's own templates, e.g. an unsubscribe URL), within
      * the bounds of a link; null stays null.

@@ -154,6 +154,16 @@ final class WebhookChannel implements Channel {
         if (m.data() != null) {
             o.put("data", new JsonObject(m.data()));
         }
+        Delivery.Hints hints = delivery.hints();
+        if (hints.expiresAt() != null) {
+            o.put("expiresAt", hints.expiresAt().toString()).put("ttl", hints.ttlSeconds());
+        }
+        if (hints.collapseKey() != null) {
+            o.put("collapseKey", hints.collapseKey());
+        }
+        if (hints.priority() != null) {
+            o.put("priority", hints.priority());
+        }
         return o;
     }
 

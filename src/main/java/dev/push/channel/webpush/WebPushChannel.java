@@ -21,7 +21,11 @@ import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -102,7 +106,8 @@ final class WebPushChannel implements Channel {
         } catch (RuntimeException e) {
             return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
         }
-        return settings.backoff().retrying(() -> attempt(subscription, payload)).map(failure -> {
+        Delivery.Hints hints = delivery.hints();
+        return settings.backoff().retrying(() -> attempt(subscription, payload, hints)).map(failure -> {
             if (failure == null) {
                 return Outcome.sent(r.memberId());
             }
@@ -137,7 +142,7 @@ final class WebPushChannel implements Channel {
     }
 
     /** One request; the body is encrypted again for each attempt (a fresh key and salt each time, as RFC 8291 wants). */
-    private Uni<SendFailure> attempt(PushSubscription subscription, byte[] payload) {
+    private Uni<SendFailure> attempt(PushSubscription subscription, byte[] payload, Delivery.Hints hints) {
         return guard.resolve(subscription.endpoint()).onItemOrFailure().transformToUni((to, error) -> {
             if (error instanceof DestinationGuard.Refused refused) {
                 return Uni.createFrom().item(SendFailure.permanent(refused.getMessage()));
@@ -151,14 +156,45 @@ final class WebPushChannel implements Channel {
                 body = webPush.getBody(payload, subscription.p256dh(), subscription.auth());
                 request = client(subscription.endpoint()).requestAbs(HttpMethod.POST, to.server(), subscription.endpoint())
                         .timeout(settings.timeoutMs());
-                webPush.getHeadersWithToken(token(subscription.endpoint()), settings.ttlSeconds(), null, settings.urgency())
-                        .forEach(request::putHeader);
+                webPush.getHeadersWithToken(token(subscription.endpoint()), ttl(hints), topic(hints.collapseKey()),
+                        urgency(hints)).forEach(request::putHeader);
             } catch (RuntimeException e) {
                 return Uni.createFrom().item(SendFailure.permanent("cannot prepare the push: " + e.getMessage()));
             }
             return request.sendBuffer(Buffer.buffer(body)).onItemOrFailure().transform((response, failed) ->
                     failed != null ? failure(failed) : failure(response));
         });
+    }
+
+    /** The campaign's time left when it expires sooner than the channel's TTL. */
+    private int ttl(Delivery.Hints hints) {
+        return hints.expiresAt() == null ? settings.ttlSeconds() : (int) Math.min(settings.ttlSeconds(), hints.ttlSeconds());
+    }
+
+    private WebPush.Urgency urgency(Delivery.Hints hints) {
+        if (Delivery.Hints.HIGH.equals(hints.priority())) {
+            return WebPush.Urgency.High;
+        }
+        return Delivery.Hints.NORMAL.equals(hints.priority()) ? WebPush.Urgency.Normal : settings.urgency();
+    }
+
+    /**
+     * RFC 8030's Topic (a newer push replaces an undelivered one of the same topic) allows at most 32 characters of the
+     * URL-safe base64 alphabet; a collapse key outside that is replaced by the start of its SHA-256, base64url.
+     */
+    static String topic(String collapseKey) {
+        if (collapseKey == null) {
+            return null;
+        }
+        if (collapseKey.length() <= 32 && collapseKey.matches("[A-Za-z0-9_-]+")) {
+            return collapseKey;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(collapseKey.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 32);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -1,5 +1,5 @@
 // Campaigns: the list, and the form that creates one with a live preview of its message.
-import { get, post } from '../api.js';
+import { CATEGORIES, get, post } from '../api.js';
 import {
   clearErrors, debounce, field, formError, go, h, input, num, numberInput, pageHeader, replace, showErrors,
 } from '../ui.js';
@@ -29,6 +29,12 @@ export function campaignForm(main, query) {
   const errorBudget = numberInput({ name: 'errorBudget', min: 0, value: 100 });
   const batchSize = numberInput({ name: 'batchSize', min: 1, max: 1000, value: 200 });
   const startAt = h('input', { type: 'datetime-local', name: 'startAt' });
+  const category = h('select', { name: 'category' }, CATEGORIES.map((c) => h('option', { value: c }, c)));
+  const expiresAt = h('input', { type: 'datetime-local', name: 'expiresAt' });
+  const ttl = input({ name: 'ttl', placeholder: 'PT6H', autocomplete: 'off', spellcheck: 'false' });
+  const collapseKey = input({ name: 'collapseKey', maxlength: 64, autocomplete: 'off', spellcheck: 'false' });
+  const priority = h('select', { name: 'priority' }, h('option', { value: '' }, 'provider default'),
+    h('option', { value: 'high' }, 'high'), h('option', { value: 'normal' }, 'normal'));
   const sample = input({ name: 'sample', placeholder: 'a member id', autocomplete: 'off', spellcheck: 'false' });
   const preview = phonePreview();
   let sampleMember = null;
@@ -75,6 +81,14 @@ export function campaignForm(main, query) {
         field('Error budget', errorBudget, 'errorBudget', 'Errors in a row before it fails'),
         field('Batch size', batchSize, 'batchSize', 'Members a send, 1–1000')),
       field('Start at (optional)', startAt, 'startAt', 'Leave empty and start it from its page')),
+    h('fieldset', {}, h('legend', {}, 'Consent and expiry'),
+      h('div', { class: 'row' },
+        field('Category', category, 'category', 'Members opted out of it are skipped'),
+        field('Expires at (optional)', expiresAt, 'expiresAt', 'Members not sent by then are counted expired'),
+        field('Or expires after (optional)', ttl, 'ttl', 'ISO-8601 from the first start, e.g. PT6H')),
+      h('div', { class: 'row' },
+        field('Collapse key (optional)', collapseKey, 'collapseKey', 'A newer push with the same key replaces an undelivered one'),
+        field('Priority', priority, 'priority'))),
     formError(),
     h('div', { class: 'form-actions' }, submit, h('a', { class: 'button', href: '#/campaigns' }, 'Cancel')));
 
@@ -95,6 +109,8 @@ export function campaignForm(main, query) {
       name: name.value.trim(), audienceId: audience.value ? Number(audience.value) : null, channel: channel.value.trim(),
       message, workers: Number(workers.value), qps: Number(qps.value), errorBudget: Number(errorBudget.value),
       batchSize: Number(batchSize.value), startAt: startAt.value ? new Date(startAt.value).toISOString() : null,
+      category: category.value, expiresAt: expiresAt.value ? new Date(expiresAt.value).toISOString() : null,
+      ttl: ttl.value.trim() || null, collapseKey: collapseKey.value.trim() || null, priority: priority.value || null,
     };
     submit.disabled = true;
     try {

@@ -1,5 +1,5 @@
 // Members: find one by id, import a file of them (NDJSON or CSV) and see the lines refused.
-import { get, sendFile } from '../api.js';
+import { CATEGORIES, get, put, sendFile } from '../api.js';
 import {
   bar, clearErrors, empty, field, formError, h, input, num, pageHeader, replace, setBar, showErrors, table, when,
 } from '../ui.js';
@@ -28,7 +28,8 @@ async function find(form, id, out) {
   replace(out, h('p', { class: 'loading', role: 'status' }, 'Looking up…'));
   try {
     const m = await get(`/api/members/${encodeURIComponent(id)}`);
-    replace(out, memberCard(m));
+    const prefs = await get(`/api/members/${encodeURIComponent(id)}/preferences`);
+    replace(out, memberCard(m), preferencesForm(m.id, prefs));
   } catch (e) {
     if (e.status === 404) replace(out, empty(`No member with id ${id}.`));
     else { replace(out); showErrors(form, e); }
@@ -47,6 +48,39 @@ function memberCard(m) {
     h('h4', {}, 'Addresses'),
     addresses.length ? table(['Channel', 'Address'], addresses.map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', { class: 'mono' }, v))))
       : h('p', { class: 'muted' }, 'No addresses: campaigns skip this member.'));
+}
+
+/** What the member opted out of: a box per category and one for everything; saving replaces the opt-outs. */
+function preferencesForm(id, prefs) {
+  const box = (name, checked) => h('input', { type: 'checkbox', name, checked: checked || null });
+  const boxes = CATEGORIES.map((c) => [c, box(c, (prefs.optedOutOf || []).includes(c))]);
+  const all = box('all', prefs.optedOutOfAll);
+  const status = h('p', { class: 'muted small', role: 'status' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Save preferences');
+  const form = h('form', { 'aria-label': 'Member preferences', 'data-field-box': 'optedOutOf' },
+    h('h4', {}, 'Opted out of'),
+    ...boxes.map(([c, b]) => h('label', { class: 'check' }, b, ` ${c}`)),
+    h('label', { class: 'check' }, all, ' everything'),
+    h('p', { class: 'field-error', hidden: true }),
+    formError(),
+    h('div', { class: 'form-actions' }, submit), status);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    submit.disabled = true;
+    try {
+      const saved = await put(`/api/members/${encodeURIComponent(id)}/preferences`, {
+        optedOutOf: boxes.filter(([, b]) => b.checked).map(([c]) => c), optedOutOfAll: all.checked,
+      });
+      status.textContent = saved.optedOutOfAll ? 'Saved: opted out of everything.'
+        : saved.optedOutOf.length ? `Saved: opted out of ${saved.optedOutOf.join(', ')}.` : 'Saved: opted in to everything.';
+    } catch (err) {
+      showErrors(form, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
 }
 
 /** NDJSON unless the file says CSV; the operator can override. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,23 @@ class ApnsChannelTest {
         assertEquals(new JsonObject().put("title", "Hi Ann").put("body", "b"), payload.getJsonObject("aps").getJsonObject("alert"));
         assertEquals("https://x.example/a", payload.getString("link"));
         assertEquals("9:a", payload.getString("idempotencyKey"));
+    }
+
+    @Test
+    void apnsGetsTheExpiryCollapseIdAndPriorityAsHeaders() {
+        configure("apns-hints");
+        Instant now = Instant.parse("2030-01-01T10:00:00Z");
+
+        List<Outcome> out = channels.get("apns-hints").send(new Delivery(9, "apns-hints", new Document("title", "Sale"),
+                        List.of(new Delivery.Recipient("h", token(7), Map.of())), false, "promotions",
+                        Delivery.Hints.at(now, now.plusSeconds(7200), "sale-9", "normal")))
+                .await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(List.of(Outcome.sent("h")), out);
+        Map<String, String> headers = apns.received().get(0).headers();
+        assertEquals(String.valueOf(now.plusSeconds(7200).getEpochSecond()), headers.get("apns-expiration"));
+        assertEquals("sale-9", headers.get("apns-collapse-id"));
+        assertEquals("5", headers.get("apns-priority"));
     }
 
     @Test

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * keytool), answering each device token as the test says: accepted unless told otherwise.
  */
 final class MockApns implements AutoCloseable {
-    record Received(String token, String topic, String apnsId, String authorization, String payload) {
+    record Received(String token, String topic, String apnsId, String authorization, String payload,
+                    Map<String, String> headers) {
     }
 
     final MockApnsServer server;
@@ -81,7 +82,7 @@ final class MockApns implements AutoCloseable {
             CharSequence auth = headers.get("authorization");
             CharSequence id = headers.get("apns-id");
             received.add(new Received(token, String.valueOf(headers.get("apns-topic")), id == null ? null : id.toString(),
-                    auth == null ? null : auth.toString(), payload.toString(StandardCharsets.UTF_8)));
+                    auth == null ? null : auth.toString(), payload.toString(StandardCharsets.UTF_8), headerMap(headers)));
             if (auth == null || !auth.toString().startsWith("bearer ")) {
                 throw new RejectedNotificationException(RejectionReason.MISSING_PROVIDER_TOKEN);
             }
@@ -97,6 +98,12 @@ final class MockApns implements AutoCloseable {
                 throw new RejectedNotificationException(reason);
             }
         };
+    }
+
+    private static Map<String, String> headerMap(io.netty.handler.codec.http2.Http2Headers headers) {
+        Map<String, String> out = new java.util.HashMap<>();
+        headers.forEach(h -> out.put(h.getKey().toString(), h.getValue().toString()));
+        return out;
     }
 
     List<Received> received() {

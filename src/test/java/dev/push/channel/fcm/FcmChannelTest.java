@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,6 +103,21 @@ class FcmChannelTest {
         send("fcm-h1", List.of(device("o1", "tok-o1")));
 
         assertEquals(List.of(io.vertx.core.http.HttpVersion.HTTP_1_1), fcm.sent().stream().map(FakeFcm.Sent::version).toList());
+    }
+
+    @Test
+    void fcmGetsTheTtlCollapseKeyAndPriorityAsAndroidOptions() {
+        configure("fcm-hints", Map.of());
+        Instant now = Instant.parse("2030-01-01T10:00:00Z");
+
+        List<Outcome> out = channels.get("fcm-hints").send(new Delivery(8, "fcm-hints", new Document("title", "Sale"),
+                        List.of(device("h", "tok-h")), false, "promotions", Delivery.Hints.at(now, now.plusSeconds(3600), "sale-8", "normal")))
+                .await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(List.of(Outcome.sent("h")), out);
+        FakeFcm.Sent h = fcm.sent().stream().filter(s -> s.token().equals("tok-h")).findFirst().orElseThrow();
+        assertEquals(new JsonObject().put("ttl", "3600s").put("collapse_key", "sale-8").put("priority", "NORMAL"),
+                h.message().getJsonObject("android"));
     }
 
     @Test

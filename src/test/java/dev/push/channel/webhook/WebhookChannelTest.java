@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,23 @@ class WebhookChannelTest {
                 .put("link", "https://shop.example/p?x=1&utm_source=push&utm_campaign=spring+sale")
                 .put("data", new JsonObject().put("sku", "A1")), new JsonObject(ann.text()));
         assertEquals("Hi there", new JsonObject(byPath.get("/bob").text()).getString("title"));
+    }
+
+    @Test
+    void webhookCarriesTheExpiryTtlCollapseKeyAndPriorityOfTheDelivery() {
+        configure("hook-hints", Map.of());
+        Instant now = Instant.parse("2030-01-01T10:00:00Z");
+        Delivery.Hints hints = Delivery.Hints.at(now, now.plusSeconds(5400), "sale-42", "high");
+
+        List<Outcome> out = channels.get("hook-hints").send(new Delivery(43, "hook-hints", new Document("title", "Sale"),
+                List.of(member("ann", sink.url("/ann"))), false, "promotions", hints)).await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(List.of(Outcome.sent("ann")), out);
+        JsonObject body = new JsonObject(sink.received().get(0).text());
+        assertEquals("2030-01-01T11:30:00Z", body.getString("expiresAt"));
+        assertEquals(5400, body.getLong("ttl"));
+        assertEquals("sale-42", body.getString("collapseKey"));
+        assertEquals("high", body.getString("priority"));
     }
 
     /**

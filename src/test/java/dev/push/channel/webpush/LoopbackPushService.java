@@ -90,7 +90,7 @@ final class LoopbackPushService implements AutoCloseable {
             }
             Map<String, String> headers = Map.of(
                     "TTL", header(exchange, "TTL"), "Urgency", header(exchange, "Urgency"),
-                    "Content-Encoding", header(exchange, "Content-Encoding"));
+                    "Content-Encoding", header(exchange, "Content-Encoding"), "Topic", header(exchange, "Topic"));
             if (!"aes128gcm".equals(headers.get("Content-Encoding"))) {
                 throw new Refusal(415, "Content-Encoding must be aes128gcm");
             }

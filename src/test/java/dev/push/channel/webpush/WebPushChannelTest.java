@@ -1,6 +1,11 @@
 package dev.push.channel.webpush;
 
 import dev.push.Api;
+import dev.push.channel.Delivery;
+import dev.push.channel.Outcome;
+import dev.push.channel.config.Channels;
+import jakarta.inject.Inject;
+import org.bson.Document;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -12,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebPushChannelTest {
     static final String SUBJECT = "mailto:ops@example.org";
     static LoopbackPushService pushService;
+
+    @Inject
+    Channels channels;
 
     @BeforeAll
     static void start() throws Exception {
@@ -107,7 +116,7 @@ class WebPushChannelTest {
                     .put("title", "Hi F" + id).put("body", "b"), message);
             assertEquals(key, push.vapidKey());
             assertEquals(SUBJECT, push.subject());
-            assertEquals(Map.of("TTL", "86400", "Urgency", "normal", "Content-Encoding", "aes128gcm"), push.headers());
+            assertEquals(Map.of("TTL", "86400", "Urgency", "normal", "Content-Encoding", "aes128gcm", "Topic", ""), push.headers());
         }
     }
 
@@ -133,6 +142,32 @@ class WebPushChannelTest {
         assertEquals(1, second.getLong("progress.skipped"));
         assertEquals(3, pushService.received().size(), "a gone subscription is not pushed to again");
         assertTrue(pushService.received().stream().noneMatch(r -> r.browser().equals(gone)));
+    }
+
+    @Test
+    void aCampaignsExpiryPriorityAndCollapseKeyBecomeTtlUrgencyAndTopic() {
+        configure("wp-hints");
+        Browser browser = Browser.create("wh-1");
+        String subscription = pushService.subscribe(browser).encode();
+        Instant now = Instant.now();
+
+        List<Outcome> sent = channels.get("wp-hints").send(new Delivery(9, "wp-hints", new Document("title", "Sale"),
+                List.of(new Delivery.Recipient("wh-1", subscription)), false, "promotions",
+                Delivery.Hints.at(now, now.plusSeconds(600), "spring-sale", "high"))).await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(List.of(Outcome.sent("wh-1")), sent);
+        assertEquals(Map.of("TTL", "600", "Urgency", "high", "Content-Encoding", "aes128gcm", "Topic", "spring-sale"),
+                pushService.received().get(0).headers());
+    }
+
+    @Test
+    void aCollapseKeyOutsideTopicsAlphabetBecomesA32CharacterDigest() {
+        String topic = WebPushChannel.topic("sale:2026.spring");
+
+        assertEquals(32, topic.length());
+        assertTrue(topic.matches("[A-Za-z0-9_-]+"), topic);
+        assertEquals(topic, WebPushChannel.topic("sale:2026.spring"), "the same key, the same topic");
+        assertEquals("spring-sale", WebPushChannel.topic("spring-sale"));
     }
 
     @Test
