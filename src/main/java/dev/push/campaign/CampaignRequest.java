@@ -11,19 +11,23 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
-/** What an operator sends to create a campaign. */
+/**
+ * What an operator sends to create a campaign: its {@code message} inline, or the name of a saved {@code template}
+ * (copied when the campaign is created, see docs/templates.md).
+ */
 public record CampaignRequest(
         @NotBlank @Size(max = 200) String name,
         @NotNull Long audienceId,
         @NotBlank @Size(max = 32) String channel,
-        @NotNull @Valid Message message,
+        @Valid Message message,
         @Min(1) @Max(256) Integer workers,
         @Min(0) @Max(1_000_000) Integer qps,
         @Min(0) @Max(1_000_000_000) Integer errorBudget,
         @Min(1) @Max(1000) Integer batchSize,
         OffsetDateTime startAt,
         List<@Valid Variant> variants,
-        @Valid Winner winner) {
+        @Valid Winner winner,
+        @Size(max = 64) String template) {
 
     /**
      * The message every member receives. Title, body and link are Qute templates over the member

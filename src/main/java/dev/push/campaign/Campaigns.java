@@ -9,6 +9,8 @@ import dev.push.channel.personalization.Personalization;
 import dev.push.channel.personalization.Utm;
 import dev.push.member.MemberId;
 import dev.push.member.MemberStore;
+import dev.push.template.SavedTemplate;
+import dev.push.template.Templates;
 import dev.push.tracking.Engagement;
 import dev.push.tracking.Engagements;
 import dev.push.tracking.Funnels;
@@ -56,6 +58,9 @@ public class Campaigns {
     @Inject
     MemberStore members;
 
+    @Inject
+    Templates templates;
+
     public Task create(CampaignRequest req, String by) {
         Task audience = tasks.find(req.audienceId());
         if (audience == null || !audience.isAudience()) {
@@ -63,13 +68,26 @@ public class Campaigns {
         }
         channels.get(req.channel());
         List<String> names = VariantRules.names(req.variants(), req.winner());
-        CampaignRequest.Message m = req.message();
-        checkUtm(m);
         Task t = new Task();
         t.kind = Task.CAMPAIGN;
         t.name = req.name();
         t.audienceId = audience.id;
         t.channel = req.channel();
+        if (req.template() != null) {
+            if (req.message() != null) {
+                throw ApiException.badRequest("template", "give a message or a template, not both");
+            }
+            if (names != null) {
+                throw ApiException.badRequest("template", "an A/B campaign gives its messages inline, not from a template");
+            }
+            t.message = message(templates.named("template", req.template()));
+            return finish(t, req, audience, by);
+        }
+        if (req.message() == null) {
+            throw ApiException.badRequest("message", "is required, or the name of a saved template in template");
+        }
+        CampaignRequest.Message m = req.message();
+        checkUtm(m);
         t.message = message("message", m.title(), m.body(), m.link(), m.data(), m, names == null);
         if (names != null) {
             t.variants = new ArrayList<>();
@@ -83,6 +101,10 @@ public class Campaigns {
             }
             t.winner = VariantRules.winner(req.winner(), names, everyLinkTracked);
         }
+        return finish(t, req, audience, by);
+    }
+
+    private Task finish(Task t, CampaignRequest req, Task audience, String by) {
         t.workers = req.workers() == null ? 4 : req.workers();
         t.qps = req.qps() == null ? 0 : req.qps();
         t.errorBudget = req.errorBudget() == null ? 100 : req.errorBudget();
@@ -100,6 +122,20 @@ public class Campaigns {
     public Document message(CampaignRequest.Message m) {
         checkUtm(m);
         return message("message", m.title(), m.body(), m.link(), m.data(), m, true);
+    }
+
+    /**
+     * The stored form of a saved template's message as it is now: a copy, so that a later change or deletion of the
+     * template changes nothing that was made from it. Its locale variants go along ({@link Personalization#LOCALES}),
+     * and {@code template} names the template and version copied. A link is tracked, as in an inline message.
+     */
+    public Document message(SavedTemplate saved) {
+        CampaignRequest.Message m = new CampaignRequest.Message(saved.title(), saved.body(), saved.link(), saved.data(), null, null);
+        Document message = message("template", m.title(), m.body(), m.link(), m.data(), m, true);
+        if (!saved.locales().isEmpty()) {
+            message.append(Personalization.LOCALES, saved.localesDocument());
+        }
+        return message.append("template", new Document("name", saved.name()).append("version", saved.version()));
     }
 
     private static void checkUtm(CampaignRequest.Message m) {

@@ -57,6 +57,7 @@ public class CollectionIndexes {
             new Unindexed("CampaignRetry", "retry.id", KEYED),
             new Unindexed("TaskUnits", "owner", KEYED),
             new Unindexed("ChannelConfigs", "version", KEYED),
+            new Unindexed("Templates", "version", KEYED),
             new Unindexed("Tasks", "stagedUpload", KEYED),
             new Unindexed("Tasks", "run", KEYED),
             new Unindexed("Sends", "state", KEYED),
