@@ -116,6 +116,28 @@ public class Campaigns {
     }
 
     /**
+     * A new campaign made from {@code series}, a recurring campaign, for one of its occurrences: the same audience,
+     * channel, message(s) and settings, its own claims and counters.
+     */
+    public Task occurrence(Task series, String name, String by) {
+        Task t = new Task();
+        t.kind = Task.CAMPAIGN;
+        t.name = name;
+        t.audienceId = series.audienceId;
+        t.channel = series.channel;
+        t.message = series.message;
+        t.variants = series.variants;
+        t.winner = series.winner;
+        t.workers = series.workers;
+        t.qps = series.qps;
+        t.errorBudget = series.errorBudget;
+        t.batchSize = series.batchSize;
+        t.shards = series.shards;
+        t.units = series.units;
+        return tasks.create(t, by);
+    }
+
+    /**
      * The stored form of a single message sent outside a campaign (a triggered send's), checked like a campaign's:
      * a title or a body, templates that parse within bounds, UTM names known, tracking stored only when on.
      */

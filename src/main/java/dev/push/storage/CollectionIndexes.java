@@ -58,6 +58,7 @@ public class CollectionIndexes {
             new Unindexed("TaskUnits", "owner", KEYED),
             new Unindexed("ChannelConfigs", "version", KEYED),
             new Unindexed("Templates", "version", KEYED),
+            new Unindexed("Recurrences", "skip", KEYED),
             new Unindexed("Tasks", "stagedUpload", KEYED),
             new Unindexed("Tasks", "run", KEYED),
             new Unindexed("Sends", "state", KEYED),
@@ -105,6 +106,9 @@ public class CollectionIndexes {
         out.add(new Index("sends", new Document("id", 1), new IndexOptions().unique(true), Set.of("Sends")));
         out.add(new Index("sends", new Document("at", 1),
                 new IndexOptions().expireAfter(retention.sends().toSeconds(), TimeUnit.SECONDS), Set.of("Sends")));
+        // recurring campaigns: the due ones by their next occurrence; a campaign's occurrences newest first.
+        out.add(index("recurrences", new Document("next", 1), "Recurrences"));
+        out.add(index("occurrences", new Document("campaign", 1).append("at", -1), "Occurrences"));
         return out;
     }
 

@@ -232,6 +232,15 @@ class BadInputTableTest {
         t.add(new Bad("campaigns: an unknown template", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','template':'table-none'}", 400, "no template named"));
         t.add(new Bad("campaigns: an A/B campaign from a template", "POST", c, "application/json", "{'name':'x','audienceId':" + audience
                 + ",'channel':'log','template':'table-none','variants':[{'title':'a','split':50},{'title':'b','split':50}]}", 400, "\"field\":\"template\""));
+        // Recurring campaigns (issue 17): the schedule is checked before anything is stored.
+        String rec = c + "/" + campaign + "/recurrence";
+        t.add(new Bad("recurrence: a cron that is no cron", "PUT", rec, "application/json", "{'cron':'every day','zone':'UTC'}", 400, "\"field\":\"cron\""));
+        t.add(new Bad("recurrence: six cron fields", "PUT", rec, "application/json", "{'cron':'0 0 9 * * *','zone':'UTC'}", 400, "\"field\":\"cron\""));
+        t.add(new Bad("recurrence: an unknown time zone", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'Mars/Olympus'}", 400, "\"field\":\"zone\""));
+        t.add(new Bad("recurrence: no time zone", "PUT", rec, "application/json", "{'cron':'0 9 * * *'}", 400, "\"field\":\"zone\""));
+        t.add(new Bad("recurrence: a missed policy that is neither run nor skip", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','missed':'maybe'}", 400, "\"field\":\"missed\""));
+        t.add(new Bad("recurrence: none to read", "GET", rec, null, null, 404, "recurrence"));
+        t.add(new Bad("recurrence: none to skip", "POST", rec + "/skip-next", "application/json", "{}", 404, "recurrence"));
         t.add(new Bad("deliveries: an unknown event filter", "GET", c + "/" + campaign + "/deliveries?with=liked", null, null, 400, "with"));
         // Failed-login limits (issue 16 §4), per user and per client address; the test profile trusts X-Forwarded-For from 127.0.0.1.
         String tooMany = "too many failed login attempts";
