@@ -116,14 +116,15 @@ public class Campaigns {
     }
 
     /**
-     * A new campaign made from {@code series}, a recurring campaign, for one of its occurrences: the same audience,
-     * channel, message(s) and settings, its own claims and counters.
+     * A new campaign made from {@code series}, a recurring campaign, for one of its occurrences, over
+     * {@code audienceId} (the series' audience, or one rebuilt from its query): the same channel, message(s) and settings, its own claims and counters; it skips the members that the campaigns
+     * {@code skipReached} (earlier runs over the same audience) reached.
      */
-    public Task occurrence(Task series, String name, String by) {
+    public Task occurrence(Task series, long audienceId, String name, String by, List<Long> skipReached) {
         Task t = new Task();
         t.kind = Task.CAMPAIGN;
         t.name = name;
-        t.audienceId = series.audienceId;
+        t.audienceId = audienceId;
         t.channel = series.channel;
         t.message = series.message;
         t.variants = series.variants;
@@ -134,6 +135,7 @@ public class Campaigns {
         t.batchSize = series.batchSize;
         t.shards = series.shards;
         t.units = series.units;
+        t.skipReached = skipReached.isEmpty() ? null : skipReached;
         return tasks.create(t, by);
     }
 

@@ -1,7 +1,5 @@
 package dev.push.recurring;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
@@ -41,23 +39,44 @@ public class Occurrences {
 
     /** Records the decision; false when the instant was decided already (by this master or another). */
     boolean decide(Document occurrence) {
-        try {
-            coll().insertOne(occurrence);
-            return true;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
-            }
-            return false;
-        }
+        return PushDatabase.insertIfAbsent(coll(), occurrence);
     }
 
     void ran(String key, long run) {
         coll().updateOne(Filters.eq("_id", key), Updates.set("run", run));
     }
 
+    /** Records the run and the audience being rebuilt for it; the run waits ({@code building}) until it is built. */
+    void building(String key, long run, long audience) {
+        coll().updateOne(Filters.eq("_id", key), Updates.combine(Updates.set("run", run), Updates.set("audience", audience),
+                Updates.set("building", true)));
+    }
+
+    /** Ends the wait of a run for its audience; true for the one caller whose change it was. */
+    boolean built(String key) {
+        return coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("building", true)), Updates.unset("building"))
+                .getMatchedCount() == 1;
+    }
+
+    /** Occurrences whose run waits for its audience's build. */
+    List<Document> building() {
+        return coll().find(Filters.eq("building", true)).into(new ArrayList<>());
+    }
+
     void failed(String key, String reason) {
         coll().updateOne(Filters.eq("_id", key), Updates.set("reason", reason));
+    }
+
+    /** The runs of a recurring campaign's occurrences at or after {@code from} and before {@code before}. */
+    List<Long> runsSince(long campaign, Instant from, Instant before) {
+        List<Long> out = new ArrayList<>();
+        coll().find(Filters.and(Filters.eq("campaign", campaign), Filters.gte("at", java.util.Date.from(from)),
+                Filters.lt("at", java.util.Date.from(before)))).forEach(o -> {
+            if (o.get("run") instanceof Long run) {
+                out.add(run);
+            }
+        });
+        return out;
     }
 
     /** A recurring campaign's occurrences, newest first. */

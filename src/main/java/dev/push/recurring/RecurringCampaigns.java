@@ -23,8 +23,12 @@ import java.util.List;
 public class RecurringCampaigns {
     static final String RUN = "run";
     static final String SKIP = "skip";
+    static final String FIXED = "fixed";
+    static final String REBUILD = "rebuild";
     /** Occurrences shown ahead. */
     static final int AHEAD = 5;
+    /** The longest window of skipReachedDays. */
+    static final int MAX_WINDOW_DAYS = 366;
 
     @Inject
     Recurrences recurrences;
@@ -38,18 +42,23 @@ public class RecurringCampaigns {
     @Inject
     Clock clock;
 
-    /** What an operator sends: the schedule, and what a missed occurrence does ({@code run} once, or {@code skip}). */
-    public record Request(String cron, String zone, String missed) {
+    /**
+     * What an operator sends: the schedule, what a missed occurrence does ({@code run} once, or {@code skip}), and
+     * optionally a window in days: a run skips the members an earlier run that fell within it reached; and whether
+     * each run uses the campaign's audience as built ({@code fixed}, the default) or rebuilds it from its query
+     * ({@code rebuild}).
+     */
+    public record Request(String cron, String zone, String missed, Integer skipReachedDays, String audience) {
     }
 
     /** The series as answered: its schedule, whether paused, the skipped occurrence, the next ones. */
-    public record View(long campaign, String cron, String zone, String missed, boolean paused, Instant skip,
-                       List<Instant> next) {
+    public record View(long campaign, String cron, String zone, String missed, Integer skipReachedDays, String audience,
+                       boolean paused, Instant skip, List<Instant> next) {
     }
 
     /** One occurrence: its instant, what was decided, by which instance, and its run (a campaign id) if it ran. */
     public record Occurrence(Instant at, String outcome, int missed, String by, Instant decidedAt, Long run,
-                             String runState, String reason) {
+                             String runState, Long audience, String reason) {
     }
 
     public View recur(long campaign, Request request, String by) {
@@ -67,12 +76,34 @@ public class RecurringCampaigns {
             throw ApiException.badRequest("missed", "must be run (a missed occurrence runs once when an instance is back)"
                     + " or skip (it is recorded and not run)");
         }
+        Integer window = request.skipReachedDays();
+        if (window != null && (window < 1 || window > MAX_WINDOW_DAYS)) {
+            throw ApiException.badRequest("skipReachedDays", "must be 1 to " + MAX_WINDOW_DAYS + " days, or absent");
+        }
+        if (window != null && t.variants != null) {
+            throw ApiException.badRequest("skipReachedDays", "an A/B campaign's runs send their members in another order: skipping the reached is for single-message campaigns");
+        }
+        String audience = request.audience() == null ? FIXED : request.audience();
+        if (!audience.equals(FIXED) && !audience.equals(REBUILD)) {
+            throw ApiException.badRequest("audience", "must be fixed (each run uses the audience as built) or rebuild"
+                    + " (each run builds it afresh from its query)");
+        }
+        if (audience.equals(REBUILD)) {
+            Task a = tasks.find(t.audienceId);
+            if (a == null || a.source == null || !"query".equals(a.source.getString("kind"))) {
+                throw ApiException.badRequest("audience", "rebuild needs a query audience; audience " + t.audienceId + " is not one");
+            }
+            if (window != null) {
+                throw ApiException.badRequest("skipReachedDays", "needs a fixed audience: runs over rebuilt audiences are"
+                        + " not compared member by member");
+            }
+        }
         Instant first = schedule.after(clock.instant());
         if (first == null) {
             throw ApiException.badRequest("cron", "has no occurrence after now");
         }
         recurrences.save(new Document("_id", campaign).append("cron", schedule.cron()).append("zone", schedule.zone().getId())
-                .append("missed", missed).append("next", Date.from(first)).append("by", by)
+                .append("missed", missed).append("skipReachedDays", window).append("audience", audience).append("next", Date.from(first)).append("by", by)
                 .append("at", Date.from(clock.instant())));
         return view(campaign);
     }
@@ -87,8 +118,8 @@ public class RecurringCampaigns {
             ahead.addAll(schedule.next(next.toInstant(), AHEAD - 1));
         }
         Date skip = r.getDate("skip");
-        return new View(campaign, r.getString("cron"), r.getString("zone"), r.getString("missed"), next == null,
-                skip == null ? null : skip.toInstant(), ahead);
+        return new View(campaign, r.getString("cron"), r.getString("zone"), r.getString("missed"),
+                r.getInteger("skipReachedDays"), r.get("audience", FIXED), next == null, skip == null ? null : skip.toInstant(), ahead);
     }
 
     /** Pauses the series: no occurrence is decided until it resumes; those that fall meanwhile are not run. */
@@ -131,7 +162,7 @@ public class RecurringCampaigns {
             Task t = run == null ? null : tasks.find(run);
             out.add(new Occurrence(o.getDate("at").toInstant(), o.getString("outcome"), o.getInteger("missed", 0),
                     o.getString("by"), o.getDate("decidedAt").toInstant(), run, t == null ? null : t.state,
-                    o.getString("reason")));
+                    o.getLong("audience"), o.getString("reason")));
         }
         return out;
     }

@@ -109,6 +109,7 @@ public class CollectionIndexes {
         // recurring campaigns: the due ones by their next occurrence; a campaign's occurrences newest first.
         out.add(index("recurrences", new Document("next", 1), "Recurrences"));
         out.add(index("occurrences", new Document("campaign", 1).append("at", -1), "Occurrences"));
+        out.add(new Index("occurrences", new Document("building", 1), new IndexOptions().sparse(true), Set.of("Occurrences")));
         return out;
     }
 

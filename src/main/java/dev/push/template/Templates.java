@@ -1,7 +1,5 @@
 package dev.push.template;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
@@ -48,12 +46,7 @@ public class Templates {
     public SavedTemplate create(TemplateRequest request) {
         Date now = Date.from(clock.instant());
         Document d = document(request, 1, now, now);
-        try {
-            coll().insertOne(d);
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
-            }
+        if (!PushDatabase.insertIfAbsent(coll(), d)) {
             throw ApiException.conflict("template " + request.name() + " exists; change it with PUT /api/templates/" + request.name());
         }
         return SavedTemplate.of(d);

@@ -239,6 +239,9 @@ class BadInputTableTest {
         t.add(new Bad("recurrence: an unknown time zone", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'Mars/Olympus'}", 400, "\"field\":\"zone\""));
         t.add(new Bad("recurrence: no time zone", "PUT", rec, "application/json", "{'cron':'0 9 * * *'}", 400, "\"field\":\"zone\""));
         t.add(new Bad("recurrence: a missed policy that is neither run nor skip", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','missed':'maybe'}", 400, "\"field\":\"missed\""));
+        t.add(new Bad("recurrence: a window of 0 days", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','skipReachedDays':0}", 400, "\"field\":\"skipReachedDays\""));
+        t.add(new Bad("recurrence: an audience that is neither fixed nor rebuild", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','audience':'fresh'}", 400, "\"field\":\"audience\""));
+        t.add(new Bad("recurrence: rebuilding a list audience", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','audience':'rebuild'}", 400, "needs a query audience"));
         t.add(new Bad("recurrence: none to read", "GET", rec, null, null, 404, "recurrence"));
         t.add(new Bad("recurrence: none to skip", "POST", rec + "/skip-next", "application/json", "{}", 404, "recurrence"));
         t.add(new Bad("deliveries: an unknown event filter", "GET", c + "/" + campaign + "/deliveries?with=liked", null, null, 400, "with"));

@@ -4,7 +4,6 @@ import dev.push.Api;
 import dev.push.engine.Master;
 import dev.push.engine.TestMasters;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -40,16 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pauses the series, skips its next occurrence and sees the next five.
  */
 @QuarkusTest
-@TestProfile(RecurringCampaignsTest.ManualEngine.class)
+@TestProfile(TestMasters.ManualEngine.class)
 class RecurringCampaignsTest {
-    /** The test's masters are the only ones: the application's own engine is off. */
-    public static class ManualEngine implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("push.engine.enabled", "false");
-        }
-    }
-
     /** A wall clock the test moves. */
     static final class MovableClock extends Clock {
         private volatile Instant now;
@@ -113,11 +104,15 @@ class RecurringCampaignsTest {
 
     /** A ready campaign over a built audience of {@code members}, recurring daily at 9:00 in Paris. */
     long recurringCampaign(List<String> members, String missed) {
+        return recurringCampaign(members, Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "missed", missed));
+    }
+
+    long recurringCampaign(List<String> members, Map<String, Object> recurrence) {
         long audience = Api.idsAudience(members);
         Api.command("audiences", audience, "start", 200);
         tickUntil("audiences", audience, "finished");
         long campaign = Api.campaign(audience, "log", 2, 0, 10, 10);
-        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "missed", missed))
+        given().contentType(ContentType.JSON).body(recurrence)
                 .put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
         // The series' next occurrence, by its one writer: at an instant the test's clocks reach, not the real one.
         recurrences.setNext(campaign, Date.from(FIRST));
@@ -253,6 +248,87 @@ class RecurringCampaignsTest {
         assertEquals(false, resumed.getBoolean("paused"));
         assertEquals(5, resumed.getList("next").size());
         assertNull(resumed.getString("skip"), "the skip was used");
+    }
+
+    /** Runs the occurrence at {@code at} on time, to the end; answers its run's campaign view. */
+    JsonPath runOnTime(long campaign, Instant at) throws Exception {
+        tickBothAt(at.plusSeconds(1), 2);
+        Map<String, Object> decided = occurrences(campaign).get(0);
+        assertEquals(at.toString(), decided.get("at"));
+        long run = ((Number) decided.get("run")).longValue();
+        tickUntil("campaigns", run, "finished");
+        return Api.get("campaigns", run);
+    }
+
+    @Test
+    void aRunSkipsTheMembersAnEarlierRunReachedWithinTheWindow() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long campaign = recurringCampaign(Api.memberIds("rec-window-", 4),
+                Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "skipReachedDays", 2));
+        assertEquals(2, given().get("/api/campaigns/" + campaign + "/recurrence").then().extract().jsonPath()
+                .getInt("skipReachedDays"));
+
+        JsonPath first = runOnTime(campaign, FIRST);
+        assertEquals(4, first.getInt("progress.sent"));
+
+        JsonPath second = runOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        assertEquals(0, second.getInt("progress.sent"), "every member was reached a day before");
+        assertEquals(4, second.getInt("progress.skipped"));
+        assertEquals(List.of("reached by an earlier run of its recurring campaign within its window"),
+                Api.deliveries(second.getLong("id")).stream().map(d -> d.get("reason")).distinct().toList());
+
+        JsonPath third = runOnTime(campaign, FIRST.plus(Duration.ofDays(2)));
+        assertEquals(0, third.getInt("progress.sent"), "the first run, two days before, is within the window");
+
+        given().post("/api/campaigns/" + campaign + "/recurrence/skip-next").then().statusCode(200);
+        // Day 4's window starts on day 2: the runs that reached the members (days 0 and 1) are out of it.
+        JsonPath fifth = runOnTime(campaign, FIRST.plus(Duration.ofDays(4)));
+        assertEquals(4, fifth.getInt("progress.sent"));
+        assertEquals(0, fifth.getInt("progress.skipped"));
+    }
+
+    static void importMembers(String lot, List<String> ids) {
+        StringBuilder ndjson = new StringBuilder();
+        ids.forEach(id -> ndjson.append("{\"id\":\"").append(id).append("\",\"attributes\":{\"lot\":\"").append(lot).append("\"}}\n"));
+        given().contentType("application/x-ndjson").body(ndjson.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/members/import").then().statusCode(200);
+    }
+
+    @Test
+    void eachRunRebuildsTheAudienceFromItsQueryAtThatMoment() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        String lot = "rebuild-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        importMembers(lot, Api.memberIds(lot + "-", 3));
+        long audience = given().contentType(ContentType.JSON).body(Map.of("name", "by lot", "source",
+                Map.of("kind", "query", "filter", Map.of("lot", lot)))).post("/api/audiences").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        Api.command("audiences", audience, "start", 200);
+        tickUntil("audiences", audience, "finished");
+        long campaign = Api.campaign(audience, "log", 2, 0, 10, 10);
+        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "audience", "rebuild"))
+                .put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
+        recurrences.setNext(campaign, Date.from(FIRST));
+
+        tickBothAt(FIRST.plusSeconds(1), 3);
+        Map<String, Object> first = occurrences(campaign).get(0);
+        long run1 = ((Number) first.get("run")).longValue();
+        long audience1 = ((Number) first.get("audience")).longValue();
+        assertNotEquals(audience, audience1, "a new audience for the run");
+        tickUntil("campaigns", run1, "finished");
+        assertEquals(3, Api.get("campaigns", run1).getInt("progress.sent"));
+
+        importMembers(lot, List.of(lot + "-3", lot + "-4"));
+        Instant second = FIRST.plus(Duration.ofDays(1));
+        tickBothAt(second.plusSeconds(1), 3);
+        Map<String, Object> later = occurrences(campaign).get(0);
+        long run2 = ((Number) later.get("run")).longValue();
+        tickUntil("campaigns", run2, "finished");
+        assertEquals(5, Api.get("audiences", ((Number) later.get("audience")).longValue()).getInt("progress.sent"),
+                "the query selects the members as they are at the occurrence");
+        assertEquals(5, Api.get("campaigns", run2).getInt("progress.sent"));
+        assertEquals(3, Api.get("audiences", audience).getInt("progress.sent"), "the series' own audience is left as built");
+        assertEquals(2, occurrences(campaign).stream().map(o -> o.get("audience")).distinct().count(), "one audience a run");
     }
 
     @Test

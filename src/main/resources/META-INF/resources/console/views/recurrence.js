@@ -27,18 +27,27 @@ export function recurrencePanel(t) {
     const missed = h('select', { name: 'missed' },
       h('option', { value: 'run' }, 'runs once when an instance is back'),
       h('option', { value: 'skip' }, 'is skipped (and recorded)'));
+    const audience = h('select', { name: 'audience' },
+      h('option', { value: 'fixed' }, 'its audience as built'),
+      h('option', { value: 'rebuild' }, 'its query, rebuilt at each occurrence'));
+    const days = h('input', { type: 'number', name: 'skipReachedDays', min: 1, max: 366, inputmode: 'numeric' });
     const form = h('form', { 'aria-label': 'Recurrence', novalidate: true },
       h('div', { class: 'row' },
         field('Cron', cron, 'cron', 'minute hour day-of-month month day-of-week'),
         field('Time zone', zone, 'zone', 'e.g. Europe/Paris'),
-        field('A missed occurrence', missed, 'missed')),
+        field('A missed occurrence', missed, 'missed'),
+        field('Each run sends to', audience, 'audience'),
+        field('Skip members reached in the last … days', days, 'skipReachedDays', 'Optional: by earlier runs of this series')),
       formError(),
       h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, 'Recur')));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       clearErrors(form);
       try {
-        await api('PUT', `/api/campaigns/${t.id}/recurrence`, { cron: cron.value.trim(), zone: zone.value.trim(), missed: missed.value });
+        await api('PUT', `/api/campaigns/${t.id}/recurrence`, {
+          cron: cron.value.trim(), zone: zone.value.trim(), missed: missed.value,
+          skipReachedDays: days.value ? Number(days.value) : null, audience: audience.value,
+        });
         load();
       } catch (err) {
         showErrors(form, err);
@@ -54,6 +63,8 @@ export function recurrencePanel(t) {
 
   const show = (r, runs) => h('div', {},
     h('p', {}, h('span', { class: 'mono' }, r.cron), ` in ${r.zone} · a missed occurrence ${r.missed === 'run' ? 'runs once' : 'is skipped'}`,
+      r.audience === 'rebuild' ? ' · audience rebuilt from its query at each occurrence' : '',
+      r.skipReachedDays ? ` · skips members reached in the last ${r.skipReachedDays} days` : '',
       r.paused ? h('span', { class: 'badge state-paused' }, 'paused') : null),
     r.next.length ? h('div', {}, h('h3', {}, 'Next occurrences'),
       h('ol', { 'data-next': '' }, r.next.map((at) => h('li', {}, when(at), at === r.skip ? ' (skipped)' : ''))))
