@@ -76,6 +76,25 @@ public class Audiences {
         return t;
     }
 
+    /**
+     * A new audience with the same query as {@code audience}, built afresh (a recurring campaign's occurrence
+     * rebuilds its audience from its query at that moment).
+     */
+    public Task rebuild(Task audience, String name, String by) {
+        if (!(AudienceSource.of(audience.source) instanceof AudienceSource.Query)) {
+            throw ApiException.conflict("audience " + audience.id + " is not a query audience: only a query is rebuilt");
+        }
+        Task t = new Task();
+        t.kind = Task.AUDIENCE;
+        t.name = name;
+        t.workers = audience.workers;
+        t.qps = audience.qps;
+        t.shards = audience.shards;
+        t.units = 1;
+        t.source = audience.source;
+        return tasks.create(t, by);
+    }
+
     public record UploadResult(long accepted, long rejected, List<Reject> rejects) {
     }
 

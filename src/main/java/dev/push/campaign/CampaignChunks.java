@@ -75,6 +75,33 @@ public class CampaignChunks {
         return coll().find(Filters.eq("_id", key(campaign, shard, k))).first();
     }
 
+    /**
+     * Members of audience chunk {@code (shard, k)} that earlier campaigns over the same audience reached: those their
+     * record has committed that are neither failed nor skipped (sent, or unknown — maybe sent). {@code members} are
+     * the chunk's members in the order those campaigns sent them (the audience's, for a campaign without variants).
+     */
+    public java.util.Set<String> reached(List<Long> campaigns, int shard, int k, List<String> members) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        List<Document> keys = new ArrayList<>(campaigns.size());
+        campaigns.forEach(c -> keys.add(key(c, shard, k)));
+        for (Document record : findAll(keys)) {
+            if (record == null) {
+                continue;
+            }
+            java.util.Set<String> notReached = new java.util.HashSet<>();
+            for (String list : List.of("failed", "skipped")) {
+                record.getList(list, Document.class, List.of()).forEach(d -> notReached.add(d.getString("m")));
+            }
+            int committed = Math.min(record.getInteger("committed", 0), members.size());
+            for (int i = 0; i < committed; i++) {
+                if (!notReached.contains(members.get(i))) {
+                    out.add(members.get(i));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Chunk records by key, in the given order; missing ones are null. */
     public List<Document> findAll(List<Document> keys) {
         List<Document> found = coll().find(Filters.in("_id", keys)).into(new ArrayList<>());

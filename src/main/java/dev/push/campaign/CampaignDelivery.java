@@ -45,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class CampaignDelivery implements TaskKind {
     private static final Logger LOG = Logger.getLogger(CampaignDelivery.class);
     static final int DEFAULT_BATCH = 200;
+    /** Why a recurring campaign's run skips a member (docs/recurring.md). */
+    static final String REACHED = "reached by an earlier run of its recurring campaign within its window";
     private static final int UNIT_DONE = -1;
     private static final int CHUNK_DONE = 0;
     private static final int FENCED = -2;
@@ -144,6 +146,8 @@ public class CampaignDelivery implements TaskKind {
         private int cursor;
         /** The chunk's members in delivery order (for an A/B campaign, its test members first). */
         private List<String> ids;
+        /** Members of the current chunk an earlier run of the campaign's series reached within its window. */
+        private java.util.Set<String> reachedBefore = java.util.Set.of();
         /** Where this run stops in the chunk: its end, or the end of its test members. */
         private int end;
         private Document chunkKey;
@@ -207,6 +211,8 @@ public class CampaignDelivery implements TaskKind {
                     members = arranged.members();
                     stop = testOnly ? arranged.tested() : stop;
                 }
+                reachedBefore = campaign.skipReached == null ? java.util.Set.of()
+                        : claims.reached(campaign.skipReached, shard, cursor, members);
                 Document record = claims.claim(campaign.id, shard, cursor, worker.workerId(), members);
                 chunkKey = CampaignChunks.key(campaign.id, shard, cursor);
                 chunk = CampaignChunks.counts(record);
@@ -286,9 +292,23 @@ public class CampaignDelivery implements TaskKind {
                     && now.getInteger("committed") == committed && now.getInteger("reserved") == reserved ? Boolean.TRUE : null;
         }
 
-        /** Members of the batch the channel can reach and who did not opt out of the campaign's category; the others are skipped. */
+        /**
+         * Members of the batch the channel can reach and who did not opt out of the campaign's category; the others are
+         * skipped, and so are those an earlier run of the campaign's series reached within its window.
+         */
         private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
-            return reachable.of(batch, channel, category, outcomes);
+            if (reachedBefore.isEmpty()) {
+                return reachable.of(batch, channel, category, outcomes);
+            }
+            List<String> rest = new ArrayList<>(batch.size());
+            for (String m : batch) {
+                if (reachedBefore.contains(m)) {
+                    outcomes.add(Outcome.skipped(m, REACHED));
+                } else {
+                    rest.add(m);
+                }
+            }
+            return reachable.of(rest, channel, category, outcomes);
         }
 
         private void account(List<Outcome> outcomes) {

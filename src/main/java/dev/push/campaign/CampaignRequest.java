@@ -12,17 +12,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an operator sends to create a campaign. {@code category} (one of {@code push.consent.categories}, default
- * promotions): members opted out of it are skipped. {@code expiresAt} (after now and startAt) or {@code ttl} (ISO-8601,
- * from the first start): members not sent by then are counted expired. {@code collapseKey} and {@code priority}
- * ({@code high} or {@code normal}) go to the providers with the time left before the expiry.
+ * What an operator sends to create a campaign: its {@code message} inline, or the name of a saved {@code template}
+ * (copied when the campaign is created, see docs/templates.md). {@code category} (one of
+ * {@code push.consent.categories}, default promotions): members opted out of it are skipped. {@code expiresAt} (after
+ * now and startAt) or {@code ttl} (ISO-8601, from the first start): members not sent by then are counted expired.
+ * {@code collapseKey} and {@code priority} ({@code high} or {@code normal}) go to the providers with the time left
+ * before the expiry.
  */
 public record CampaignRequest(
         @NotBlank @Size(max = 200) String name,
         @NotNull Long audienceId,
         @NotBlank @Size(max = 32) String channel,
         @Size(max = 32) String category,
-        @NotNull @Valid Message message,
+        @Valid Message message,
         @Min(1) @Max(256) Integer workers,
         @Min(0) @Max(1_000_000) Integer qps,
         @Min(0) @Max(1_000_000_000) Integer errorBudget,
@@ -33,7 +35,8 @@ public record CampaignRequest(
         @Size(max = 64) String collapseKey,
         @Size(max = 10) String priority,
         List<@Valid Variant> variants,
-        @Valid Winner winner) {
+        @Valid Winner winner,
+        @Size(max = 64) String template) {
 
     /**
      * The message every member receives. Title, body and link are Qute templates over the member

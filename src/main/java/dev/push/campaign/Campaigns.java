@@ -10,6 +10,8 @@ import dev.push.channel.personalization.Personalization;
 import dev.push.channel.personalization.Utm;
 import dev.push.member.MemberId;
 import dev.push.member.MemberStore;
+import dev.push.template.SavedTemplate;
+import dev.push.template.Templates;
 import dev.push.tracking.Engagement;
 import dev.push.tracking.Engagements;
 import dev.push.tracking.Funnels;
@@ -63,6 +65,9 @@ public class Campaigns {
     @Inject
     MemberStore members;
 
+    @Inject
+    Templates templates;
+
     public Task create(CampaignRequest req, String by) {
         Task audience = tasks.find(req.audienceId());
         if (audience == null || !audience.isAudience()) {
@@ -70,14 +75,27 @@ public class Campaigns {
         }
         channels.get(req.channel());
         List<String> names = VariantRules.names(req.variants(), req.winner());
-        CampaignRequest.Message m = req.message();
-        checkUtm(m);
         Task t = new Task();
         t.kind = Task.CAMPAIGN;
         t.name = req.name();
         t.audienceId = audience.id;
         t.channel = req.channel();
         t.category = req.category() == null ? Categories.CAMPAIGN_DEFAULT : categories.check("category", req.category());
+        if (req.template() != null) {
+            if (req.message() != null) {
+                throw ApiException.badRequest("template", "give a message or a template, not both");
+            }
+            if (names != null) {
+                throw ApiException.badRequest("template", "an A/B campaign gives its messages inline, not from a template");
+            }
+            t.message = message(templates.named("template", req.template()));
+            return finish(t, req, audience, by);
+        }
+        if (req.message() == null) {
+            throw ApiException.badRequest("message", "is required, or the name of a saved template in template");
+        }
+        CampaignRequest.Message m = req.message();
+        checkUtm(m);
         t.message = message("message", m.title(), m.body(), m.link(), m.data(), m, names == null);
         if (names != null) {
             t.variants = new ArrayList<>();
@@ -91,6 +109,10 @@ public class Campaigns {
             }
             t.winner = VariantRules.winner(req.winner(), names, everyLinkTracked);
         }
+        return finish(t, req, audience, by);
+    }
+
+    private Task finish(Task t, CampaignRequest req, Task audience, String by) {
         t.workers = req.workers() == null ? 4 : req.workers();
         t.qps = req.qps() == null ? 0 : req.qps();
         t.errorBudget = req.errorBudget() == null ? 100 : req.errorBudget();
@@ -105,12 +127,55 @@ public class Campaigns {
     }
 
     /**
+     * A new campaign made from {@code series}, a recurring campaign, for one of its occurrences, over
+     * {@code audienceId} (the series' audience, or one rebuilt from its query): the same channel, message(s) and settings, its own claims and counters; it skips the members that the campaigns
+     * {@code skipReached} (earlier runs over the same audience) reached.
+     */
+    public Task occurrence(Task series, long audienceId, String name, String by, List<Long> skipReached) {
+        Task t = new Task();
+        t.kind = Task.CAMPAIGN;
+        t.name = name;
+        t.audienceId = audienceId;
+        t.channel = series.channel;
+        t.category = series.category;
+        t.hints = series.hints;
+        // A TTL counts from each run's own first start; a fixed expiry is the operator's for every run.
+        t.ttl = series.ttl;
+        t.expiresAt = series.ttl == null ? series.expiresAt : null;
+        t.message = series.message;
+        t.variants = series.variants;
+        t.winner = series.winner;
+        t.workers = series.workers;
+        t.qps = series.qps;
+        t.errorBudget = series.errorBudget;
+        t.batchSize = series.batchSize;
+        t.shards = series.shards;
+        t.units = series.units;
+        t.skipReached = skipReached.isEmpty() ? null : skipReached;
+        return tasks.create(t, by);
+    }
+
+    /**
      * The stored form of a single message sent outside a campaign (a triggered send's), checked like a campaign's:
      * a title or a body, templates that parse within bounds, UTM names known, tracking stored only when on.
      */
     public Document message(CampaignRequest.Message m) {
         checkUtm(m);
         return message("message", m.title(), m.body(), m.link(), m.data(), m, true);
+    }
+
+    /**
+     * The stored form of a saved template's message as it is now: a copy, so that a later change or deletion of the
+     * template changes nothing that was made from it. Its locale variants go along ({@link Personalization#LOCALES}),
+     * and {@code template} names the template and version copied. A link is tracked, as in an inline message.
+     */
+    public Document message(SavedTemplate saved) {
+        CampaignRequest.Message m = new CampaignRequest.Message(saved.title(), saved.body(), saved.link(), saved.data(), null, null);
+        Document message = message("template", m.title(), m.body(), m.link(), m.data(), m, true);
+        if (!saved.locales().isEmpty()) {
+            message.append(Personalization.LOCALES, saved.localesDocument());
+        }
+        return message.append("template", new Document("name", saved.name()).append("version", saved.version()));
     }
 
     private static void checkUtm(CampaignRequest.Message m) {

@@ -33,6 +33,14 @@ public final class Master {
     public Master(String instanceId, String host, String version, Tasks tasks, TaskUnits shards, List<TaskKind> kindList,
                   Executor blocking, EngineConfig config, RateMeter rates, EngineMetrics metrics, Clock clock,
                   DatabaseStalls stalls, Runnable nudge, LongConsumer alarm) {
+        this(instanceId, host, version, tasks, shards, kindList, blocking, config, rates, metrics, clock, stalls, nudge,
+                alarm, List.of());
+    }
+
+    /** A master that also runs other features' {@link ClockedStep}s, after the scheduled starts. */
+    public Master(String instanceId, String host, String version, Tasks tasks, TaskUnits shards, List<TaskKind> kindList,
+                  Executor blocking, EngineConfig config, RateMeter rates, EngineMetrics metrics, Clock clock,
+                  DatabaseStalls stalls, Runnable nudge, LongConsumer alarm, List<ClockedStep> clocked) {
         this.instanceId = instanceId;
         this.clock = clock;
         long heartbeatTimeout = config.heartbeatTimeout().toMillis();
@@ -51,6 +59,7 @@ public final class Master {
                 new PromptTakeOver(liveness, workers::wakeIdle),
                 new TimeoutAlarm(liveness, instanceId, alarm),
                 new ScheduledStarts(tasks, kinds),
+                tick -> clocked.forEach(step -> step.run(instanceId, tick.wall)),
                 new RunningTasks(tasks, List.of(
                         new RunCompletion(instanceId, tasks, shards, kinds, rates, liveness),
                         new WorkerHeartbeats(workers, slots, liveness),

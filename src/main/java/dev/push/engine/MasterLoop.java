@@ -59,6 +59,9 @@ public class MasterLoop {
     @Inject
     DatabaseWaits waits;
 
+    @Inject
+    Instance<ClockedStep> clocked;
+
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
 
@@ -76,7 +79,8 @@ public class MasterLoop {
                     List<TaskKind> all = new ArrayList<>();
                     kinds.forEach(all::add);
                     master = new Master(host + "-" + UUID.randomUUID().toString().substring(0, 6), host, version,
-                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, clock, waits.stalls(), this::nudge, this::alarmAt);
+                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, clock, waits.stalls(), this::nudge, this::alarmAt,
+                            clocked.stream().toList());
                 }
                 m = master;
             }

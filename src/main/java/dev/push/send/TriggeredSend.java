@@ -11,6 +11,7 @@ import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
 import dev.push.channel.config.Channels;
 import dev.push.member.MemberId;
+import dev.push.template.Templates;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -62,6 +63,9 @@ public class TriggeredSend {
     SendIds ids;
 
     @Inject
+    Templates templates;
+
+    @Inject
     ObjectMapper json;
 
     @Inject
@@ -83,13 +87,7 @@ public class TriggeredSend {
             throw ApiException.badRequest("channel", "is required");
         }
         Channel channel = channels.get(request.channel());
-        if (request.message() == null) {
-            throw ApiException.badRequest("message", "is required");
-        }
-        if (Boolean.TRUE.equals(request.message().tracking())) {
-            throw ApiException.badRequest("message.tracking", "a triggered send's links go as given: tracked links count campaigns");
-        }
-        Document message = campaigns.message(request.message());
+        Document message = message(request);
         message.remove("tracking");
         String category = request.category() == null ? DEFAULT_CATEGORY : categories.check("category", request.category());
         String fingerprint = fingerprint(request);
@@ -118,6 +116,23 @@ public class TriggeredSend {
         send.put("state", Sends.DONE);
         send.put("outcomes", Sends.outcomeDocuments(outcomes));
         return SendView.of(send, clock.instant(), LIMIT);
+    }
+
+    /** The message inline, or a copy of the saved template the request names. */
+    private Document message(SendRequest request) {
+        if (request.template() != null) {
+            if (request.message() != null) {
+                throw ApiException.badRequest("template", "give a message or a template, not both");
+            }
+            return campaigns.message(templates.named("template", request.template()));
+        }
+        if (request.message() == null) {
+            throw ApiException.badRequest("message", "is required, or the name of a saved template in template");
+        }
+        if (Boolean.TRUE.equals(request.message().tracking())) {
+            throw ApiException.badRequest("message.tracking", "a triggered send's links go as given: tracked links count campaigns");
+        }
+        return campaigns.message(request.message());
     }
 
     /** The send with this id. */

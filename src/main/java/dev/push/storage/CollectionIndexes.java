@@ -57,6 +57,8 @@ public class CollectionIndexes {
             new Unindexed("CampaignRetry", "retry.id", KEYED),
             new Unindexed("TaskUnits", "owner", KEYED),
             new Unindexed("ChannelConfigs", "version", KEYED),
+            new Unindexed("Templates", "version", KEYED),
+            new Unindexed("Recurrences", "skip", KEYED),
             new Unindexed("Tasks", "stagedUpload", KEYED),
             new Unindexed("Tasks", "run", KEYED),
             new Unindexed("Sends", "state", KEYED),
@@ -104,6 +106,10 @@ public class CollectionIndexes {
         out.add(new Index("sends", new Document("id", 1), new IndexOptions().unique(true), Set.of("Sends")));
         out.add(new Index("sends", new Document("at", 1),
                 new IndexOptions().expireAfter(retention.sends().toSeconds(), TimeUnit.SECONDS), Set.of("Sends")));
+        // recurring campaigns: the due ones by their next occurrence; a campaign's occurrences newest first.
+        out.add(index("recurrences", new Document("next", 1), "Recurrences"));
+        out.add(index("occurrences", new Document("campaign", 1).append("at", -1), "Occurrences"));
+        out.add(new Index("occurrences", new Document("building", 1), new IndexOptions().sparse(true), Set.of("Occurrences")));
         return out;
     }
 

@@ -48,6 +48,22 @@ public class PushDatabase {
         return CoordinationConcern.COLLECTIONS.contains(name) ? CoordinationConcern.pin(collection) : collection;
     }
 
+    /**
+     * Inserts a document unless one with its {@code _id} exists: the database's unique {@code _id} decides between
+     * concurrent inserts, not a lock. Answers whether this one was inserted.
+     */
+    public static boolean insertIfAbsent(MongoCollection<Document> collection, Document document) {
+        try {
+            collection.insertOne(document);
+            return true;
+        } catch (com.mongodb.MongoWriteException e) {
+            if (e.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
     /** Deletes documents by key, in slices of ~100 keys (what the embedded server answers fastest). */
     public static void deleteByKeys(MongoCollection<Document> collection, List<?> keys) {
         for (int from = 0; from < keys.size(); from += 100) {

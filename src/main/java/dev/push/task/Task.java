@@ -71,6 +71,8 @@ public class Task extends PanacheMongoEntityBase {
     public List<Document> variants;
     /** Winner mode of an A/B campaign: its settings, phase and decision; null without. */
     public Document winner;
+    /** A recurring campaign's run: the earlier runs whose reached members it skips (docs/recurring.md); null without. */
+    public List<Long> skipReached;
 
     public TaskState taskState() {
         return TaskState.fromWire(state);

@@ -6,6 +6,7 @@ import { audienceList, audienceForm } from './views/audiences.js';
 import { campaignList, campaignForm } from './views/campaigns.js';
 import { taskDetail } from './views/task.js';
 import { instances } from './views/instances.js';
+import { templateForm, templateList } from './views/templates.js';
 import { audit } from './views/audit.js';
 import { get, kinds, logout, me, topRole } from './api.js';
 import { alertBox, h, replace } from './ui.js';
@@ -28,6 +29,9 @@ const routes = [
   [/^\/campaigns$/, 'campaigns', () => campaignList],
   [/^\/campaigns\/new$/, 'campaigns', () => campaignForm],
   [/^\/campaigns\/(\d+)$/, 'campaigns', (m) => (main, q) => taskDetail(main, 'campaign', Number(m[1]), q)],
+  [/^\/templates$/, 'templates', () => templateList],
+  [/^\/templates\/new$/, 'templates', () => (main) => templateForm(main, null)],
+  [/^\/templates\/([a-z0-9_-]+)$/, 'templates', (m) => (main) => templateForm(main, m[1])],
   [/^\/instances$/, 'instances', () => instances],
   [/^\/audit$/, 'audit', () => audit],
   [/^\/tasks\/(\d+)$/, null, (m) => taskById(Number(m[1]))],

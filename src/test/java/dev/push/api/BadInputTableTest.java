@@ -234,6 +234,38 @@ class BadInputTableTest {
         t.add(new Bad("sends: an unknown category", "POST", s, "application/json", "{'members':['a1']," + okSend + ",'category':'sales'}", 400, "category", key, 1));
         t.add(new Bad("sends: an oversize body", "POST", s, "application/json", "{'members':['a1'],'channel':'log','message':{'title':'t','body':'" + big + "'}}", 413, LIMIT, key, 1));
         t.add(new Bad("sends: an unknown send", "GET", s + "/987654321", null, null, 404, "987654321"));
+        // Saved templates (issue 17): each refused before anything is stored.
+        String tp = "/api/templates";
+        t.add(new Bad("templates: no name", "POST", tp, "application/json", "{'title':'t'}", 400, "name"));
+        t.add(new Bad("templates: a name in capitals", "POST", tp, "application/json", "{'name':'Welcome','title':'t'}", 400, "name"));
+        t.add(new Bad("templates: neither title nor body", "POST", tp, "application/json", "{'name':'table-t','link':'https://x.org'}", 400, "\"field\":\"title\""));
+        t.add(new Bad("templates: a title that is no template", "POST", tp, "application/json", "{'name':'table-t','title':'{member.x'}", 400, "\"field\":\"title\""));
+        t.add(new Bad("templates: a javascript: link", "POST", tp, "application/json", "{'name':'table-t','title':'t','link':'javascript:alert(1)'}", 400, "\"field\":\"link\""));
+        t.add(new Bad("templates: a locale that is no tag", "POST", tp, "application/json", "{'name':'table-t','title':'t','locales':{'f':{'title':'x'}}}", 400, "locales.f"));
+        t.add(new Bad("templates: one locale twice", "POST", tp, "application/json", "{'name':'table-t','title':'t','locales':{'fr-CA':{'title':'x'},'FR-ca':{'title':'y'}}}", 400, "locales.FR-ca"));
+        t.add(new Bad("templates: a locale that gives nothing", "POST", tp, "application/json", "{'name':'table-t','title':'t','locales':{'fr':{}}}", 400, "locales.fr"));
+        t.add(new Bad("templates: a locale's title that is no template", "POST", tp, "application/json", "{'name':'table-t','title':'t','locales':{'fr':{'title':'{#for}'}}}", 400, "locales.fr.title"));
+        t.add(new Bad("templates: renamed by PUT", "PUT", tp + "/table-t", "application/json", "{'name':'table-u','title':'t'}", 400, "\"field\":\"name\""));
+        t.add(new Bad("templates: PUT to an unknown template", "PUT", tp + "/table-none", "application/json", "{'name':'table-none','title':'t'}", 404, "table-none"));
+        t.add(new Bad("templates: an unknown template", "GET", tp + "/table-none", null, null, 404, "table-none"));
+        t.add(new Bad("sends: a message and a template", "POST", s, "application/json", "{'members':['a1'],'channel':'log','message':{'title':'t'},'template':'table-none'}", 400, "\"field\":\"template\"", key, 1));
+        t.add(new Bad("sends: an unknown template", "POST", s, "application/json", "{'members':['a1'],'channel':'log','template':'table-none'}", 400, "no template named", key, 1));
+        t.add(new Bad("campaigns: neither message nor template", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log'}", 400, "\"field\":\"message\""));
+        t.add(new Bad("campaigns: an unknown template", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log','template':'table-none'}", 400, "no template named"));
+        t.add(new Bad("campaigns: an A/B campaign from a template", "POST", c, "application/json", "{'name':'x','audienceId':" + audience
+                + ",'channel':'log','template':'table-none','variants':[{'title':'a','split':50},{'title':'b','split':50}]}", 400, "\"field\":\"template\""));
+        // Recurring campaigns (issue 17): the schedule is checked before anything is stored.
+        String rec = c + "/" + campaign + "/recurrence";
+        t.add(new Bad("recurrence: a cron that is no cron", "PUT", rec, "application/json", "{'cron':'every day','zone':'UTC'}", 400, "\"field\":\"cron\""));
+        t.add(new Bad("recurrence: six cron fields", "PUT", rec, "application/json", "{'cron':'0 0 9 * * *','zone':'UTC'}", 400, "\"field\":\"cron\""));
+        t.add(new Bad("recurrence: an unknown time zone", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'Mars/Olympus'}", 400, "\"field\":\"zone\""));
+        t.add(new Bad("recurrence: no time zone", "PUT", rec, "application/json", "{'cron':'0 9 * * *'}", 400, "\"field\":\"zone\""));
+        t.add(new Bad("recurrence: a missed policy that is neither run nor skip", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','missed':'maybe'}", 400, "\"field\":\"missed\""));
+        t.add(new Bad("recurrence: a window of 0 days", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','skipReachedDays':0}", 400, "\"field\":\"skipReachedDays\""));
+        t.add(new Bad("recurrence: an audience that is neither fixed nor rebuild", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','audience':'fresh'}", 400, "\"field\":\"audience\""));
+        t.add(new Bad("recurrence: rebuilding a list audience", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','audience':'rebuild'}", 400, "needs a query audience"));
+        t.add(new Bad("recurrence: none to read", "GET", rec, null, null, 404, "recurrence"));
+        t.add(new Bad("recurrence: none to skip", "POST", rec + "/skip-next", "application/json", "{}", 404, "recurrence"));
         t.add(new Bad("deliveries: an unknown event filter", "GET", c + "/" + campaign + "/deliveries?with=liked", null, null, 400, "with"));
         // Failed-login limits (issue 16 §4), per user and per client address; the test profile trusts X-Forwarded-For from 127.0.0.1.
         String tooMany = "too many failed login attempts";
@@ -260,6 +292,7 @@ class BadInputTableTest {
         long audiences = total("audiences");
         long campaigns = total("campaigns");
         List<Object> channels = given().get("/api/channels").then().statusCode(200).extract().jsonPath().getList("name");
+        List<Object> templates = given().get("/api/templates").then().statusCode(200).extract().jsonPath().getList("name");
         Map<String, Object> audienceBefore = given().get("/api/audiences/" + audience).then().extract().jsonPath().getMap("");
         Map<String, Object> campaignBefore = given().get("/api/campaigns/" + campaign).then().extract().jsonPath().getMap("");
         List<Bad> table = table(audience, campaign);
@@ -288,6 +321,7 @@ class BadInputTableTest {
         assertEquals(audiences, total("audiences"), "no audience created");
         assertEquals(campaigns, total("campaigns"), "no campaign created");
         assertEquals(channels, given().get("/api/channels").then().extract().jsonPath().getList("name"), "no channel created");
+        assertEquals(templates, given().get("/api/templates").then().extract().jsonPath().getList("name"), "no template created");
         assertEquals(audienceBefore, given().get("/api/audiences/" + audience).then().extract().jsonPath().getMap(""),
                 "the audience the op call named is unchanged");
         Map<String, Object> campaignAfter = given().get("/api/campaigns/" + campaign).then().extract().jsonPath().getMap("");

@@ -2,15 +2,9 @@ package dev.push.engine;
 
 import dev.push.Api;
 import dev.push.channel.GateChannel;
-import dev.push.task.RateMeter;
-import dev.push.task.TaskUnits;
-import dev.push.task.Tasks;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,63 +27,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * chunk and A stops heart-beating, as a dead or frozen instance would; instance B takes over.
  */
 @QuarkusTest
-@TestProfile(WorkerTakeoverTest.ManualEngine.class)
+@TestProfile(TestMasters.ManualEngine.class)
 class WorkerTakeoverTest {
     static final int MEMBERS = 3_000;
     static final int BATCH = 50;
 
-    public static class ManualEngine implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("push.engine.enabled", "false");
-        }
-    }
-
-    @Inject
-    Tasks tasks;
-
-    @Inject
-    TaskUnits shards;
-
-    @Inject
-    Instance<TaskKind> kinds;
-
-    @Inject
-    RateMeter rates;
-
     @Inject
     GateChannel gate;
-
-    @Inject
-    EngineMetrics metrics;
 
     final List<Master> masters = new ArrayList<>();
 
     Master master(String name) {
-        EngineConfig config = new EngineConfig() {
-            public Duration tick() {
-                return Duration.ofMillis(100);
-            }
-
-            // A tick slower than the heartbeat timeout counts as a freeze, after which nobody is
-            // judged dead until watched afresh: 2 s leaves room for slow ticks on a loaded machine.
-            public Duration heartbeatTimeout() {
-                return Duration.ofMillis(2_000);
-            }
-
-            public Duration leaseTimeout() {
-                return Duration.ofMillis(5_000);
-            }
-
-            public boolean enabled() {
-                return true;
-            }
-        };
-        List<TaskKind> all = new ArrayList<>();
-        kinds.forEach(all::add);
-        Master m = new Master(name, "test-host", "test", tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, java.time.Clock.systemUTC(), new DatabaseStalls(), () -> {
-        }, at -> {
-        });
+        Master m = TestMasters.master(name, java.time.Clock.systemUTC(), List.of());
         masters.add(m);
         return m;
     }

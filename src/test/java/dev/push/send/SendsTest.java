@@ -148,7 +148,7 @@ class SendsTest {
         // What an instance killed while its channel had the send leaves behind: the reservation, no outcomes.
         String key = key();
         SendRequest request = new SendRequest(List.of("ts-crash"), "log",
-                new CampaignRequest.Message("Crashed", null, null, null, null, null), null);
+                new CampaignRequest.Message("Crashed", null, null, null, null, null), null, null);
         long id = 990_000_000L + (System.nanoTime() & 0xffff);
         sends.reserve(new Document("_id", Sends.keyOf("admin", key)).append("id", id)
                 .append("fingerprint", triggered.fingerprint(request)).append("by", "admin").append("channel", "log")

@@ -30,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class Personalization {
     static final List<String> FIELDS = List.of("title", "body", "link");
+    /** A message's locale variants, by normalized tag ({@link LocaleFallback}). */
+    public static final String LOCALES = "locales";
     /** Compiled messages kept; campaigns running at once are far fewer. */
     private static final int CACHE = 512;
 
@@ -70,7 +72,7 @@ public class Personalization {
         List<ApiException.FieldError> errors = new ArrayList<>();
         fields.forEach((field, text) -> {
             if (text != null) {
-                String name = at + "." + field;
+                String name = at.isEmpty() ? field : at + "." + field;
                 try {
                     Template t = engine.parse(text);
                     bounds.checkShape(name, t);
@@ -105,9 +107,7 @@ public class Personalization {
         if (compiled.size() >= CACHE) {
             compiled.clear();
         }
-        Template link = parse(message, "link");
-        MessageTemplate fresh = new MessageTemplate(campaignId, variant, message, parse(message, "title"),
-                parse(message, "body"), link, bounds, linkSchemes, tracked(message) ? tracking : null, readsAttributes(link));
+        MessageTemplate fresh = compile(campaignId, variant, message, localeVariants(campaignId, variant, message));
         compiled.put(key, fresh);
         return fresh;
     }
@@ -115,6 +115,38 @@ public class Personalization {
     /** The link that opts {@code memberId} out of {@code category}, answered by this service. */
     public String unsubscribeLink(String category, String memberId) {
         return tracking.unsubscribeLink(category, memberId);
+    }
+
+    private MessageTemplate compile(long campaignId, int variant, Document message, Map<String, MessageTemplate> locales) {
+        Template link = parse(message, "link");
+        // A member's locale picks the link when a locale variant has its own.
+        boolean linkVaries = locales.values().stream().anyMatch(l -> !java.util.Objects.equals(l.message().get("link"), message.get("link")));
+        return new MessageTemplate(campaignId, variant, message, parse(message, "title"), parse(message, "body"), link,
+                bounds, linkSchemes, tracked(message) ? tracking : null, readsAttributes(link) || linkVaries, locales);
+    }
+
+    /**
+     * A saved template's locale variants ({@code locales: {fr: {title, body, link, data}}}), each compiled as the
+     * message with the variant's fields in place of its parent locale's, and those in place of the default's.
+     */
+    private Map<String, MessageTemplate> localeVariants(long campaignId, int variant, Document message) {
+        if (message == null || !(message.get(LOCALES) instanceof Map<?, ?> locales) || locales.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, MessageTemplate> out = new LinkedHashMap<>();
+        for (Object tag : locales.keySet()) {
+            Document merged = new Document(message);
+            merged.remove(LOCALES);
+            // fr-CA's own fields over fr's over the default's.
+            List<String> chain = LocaleFallback.chain(Map.of(LocaleFallback.ATTRIBUTE, String.valueOf(tag)));
+            for (int i = chain.size() - 1; i >= 0; i--) {
+                if (locales.get(chain.get(i)) instanceof Map<?, ?> f) {
+                    f.forEach((k, v) -> merged.put(String.valueOf(k), v));
+                }
+            }
+            out.put(String.valueOf(tag), compile(campaignId, variant, merged, Map.of()));
+        }
+        return out;
     }
 
     /**
@@ -159,8 +191,13 @@ public class Personalization {
      */
     public record MessageTemplate(long campaignId, int variant, Document message, Template title, Template body, Template link,
                                   TemplateBounds bounds, LinkSchemes linkSchemes, LinkTracking tracking,
-                                  boolean linkReadsAttributes) {
+                                  boolean linkReadsAttributes, Map<String, MessageTemplate> locales) {
+        /** The message in the member's locale ({@link LocaleFallback}), rendered for the member. */
         public PersonalMessage render(String memberId, Map<String, Object> attributes) {
+            return LocaleFallback.choose(locales, attributes, this).renderOwn(memberId, attributes);
+        }
+
+        private PersonalMessage renderOwn(String memberId, Map<String, Object> attributes) {
             Map<String, Object> member = member(memberId, attributes);
             Map<String, Object> data = message.get("data") instanceof Map<?, ?> d ? toMap(d) : null;
             String target = target(member);
@@ -174,7 +211,7 @@ public class Personalization {
 
         /** The member's personalized link (UTM parameters added): where a tracked link redirects. */
         public String target(String memberId, Map<String, Object> attributes) {
-            return target(member(memberId, attributes));
+            return LocaleFallback.choose(locales, attributes, this).target(member(memberId, attributes));
         }
 
         private String target(Map<String, Object> member) {

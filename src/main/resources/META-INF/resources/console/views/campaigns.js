@@ -35,6 +35,7 @@ export function campaignForm(main, query) {
   const collapseKey = input({ name: 'collapseKey', maxlength: 64, autocomplete: 'off', spellcheck: 'false' });
   const priority = h('select', { name: 'priority' }, h('option', { value: '' }, 'provider default'),
     h('option', { value: 'high' }, 'high'), h('option', { value: 'normal' }, 'normal'));
+  const template = h('select', { name: 'template' }, h('option', { value: '' }, 'Written here'));
   const sample = input({ name: 'sample', placeholder: 'a member id', autocomplete: 'off', spellcheck: 'false' });
   const preview = phonePreview();
   let sampleMember = null;
@@ -68,7 +69,8 @@ export function campaignForm(main, query) {
       field('Audience', audience, 'audienceId', 'A campaign starts once its audience is built'),
       field('Channel', channel, 'channel'),
       channelList),
-    h('fieldset', { 'data-field-box': 'message' }, h('legend', {}, 'Message'),
+    field('Message from', template, 'template', 'A saved template is copied when the campaign is made'),
+    h('fieldset', { 'data-field-box': 'message', 'data-message': '' }, h('legend', {}, 'Message'),
       field('Title', title, 'message.title'),
       field('Body', body, 'message.body'),
       field('Link', link, 'message.link'),
@@ -103,11 +105,12 @@ export function campaignForm(main, query) {
         return;
       }
     }
-    const message = { title: title.value || null, body: body.value || null, link: link.value || null };
+    let message = { title: title.value || null, body: body.value || null, link: link.value || null };
     if (dataValue) message.data = dataValue;
+    if (template.value) message = null;
     const request = {
       name: name.value.trim(), audienceId: audience.value ? Number(audience.value) : null, channel: channel.value.trim(),
-      message, workers: Number(workers.value), qps: Number(qps.value), errorBudget: Number(errorBudget.value),
+      message, template: template.value || null, workers: Number(workers.value), qps: Number(qps.value), errorBudget: Number(errorBudget.value),
       batchSize: Number(batchSize.value), startAt: startAt.value ? new Date(startAt.value).toISOString() : null,
       category: category.value, expiresAt: expiresAt.value ? new Date(expiresAt.value).toISOString() : null,
       ttl: ttl.value.trim() || null, collapseKey: collapseKey.value.trim() || null, priority: priority.value || null,
@@ -129,6 +132,10 @@ export function campaignForm(main, query) {
         field('Preview for member', sample, null, 'Shows whether this member has an address on the channel'))));
   refresh();
   loadAudiences(audience, query.get('audience'));
+  loadTemplates(template, form.querySelector('[data-message]'), (t) => {
+    if (t) { title.value = t.title || ''; body.value = t.body || ''; link.value = t.link || ''; }
+    refresh();
+  });
   loadChannels().then((select) => {
     if (!select) return;
     for (const a of ['id', 'aria-describedby', 'data-field']) select.setAttribute(a, channel.getAttribute(a));
@@ -152,6 +159,18 @@ async function loadChannels() {
   } catch {
     return null;
   }
+}
+
+/** The saved templates to choose from; choosing one hides the inline message and previews the template's default. */
+async function loadTemplates(select, messageBox, chosen) {
+  let list = [];
+  try { list = await get('/api/templates'); } catch { return; }
+  select.append(...list.map((t) => h('option', { value: t.name }, `${t.name}${t.title ? ` — ${t.title}` : ''}`)));
+  select.addEventListener('change', () => {
+    const t = list.find((x) => x.name === select.value);
+    messageBox.hidden = Boolean(t);
+    chosen(t || null);
+  });
 }
 
 async function loadAudiences(select, chosen) {

@@ -7,6 +7,7 @@ import {
 } from '../ui.js';
 import { previewFor, retry, testSend } from './campaignactions.js';
 import { abPanel } from './abtest.js';
+import { recurrencePanel } from './recurrence.js';
 import { funnelPanel } from './funnel.js';
 import { phonePreview } from './preview.js';
 import { unitGrid } from './units.js';
@@ -288,7 +289,8 @@ function campaignParts(t, reload) {
   state.addEventListener('change', () => deliveries.load());
   const funnel = funnelPanel(t.id);
   const ab = t.variants ? abPanel(t, reload) : null;
-  const el = h('div', { class: 'stack' }, funnel.el, ab ? ab.el : null, h('div', { class: 'two-col' },
+  const recurrence = recurrencePanel(t);
+  const el = h('div', { class: 'stack' }, funnel.el, ab ? ab.el : null, recurrence.el, h('div', { class: 'two-col' },
     h('section', { class: 'panel', 'aria-labelledby': 'message-h' },
       h('h2', { id: 'message-h' }, 'Message'),
       h('p', {}, 'To audience ', h('a', { href: `#/audiences/${t.audienceId}` }, `#${t.audienceId}`), ` through ${t.channel}`,

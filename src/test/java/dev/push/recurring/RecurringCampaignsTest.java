@@ -1,0 +1,366 @@
+package dev.push.recurring;
+
+import dev.push.Api;
+import dev.push.engine.Master;
+import dev.push.engine.TestMasters;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 17, recurring campaigns: with an injected clock, two instances' masters on one database decide each
+ * scheduled instant once and run it once; a missed occurrence runs once or is skipped as configured; the operator
+ * pauses the series, skips its next occurrence and sees the next five.
+ */
+@QuarkusTest
+@TestProfile(TestMasters.ManualEngine.class)
+class RecurringCampaignsTest {
+    /** A wall clock the test moves. */
+    static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant at) {
+            now = at;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+    /** 9:00 in Paris on 10 March 2031 (UTC+1). */
+    static final Instant FIRST = ZonedDateTime.of(2031, 3, 10, 9, 0, 0, 0, PARIS).toInstant();
+
+    @Inject
+    RecurringRuns runs;
+
+    @Inject
+    Recurrences recurrences;
+
+    final List<Master> masters = new ArrayList<>();
+    final MovableClock clockA = new MovableClock(Instant.now());
+    final MovableClock clockB = new MovableClock(Instant.now());
+
+    Master master(String name, Clock clock) {
+        Master m = TestMasters.master(name, clock, List.of(runs));
+        masters.add(m);
+        return m;
+    }
+
+    @AfterEach
+    void stopMasters() {
+        masters.forEach(m -> m.drain(2_000));
+    }
+
+    /** Ticks every master until the task reaches the state. */
+    void tickUntil(String kinds, long id, String state) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            masters.forEach(Master::tick);
+            return state.equals(Api.get(kinds, id).getString("state"));
+        });
+    }
+
+    /** A ready campaign over a built audience of {@code members}, recurring daily at 9:00 in Paris. */
+    long recurringCampaign(List<String> members, String missed) {
+        return recurringCampaign(members, Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "missed", missed));
+    }
+
+    long recurringCampaign(List<String> members, Map<String, Object> recurrence) {
+        long audience = Api.idsAudience(members);
+        Api.command("audiences", audience, "start", 200);
+        tickUntil("audiences", audience, "finished");
+        long campaign = Api.campaign(audience, "log", 2, 0, 10, 10);
+        given().contentType(ContentType.JSON).body(recurrence)
+                .put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
+        // The series' next occurrence, by its one writer: at an instant the test's clocks reach, not the real one.
+        recurrences.setNext(campaign, Date.from(FIRST));
+        return campaign;
+    }
+
+    static List<Map<String, Object>> occurrences(long campaign) {
+        return given().get("/api/campaigns/" + campaign + "/recurrence/runs").then().statusCode(200).extract().jsonPath().getList("");
+    }
+
+    /** Both masters tick at once, {@code times} times, each on its own clock set to {@code at}. */
+    void tickBothAt(Instant at, int times) throws Exception {
+        clockA.set(at);
+        clockB.set(at);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < times; i++) {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> ticks = new ArrayList<>();
+                for (Master m : masters) {
+                    ticks.add(pool.submit(() -> {
+                        go.await();
+                        m.tick();
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> f : ticks) {
+                    f.get();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void twoInstancesRunEachScheduledInstantExactlyOnce() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        List<String> members = Api.memberIds("rec-once-", 3);
+        long campaign = recurringCampaign(members, "run");
+
+        tickBothAt(FIRST.minusSeconds(1), 3);
+        assertEquals(List.of(), occurrences(campaign), "nothing before its instant");
+
+        tickBothAt(FIRST.plusSeconds(2), 5);
+        List<Map<String, Object>> first = occurrences(campaign);
+        assertEquals(1, first.size(), "one decision for the instant: " + first);
+        assertEquals(FIRST.toString(), first.get(0).get("at"));
+        assertEquals("run", first.get(0).get("outcome"));
+        long run1 = ((Number) first.get(0).get("run")).longValue();
+        assertNotEquals(campaign, run1, "the occurrence runs as a campaign of its own");
+        tickUntil("campaigns", run1, "finished");
+        assertEquals(3, Api.get("campaigns", run1).getInt("progress.sent"));
+
+        Instant second = FIRST.plus(Duration.ofDays(1));
+        assertEquals(second.toString(), given().get("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200)
+                .extract().jsonPath().getString("next[0]"));
+        tickBothAt(second.plusSeconds(1), 5);
+        List<Map<String, Object>> both = occurrences(campaign);
+        assertEquals(2, both.size(), "one decision an instant: " + both);
+        assertEquals(second.toString(), both.get(0).get("at"), "newest first");
+        long run2 = ((Number) both.get(0).get("run")).longValue();
+        assertNotEquals(run1, run2);
+        tickUntil("campaigns", run2, "finished");
+        JsonPath r2 = Api.get("campaigns", run2);
+        assertEquals(3, r2.getInt("progress.sent"), "each run has its own counters");
+        assertEquals(3, Api.get("campaigns", run1).getInt("progress.sent"));
+        assertEquals("ready", Api.get("campaigns", campaign).getString("state"), "the series' own campaign stays its definition");
+        assertEquals("campaign · " + second, r2.getString("name"));
+    }
+
+    @Test
+    void eachRunKeepsTheSeriesCategoryExpiryAndProviderHints() throws Exception {
+        master("instance-a", clockA);
+        List<String> members = Api.memberIds("rec-hints-", 2);
+        long audience = Api.idsAudience(members);
+        Api.command("audiences", audience, "start", 200);
+        tickUntil("audiences", audience, "finished");
+        long campaign = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "news", "audienceId", audience, "channel", "log", "category", "news",
+                        "ttl", "PT6H", "collapseKey", "daily-news", "priority", "high", "message", Map.of("title", "t")))
+                .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "missed", "run"))
+                .put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
+        recurrences.setNext(campaign, Date.from(FIRST));
+
+        tickBothAt(FIRST.plusSeconds(1), 3);
+        long run = ((Number) occurrences(campaign).get(0).get("run")).longValue();
+
+        JsonPath r = Api.get("campaigns", run);
+        assertEquals("news", r.getString("category"));
+        assertEquals("PT6H", r.getString("ttl"));
+        assertEquals(Map.of("collapseKey", "daily-news", "priority", "high"), r.getMap("hints"));
+    }
+
+    @Test
+    void anOccurrenceMissedWhileEveryInstanceWasDownRunsOnceOrIsSkippedAsConfigured() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long runMissed = recurringCampaign(Api.memberIds("rec-missed-run-", 2), "run");
+        long skipMissed = recurringCampaign(Api.memberIds("rec-missed-skip-", 2), "skip");
+
+        // Every instance was down for three days and an hour: four instants passed undecided.
+        Instant back = FIRST.plus(Duration.ofDays(3)).plus(Duration.ofHours(1));
+        tickBothAt(back, 3);
+
+        List<Map<String, Object>> ran = occurrences(runMissed);
+        assertEquals(1, ran.size(), "the missed instants run once in all: " + ran);
+        assertEquals(FIRST.plus(Duration.ofDays(3)).toString(), ran.get(0).get("at"), "as the latest of them");
+        assertEquals("missed-run", ran.get(0).get("outcome"));
+        assertEquals(4, ran.get(0).get("missed"));
+        tickUntil("campaigns", ((Number) ran.get(0).get("run")).longValue(), "finished");
+
+        List<Map<String, Object>> skipped = occurrences(skipMissed);
+        assertEquals(1, skipped.size(), "the decision is recorded: " + skipped);
+        assertEquals("missed-skipped", skipped.get(0).get("outcome"));
+        assertNull(skipped.get(0).get("run"), "and nothing runs");
+
+        Instant following = FIRST.plus(Duration.ofDays(4));
+        for (long c : List.of(runMissed, skipMissed)) {
+            assertEquals(following.toString(), given().get("/api/campaigns/" + c + "/recurrence").then().extract()
+                    .jsonPath().getString("next[0]"), "the next occurrence is the first after recovery");
+        }
+    }
+
+    @Test
+    void theOperatorSkipsTheNextOccurrencePausesTheSeriesAndSeesTheNextFive() throws Exception {
+        master("instance-a", clockA);
+        long campaign = recurringCampaign(Api.memberIds("rec-steer-", 2), "run");
+
+        JsonPath view = given().get("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200).extract().jsonPath();
+        List<String> next = view.getList("next", String.class);
+        assertEquals(5, next.size());
+        for (int i = 0; i < 5; i++) {
+            ZonedDateTime local = Instant.parse(next.get(i)).atZone(PARIS);
+            assertEquals(9, local.getHour(), "9:00 in Paris: " + next);
+            assertEquals(10 + i, local.getDayOfMonth());
+        }
+
+        assertEquals(FIRST.toString(), given().post("/api/campaigns/" + campaign + "/recurrence/skip-next").then()
+                .statusCode(200).extract().jsonPath().getString("skip"));
+        tickBothAt(FIRST.plusSeconds(1), 2);
+        List<Map<String, Object>> decided = occurrences(campaign);
+        assertEquals(1, decided.size());
+        assertEquals("skipped", decided.get(0).get("outcome"));
+        assertNull(decided.get(0).get("run"));
+
+        JsonPath paused = given().post("/api/campaigns/" + campaign + "/recurrence/pause").then().statusCode(200).extract().jsonPath();
+        assertTrue(paused.getBoolean("paused"));
+        assertEquals(List.of(), paused.getList("next"));
+        tickBothAt(FIRST.plus(Duration.ofDays(2)).plusSeconds(1), 2);
+        assertEquals(1, occurrences(campaign).size(), "a paused series decides nothing");
+
+        JsonPath resumed = given().post("/api/campaigns/" + campaign + "/recurrence/resume").then().statusCode(200).extract().jsonPath();
+        assertEquals(false, resumed.getBoolean("paused"));
+        assertEquals(5, resumed.getList("next").size());
+        assertNull(resumed.getString("skip"), "the skip was used");
+    }
+
+    /** Runs the occurrence at {@code at} on time, to the end; answers its run's campaign view. */
+    JsonPath runOnTime(long campaign, Instant at) throws Exception {
+        tickBothAt(at.plusSeconds(1), 2);
+        Map<String, Object> decided = occurrences(campaign).get(0);
+        assertEquals(at.toString(), decided.get("at"));
+        long run = ((Number) decided.get("run")).longValue();
+        tickUntil("campaigns", run, "finished");
+        return Api.get("campaigns", run);
+    }
+
+    @Test
+    void aRunSkipsTheMembersAnEarlierRunReachedWithinTheWindow() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long campaign = recurringCampaign(Api.memberIds("rec-window-", 4),
+                Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "skipReachedDays", 2));
+        assertEquals(2, given().get("/api/campaigns/" + campaign + "/recurrence").then().extract().jsonPath()
+                .getInt("skipReachedDays"));
+
+        JsonPath first = runOnTime(campaign, FIRST);
+        assertEquals(4, first.getInt("progress.sent"));
+
+        JsonPath second = runOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        assertEquals(0, second.getInt("progress.sent"), "every member was reached a day before");
+        assertEquals(4, second.getInt("progress.skipped"));
+        assertEquals(List.of("reached by an earlier run of its recurring campaign within its window"),
+                Api.deliveries(second.getLong("id")).stream().map(d -> d.get("reason")).distinct().toList());
+
+        JsonPath third = runOnTime(campaign, FIRST.plus(Duration.ofDays(2)));
+        assertEquals(0, third.getInt("progress.sent"), "the first run, two days before, is within the window");
+
+        given().post("/api/campaigns/" + campaign + "/recurrence/skip-next").then().statusCode(200);
+        // Day 4's window starts on day 2: the runs that reached the members (days 0 and 1) are out of it.
+        JsonPath fifth = runOnTime(campaign, FIRST.plus(Duration.ofDays(4)));
+        assertEquals(4, fifth.getInt("progress.sent"));
+        assertEquals(0, fifth.getInt("progress.skipped"));
+    }
+
+    static void importMembers(String lot, List<String> ids) {
+        StringBuilder ndjson = new StringBuilder();
+        ids.forEach(id -> ndjson.append("{\"id\":\"").append(id).append("\",\"attributes\":{\"lot\":\"").append(lot).append("\"}}\n"));
+        given().contentType("application/x-ndjson").body(ndjson.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/members/import").then().statusCode(200);
+    }
+
+    @Test
+    void eachRunRebuildsTheAudienceFromItsQueryAtThatMoment() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        String lot = "rebuild-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        importMembers(lot, Api.memberIds(lot + "-", 3));
+        long audience = given().contentType(ContentType.JSON).body(Map.of("name", "by lot", "source",
+                Map.of("kind", "query", "filter", Map.of("lot", lot)))).post("/api/audiences").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        Api.command("audiences", audience, "start", 200);
+        tickUntil("audiences", audience, "finished");
+        long campaign = Api.campaign(audience, "log", 2, 0, 10, 10);
+        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "audience", "rebuild"))
+                .put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
+        recurrences.setNext(campaign, Date.from(FIRST));
+
+        tickBothAt(FIRST.plusSeconds(1), 3);
+        Map<String, Object> first = occurrences(campaign).get(0);
+        long run1 = ((Number) first.get("run")).longValue();
+        long audience1 = ((Number) first.get("audience")).longValue();
+        assertNotEquals(audience, audience1, "a new audience for the run");
+        tickUntil("campaigns", run1, "finished");
+        assertEquals(3, Api.get("campaigns", run1).getInt("progress.sent"));
+
+        importMembers(lot, List.of(lot + "-3", lot + "-4"));
+        Instant second = FIRST.plus(Duration.ofDays(1));
+        tickBothAt(second.plusSeconds(1), 3);
+        Map<String, Object> later = occurrences(campaign).get(0);
+        long run2 = ((Number) later.get("run")).longValue();
+        tickUntil("campaigns", run2, "finished");
+        assertEquals(5, Api.get("audiences", ((Number) later.get("audience")).longValue()).getInt("progress.sent"),
+                "the query selects the members as they are at the occurrence");
+        assertEquals(5, Api.get("campaigns", run2).getInt("progress.sent"));
+        assertEquals(3, Api.get("audiences", audience).getInt("progress.sent"), "the series' own audience is left as built");
+        assertEquals(2, occurrences(campaign).stream().map(o -> o.get("audience")).distinct().count(), "one audience a run");
+    }
+
+    @Test
+    void theNextFiveFollowTheZonesDaylightSavingTime() {
+        Schedule s = Schedule.of("0 9 * * *", "Europe/Paris");
+        List<Instant> next = s.next(ZonedDateTime.of(2031, 3, 28, 12, 0, 0, 0, PARIS).toInstant(), 5);
+        assertEquals(List.of("2031-03-29T08:00:00Z", "2031-03-30T07:00:00Z", "2031-03-31T07:00:00Z",
+                "2031-04-01T07:00:00Z", "2031-04-02T07:00:00Z"), next.stream().map(Instant::toString).toList(),
+                "9:00 in Paris is 8:00 UTC before 30 March 2031 and 7:00 UTC from then");
+    }
+}
