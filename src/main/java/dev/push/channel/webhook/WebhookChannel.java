@@ -3,12 +3,12 @@ package dev.push.channel.webhook;
 import dev.push.channel.Channel;
 import dev.push.channel.Delivery;
 import dev.push.channel.FanOut;
+import dev.push.channel.MessageJson;
 import dev.push.channel.Outcome;
 import dev.push.channel.http.Backoff;
 import dev.push.channel.http.DestinationGuard;
 import dev.push.channel.http.Excerpt;
 import dev.push.channel.http.SendFailure;
-import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -136,24 +136,7 @@ final class WebhookChannel implements Channel {
     }
 
     private JsonObject element(Delivery delivery, Delivery.Recipient r) {
-        PersonalMessage m = personalization.render(delivery, r);
-        JsonObject o = new JsonObject().put("campaign", delivery.campaignId()).put("member", r.memberId())
-                .put("idempotencyKey", delivery.idempotencyKey(r.memberId()));
-        if (delivery.test()) {
-            o.put("test", true);
-        }
-        if (m.title() != null) {
-            o.put("title", m.title());
-        }
-        if (m.body() != null) {
-            o.put("body", m.body());
-        }
-        if (m.link() != null) {
-            o.put("link", m.link());
-        }
-        if (m.data() != null) {
-            o.put("data", new JsonObject(m.data()));
-        }
+        JsonObject o = MessageJson.of(delivery, r, personalization.render(delivery, r), true);
         Delivery.Hints hints = delivery.hints();
         if (hints.expiresAt() != null) {
             o.put("expiresAt", hints.expiresAt().toString()).put("ttl", hints.ttlSeconds());

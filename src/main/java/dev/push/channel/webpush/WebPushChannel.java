@@ -4,12 +4,12 @@ import com.interaso.webpush.WebPush;
 import dev.push.channel.Channel;
 import dev.push.channel.Delivery;
 import dev.push.channel.FanOut;
+import dev.push.channel.MessageJson;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
 import dev.push.channel.http.Backoff;
 import dev.push.channel.http.DestinationGuard;
 import dev.push.channel.http.SendFailure;
-import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
 import dev.push.member.PushSubscription;
 import io.smallrye.mutiny.Uni;
@@ -120,25 +120,7 @@ final class WebPushChannel implements Channel {
 
     /** What the service worker receives: the personalized message as JSON. */
     JsonObject payload(Delivery delivery, Delivery.Recipient r) {
-        PersonalMessage m = personalization.render(delivery, r);
-        JsonObject o = new JsonObject().put("campaign", delivery.campaignId())
-                .put("idempotencyKey", delivery.idempotencyKey(r.memberId()));
-        if (delivery.test()) {
-            o.put("test", true);
-        }
-        if (m.title() != null) {
-            o.put("title", m.title());
-        }
-        if (m.body() != null) {
-            o.put("body", m.body());
-        }
-        if (m.link() != null) {
-            o.put("link", m.link());
-        }
-        if (m.data() != null) {
-            o.put("data", new JsonObject(m.data()));
-        }
-        return o;
+        return MessageJson.of(delivery, r, personalization.render(delivery, r), false);
     }
 
     /** One request; the body is encrypted again for each attempt (a fresh key and salt each time, as RFC 8291 wants). */
