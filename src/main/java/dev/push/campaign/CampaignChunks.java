@@ -72,7 +72,12 @@ public class CampaignChunks {
     }
 
     public Document find(long campaign, int shard, int k) {
-        return coll().find(Filters.eq("_id", key(campaign, shard, k))).first();
+        return find(key(campaign, shard, k));
+    }
+
+    /** The chunk record of {@code key}, or null. */
+    public Document find(Document key) {
+        return coll().find(Filters.eq("_id", key)).first();
     }
 
     /** Chunk records by key, in the given order; missing ones are null. */
@@ -98,10 +103,19 @@ public class CampaignChunks {
      * run). Answers the record as it stands after the claim; {@code ids} are the chunk's members.
      */
     public Document claim(long campaign, int shard, int k, String me, List<String> ids) {
+        return claim(campaign, shard, k, me, ids, 0);
+    }
+
+    /**
+     * {@link #claim(long, int, int, String, List)} that, when the claim is new, also reserves positions
+     * {@code [0, ahead)}: the chunk's first sub-batch, reserved in the claim's own (journaled) write instead of a
+     * second one. A take-over reserves nothing ahead: its record's {@code reserved} equals {@code committed}.
+     */
+    public Document claim(long campaign, int shard, int k, String me, List<String> ids, int ahead) {
         Document key = key(campaign, shard, k);
         try {
             Document fresh = new Document("_id", key).append("owner", me).append("size", ids.size())
-                    .append("reserved", 0).append("committed", 0)
+                    .append("reserved", ahead).append("committed", 0)
                     .append("nSent", 0).append("nFailed", 0).append("nSkipped", 0).append("nUnknown", 0)
                     .append("failed", new ArrayList<>()).append("skipped", new ArrayList<>())
                     .append("unknown", new ArrayList<>());

@@ -36,9 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How workers deliver a campaign: a unit is one shard of its audience, walked chunk by chunk
- * under the claim protocol of {@link CampaignChunks}, one sub-batch per step. The unit's
- * counters are the sum of its chunk records, checkpointed with the cursor under the lease.
+ * How workers deliver a campaign: a unit is a run of shards of its audience ({@link CampaignUnits}), walked chunk
+ * by chunk under the claim protocol of {@link CampaignChunks}, one sub-batch per step. The unit's counters are the
+ * sum of its chunk records, checkpointed with the cursor under the lease.
  */
 @ApplicationScoped
 public class CampaignDelivery implements TaskKind {
@@ -133,8 +133,8 @@ public class CampaignDelivery implements TaskKind {
         private final Channel channel;
         private final long audienceId;
         private final Document unitKey;
-        private final int shard;
-        private final int chunksInShard;
+        /** The audience chunks this unit walks; the cursor indexes them. */
+        private final List<CampaignUnits.Chunk> walk;
         private final Progress base;
         private final VariantAssignment variants;
         /** Whether this run sends the test split only (winner mode before the winner): each chunk's test members. */
@@ -147,6 +147,8 @@ public class CampaignDelivery implements TaskKind {
         private Document chunkKey;
         private Progress chunk;
         private int pos;
+        /** Where the claim's reservation ends, when the claim reserved the first sub-batch (else 0). */
+        private int reservedAhead;
         private boolean hadErrors;
         private long checkpointedAt = System.currentTimeMillis();
 
@@ -156,8 +158,7 @@ public class CampaignDelivery implements TaskKind {
             this.channel = channels.get(campaign.channel);
             this.audienceId = audience.id;
             this.unitKey = (Document) unit.get("_id");
-            this.shard = unitKey.getInteger("s");
-            this.chunksInShard = audience.layout.get(shard);
+            this.walk = CampaignUnits.chunks(unitKey.getInteger("s"), campaign.units, audience);
             this.cursor = unit.getInteger("cursor", 0);
             this.base = Progress.of((Document) unit.get("base"));
             this.variants = VariantAssignment.of(campaign);
@@ -192,36 +193,46 @@ public class CampaignDelivery implements TaskKind {
          */
         private int prepare() {
             if (ids == null) {
-                if (cursor >= chunksInShard) {
+                if (cursor >= walk.size()) {
                     return UNIT_DONE;
                 }
                 // The chunk is this unit's current one only once claimed (a step repeated after a
                 // database error opens it again).
-                List<String> members = audienceChunks.read(audienceId, shard, cursor);
+                CampaignUnits.Chunk at = walk.get(cursor);
+                List<String> members = audienceChunks.read(audienceId, at.shard(), at.k());
                 int stop = members.size();
                 if (variants != null) {
                     VariantAssignment.Arranged arranged = variants.arrange(members);
                     members = arranged.members();
                     stop = testOnly ? arranged.tested() : stop;
                 }
-                Document record = claims.claim(campaign.id, shard, cursor, worker.workerId(), members);
-                chunkKey = CampaignChunks.key(campaign.id, shard, cursor);
+                // Sent at once (no pacing wait): a new claim reserves the first sub-batch in the same write.
+                int ahead = campaign.qps <= 0 && slowdown() == 0 ? batchSize(stop) : 0;
+                Document record = claims.claim(campaign.id, at.shard(), at.k(), worker.workerId(), members, ahead);
+                chunkKey = CampaignChunks.key(campaign.id, at.shard(), at.k());
                 chunk = CampaignChunks.counts(record);
                 pos = record.getInteger("committed");
+                reservedAhead = record.getInteger("reserved");
                 ids = members;
                 end = stop;
             }
             if (pos >= end) {
                 return advance() ? CHUNK_DONE : FENCED;
             }
+            return reservedAhead > pos ? reservedAhead - pos : batchSize(end - pos);
+        }
+
+        private int batchSize(int left) {
             int configured = campaign.batchSize > 0 ? campaign.batchSize : DEFAULT_BATCH;
-            return Math.min(worker.batchAllowance(configured), end - pos);
+            return Math.min(worker.batchAllowance(configured), left);
         }
 
         private Uni<Boolean> sendBatch(int n) {
             int from = pos;
             int to = pos + n;
-            if (!worker.rideOut(() -> claims.reserve(chunkKey, worker.workerId(), from, to) || heldAt(from, to) != null,
+            boolean reserved = reservedAhead == to;
+            reservedAhead = 0;
+            if (!reserved && !worker.rideOut(() -> claims.reserve(chunkKey, worker.workerId(), from, to) || heldAt(from, to) != null,
                     () -> heldAt(from, to))) {
                 LOG.infof("worker %s fenced off chunk %s", worker.workerId(), chunkKey.toJson());
                 return Uni.createFrom().item(false);
@@ -258,7 +269,7 @@ public class CampaignDelivery implements TaskKind {
          * error, or a repeat that matched nothing because the first attempt had arrived after all.
          */
         private Boolean heldAt(int committed, int reserved) {
-            Document now = claims.find(campaign.id, shard, cursor);
+            Document now = claims.find(chunkKey);
             return now != null && worker.workerId().equals(now.getString("owner"))
                     && now.getInteger("committed") == committed && now.getInteger("reserved") == reserved ? Boolean.TRUE : null;
         }
@@ -327,13 +338,22 @@ public class CampaignDelivery implements TaskKind {
             }
         }
 
-        /** The chunk is complete: fold it into the unit's base and move the cursor on. */
+        /**
+         * The chunk is complete: fold it into the unit's base and move the cursor on. After the unit's last chunk the
+         * completion itself records the cursor; before another chunk, the checkpoint (which also fences a worker that
+         * lost the unit before it claims the next chunk) is made durable by that chunk's journaled claim.
+         */
         private boolean advance() {
             base.add(chunk);
             cursor++;
             ids = null;
             chunk = null;
-            return checkpoint();
+            if (cursor >= walk.size()) {
+                return true;
+            }
+            checkpointedAt = System.currentTimeMillis();
+            return worker.rideOut(() -> shards.checkpointAheadOfJournaledWrite(unitKey, worker.workerId(),
+                    worker.leaseMillis(), checkpointFields()), () -> null);
         }
 
         private boolean checkpointDue() {
@@ -342,16 +362,19 @@ public class CampaignDelivery implements TaskKind {
 
         private boolean checkpoint() {
             checkpointedAt = System.currentTimeMillis();
+            Document fields = checkpointFields();
+            // Setting the same fields twice is harmless: a checkpoint is simply written again.
+            return worker.rideOut(() -> shards.checkpoint(unitKey, worker.workerId(), worker.leaseMillis(), fields),
+                    () -> null);
+        }
+
+        private Document checkpointFields() {
             Progress counts = new Progress();
             counts.add(base);
             if (chunk != null) {
                 counts.add(chunk);
             }
-            Document fields = new Document("cursor", cursor).append("base", base.toDocument())
-                    .append("counts", counts.toDocument());
-            // Setting the same fields twice is harmless: a checkpoint is simply written again.
-            return worker.rideOut(() -> shards.checkpoint(unitKey, worker.workerId(), worker.leaseMillis(), fields),
-                    () -> null);
+            return new Document("cursor", cursor).append("base", base.toDocument()).append("counts", counts.toDocument());
         }
 
         private boolean complete() {
