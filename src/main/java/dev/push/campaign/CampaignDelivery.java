@@ -147,6 +147,8 @@ public class CampaignDelivery implements TaskKind {
         private Document chunkKey;
         private Progress chunk;
         private int pos;
+        /** Whether the unit's last chunk is done but not yet recorded (its completion records it). */
+        private boolean lastChunkUnrecorded;
         /** Where the claim's reservation ends, when the claim reserved the first sub-batch (else 0). */
         private int reservedAhead;
         private boolean hadErrors;
@@ -349,6 +351,7 @@ public class CampaignDelivery implements TaskKind {
             ids = null;
             chunk = null;
             if (cursor >= walk.size()) {
+                lastChunkUnrecorded = true;
                 return true;
             }
             checkpointedAt = System.currentTimeMillis();
@@ -385,7 +388,7 @@ public class CampaignDelivery implements TaskKind {
 
         @Override
         public void release() {
-            if (chunk != null) {
+            if (chunk != null || lastChunkUnrecorded) {
                 // Sub-batches since the last checkpoint: the unit's counters must show them while it waits.
                 checkpoint();
             }
