@@ -1,6 +1,8 @@
 package dev.push.campaign;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -114,11 +116,7 @@ public class CampaignChunks {
     public Document claim(long campaign, int shard, int k, String me, List<String> ids, int ahead) {
         Document key = key(campaign, shard, k);
         try {
-            Document fresh = new Document("_id", key).append("owner", me).append("size", ids.size())
-                    .append("reserved", ahead).append("committed", 0)
-                    .append("nSent", 0).append("nFailed", 0).append("nSkipped", 0).append("nUnknown", 0)
-                    .append("failed", new ArrayList<>()).append("skipped", new ArrayList<>())
-                    .append("unknown", new ArrayList<>());
+            Document fresh = fresh(key, me, ids.size(), ahead);
             coll().insertOne(fresh);
             return fresh;
         } catch (MongoWriteException e) {
@@ -154,6 +152,38 @@ public class CampaignChunks {
             return taken;
         }
         throw new IllegalStateException("chunk " + key.toJson() + " keeps changing hands");
+    }
+
+    /**
+     * Claims several chunks that no one has claimed yet, each with all its members reserved, in one write (one
+     * journaled insert of many documents): small chunks sent together as one sub-batch. True when every claim was
+     * new; false when any chunk had a record already — then the chunks must go one by one through
+     * {@link #claim}, which finds those claimed here this worker's, reserved whole.
+     */
+    public boolean claimWhole(List<Document> keys, String me, List<List<String>> members) {
+        List<Document> fresh = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            int size = members.get(i).size();
+            fresh.add(fresh(keys.get(i), me, size, size));
+        }
+        try {
+            coll().insertMany(fresh, new InsertManyOptions().ordered(false));
+            return true;
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteErrors().stream().anyMatch(w -> w.getCode() != 11000)) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    /** A new claim's record: {@code me} holds a chunk of {@code size} members, {@code [0, reserved)} reserved. */
+    private static Document fresh(Document key, String me, int size, int reserved) {
+        return new Document("_id", key).append("owner", me).append("size", size)
+                .append("reserved", reserved).append("committed", 0)
+                .append("nSent", 0).append("nFailed", 0).append("nSkipped", 0).append("nUnknown", 0)
+                .append("failed", new ArrayList<>()).append("skipped", new ArrayList<>())
+                .append("unknown", new ArrayList<>());
     }
 
     /** Reserves positions [from, to) for sending; false when this worker was fenced off. */

@@ -47,6 +47,8 @@ public class CampaignDelivery implements TaskKind {
     private static final int UNIT_DONE = -1;
     private static final int CHUNK_DONE = 0;
     private static final int FENCED = -2;
+    /** The next step sends a group of small chunks, claimed together ({@code ShardDelivery.group}). */
+    private static final int GROUP = -3;
     /** Live progress is refreshed at least this often; a chunk's end always checkpoints. */
     static final long CHECKPOINT_EVERY_MS = 1000;
 
@@ -147,6 +149,11 @@ public class CampaignDelivery implements TaskKind {
         private Document chunkKey;
         private Progress chunk;
         private int pos;
+        /** The cursor's chunk's members when {@link #claimGroup} read them and sends that chunk alone. */
+        private List<String> read;
+        /** A group of small chunks claimed together, sent by the next step. */
+        private List<Document> groupKeys;
+        private List<List<String>> groupMembers;
         /** Whether the unit's last chunk is done but not yet recorded (its completion records it). */
         private boolean lastChunkUnrecorded;
         /** Where the claim's reservation ends, when the claim reserved the first sub-batch (else 0). */
@@ -180,6 +187,9 @@ public class CampaignDelivery implements TaskKind {
                 if (batch == CHUNK_DONE) {
                     return Uni.createFrom().item(true);
                 }
+                if (batch == GROUP) {
+                    return sendGroup();
+                }
                 long wait = worker.reserve(batch) + slowdown();
                 Uni<Integer> paced = Uni.createFrom().item(batch);
                 if (wait > 0) {
@@ -198,10 +208,14 @@ public class CampaignDelivery implements TaskKind {
                 if (cursor >= walk.size()) {
                     return UNIT_DONE;
                 }
+                if (groupable() && claimGroup()) {
+                    return GROUP;
+                }
                 // The chunk is this unit's current one only once claimed (a step repeated after a
                 // database error opens it again).
                 CampaignUnits.Chunk at = walk.get(cursor);
-                List<String> members = audienceChunks.read(audienceId, at.shard(), at.k());
+                List<String> members = read != null ? read : audienceChunks.read(audienceId, at.shard(), at.k());
+                read = null;
                 int stop = members.size();
                 if (variants != null) {
                     VariantAssignment.Arranged arranged = variants.arrange(members);
@@ -271,9 +285,100 @@ public class CampaignDelivery implements TaskKind {
          * error, or a repeat that matched nothing because the first attempt had arrived after all.
          */
         private Boolean heldAt(int committed, int reserved) {
-            Document now = claims.find(chunkKey);
+            return heldAt(chunkKey, committed, reserved);
+        }
+
+        private Boolean heldAt(Document key, int committed, int reserved) {
+            Document now = claims.find(key);
             return now != null && worker.workerId().equals(now.getString("owner"))
                     && now.getInteger("committed") == committed && now.getInteger("reserved") == reserved ? Boolean.TRUE : null;
+        }
+
+        /**
+         * Whether the next chunks may be sent as a group: nothing paces the sends (a group is reserved before it is
+         * sent, never held through a wait) and every member gets the same message (no A/B arrangement).
+         */
+        private boolean groupable() {
+            return variants == null && campaign.qps <= 0 && slowdown() == 0;
+        }
+
+        /**
+         * Gathers the chunks from the cursor on whose members together fit one sub-batch, and claims them in one
+         * write, each reserved whole ({@link CampaignChunks#claimWhole}); true when they are two or more and every
+         * claim was new. Otherwise the chunks go one by one; any of them claimed here already is this worker's with
+         * its members reserved, and is sent as such.
+         */
+        private boolean claimGroup() {
+            int limit = batchSize(Integer.MAX_VALUE);
+            List<Document> keys = new ArrayList<>();
+            List<List<String>> members = new ArrayList<>();
+            int total = 0;
+            for (int i = cursor; i < walk.size(); i++) {
+                CampaignUnits.Chunk at = walk.get(i);
+                List<String> chunkMembers = audienceChunks.read(audienceId, at.shard(), at.k());
+                if (i == cursor) {
+                    read = chunkMembers;
+                }
+                if (total + chunkMembers.size() > limit) {
+                    break;
+                }
+                keys.add(CampaignChunks.key(campaign.id, at.shard(), at.k()));
+                members.add(chunkMembers);
+                total += chunkMembers.size();
+            }
+            if (keys.size() < 2 || !claims.claimWhole(keys, worker.workerId(), members)) {
+                return false;
+            }
+            groupKeys = keys;
+            groupMembers = members;
+            read = null;
+            return true;
+        }
+
+        /**
+         * Sends a claimed group's members in one sub-batch, commits each chunk's outcomes, and moves the cursor past
+         * the group. A worker that dies meanwhile leaves the group's chunks reserved: unknown, never sent again.
+         */
+        private Uni<Boolean> sendGroup() {
+            List<Document> keys = groupKeys;
+            List<List<String>> members = groupMembers;
+            groupKeys = null;
+            groupMembers = null;
+            List<String> batch = new ArrayList<>();
+            Map<String, Integer> chunkOf = new java.util.HashMap<>();
+            for (int i = 0; i < members.size(); i++) {
+                for (String m : members.get(i)) {
+                    batch.add(m);
+                    chunkOf.put(m, i);
+                }
+            }
+            List<Outcome> outcomes = new ArrayList<>(batch.size());
+            List<Delivery.Recipient> recipients = recipients(batch, outcomes);
+            Timer.Sample timing = metrics.startSend();
+            Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
+                    : BatchSend.send(channel, campaign, null, recipients, false)
+                    .invoke(() -> metrics.sent(timing, campaign.channel));
+            return sent.emitOn(worker.blocking()).map(result -> {
+                outcomes.addAll(result);
+                List<List<Outcome>> byChunk = new ArrayList<>();
+                members.forEach(m -> byChunk.add(new ArrayList<>()));
+                outcomes.forEach(o -> byChunk.get(chunkOf.get(o.memberId())).add(o));
+                for (int i = 0; i < keys.size(); i++) {
+                    Document key = keys.get(i);
+                    int size = members.get(i).size();
+                    List<Outcome> chunkOutcomes = byChunk.get(i);
+                    if (!worker.rideOut(() -> claims.commit(key, worker.workerId(), 0, size, chunkOutcomes)
+                            || heldAt(key, size, size) != null, () -> heldAt(key, size, size))) {
+                        LOG.infof("worker %s fenced off chunk %s at commit", worker.workerId(), key.toJson());
+                        return false;
+                    }
+                }
+                chunk = new Progress();
+                account(outcomes);
+                metrics.delivered(campaign.id, campaign.channel, outcomes);
+                cursor += keys.size() - 1;
+                return advance();
+            });
         }
 
         /** Members of the batch the channel can reach; the others are skipped. */
