@@ -2,7 +2,9 @@ package dev.push.campaign;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -202,6 +204,32 @@ public class CampaignChunks {
 
     /** {@link #commit(Document, String, int, int, List)} of an A/B campaign, counting members sent per variant too. */
     public boolean commit(Document key, String me, int from, int to, List<Outcome> outcomes, ToIntFunction<String> variantOf) {
+        return coll().withWriteConcern(COMMIT_CONCERN)
+                .updateOne(committing(key, me, from, to), recording(to, outcomes, variantOf))
+                .getMatchedCount() == 1;
+    }
+
+    /**
+     * Commits chunks claimed together ({@link #claimWhole}), each whole ({@code [0, size)}), in one request; false
+     * when any of them did not match (fenced off, or a repeat of a commit that went through).
+     */
+    public boolean commitWhole(List<Document> keys, String me, List<Integer> sizes, List<List<Outcome>> outcomes) {
+        List<UpdateOneModel<Document>> commits = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            commits.add(new UpdateOneModel<>(committing(keys.get(i), me, 0, sizes.get(i)),
+                    recording(sizes.get(i), outcomes.get(i), null)));
+        }
+        return coll().withWriteConcern(COMMIT_CONCERN).bulkWrite(commits, new BulkWriteOptions().ordered(false))
+                .getMatchedCount() == keys.size();
+    }
+
+    /** A commit's filter: the holder's, at the positions its reservation left. */
+    private static Document committing(Document key, String me, int from, int to) {
+        return held(key, me).append("committed", from).append("reserved", to);
+    }
+
+    /** A commit's update: committed moves to {@code to}, the outcomes are recorded and counted. */
+    private static Bson recording(int to, List<Outcome> outcomes, ToIntFunction<String> variantOf) {
         int sent = 0;
         List<Document> failed = new ArrayList<>();
         List<Document> skipped = new ArrayList<>();
@@ -230,9 +258,7 @@ public class CampaignChunks {
             updates.add(Updates.inc("nSkipped", skipped.size()));
             updates.add(Updates.pushEach("skipped", skipped));
         }
-        return coll().withWriteConcern(COMMIT_CONCERN)
-                .updateOne(held(key, me).append("committed", from).append("reserved", to), Updates.combine(updates))
-                .getMatchedCount() == 1;
+        return Updates.combine(updates);
     }
 
     /** The counter of members sent variant {@code v} of an A/B campaign. */

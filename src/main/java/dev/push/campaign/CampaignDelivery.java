@@ -288,6 +288,16 @@ public class CampaignDelivery implements TaskKind {
             return heldAt(chunkKey, committed, reserved);
         }
 
+        /** Whether this worker holds each of the chunks, committed whole. */
+        private boolean allCommitted(List<Document> keys, List<Integer> sizes) {
+            for (int i = 0; i < keys.size(); i++) {
+                if (heldAt(keys.get(i), sizes.get(i), sizes.get(i)) == null) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         private Boolean heldAt(Document key, int committed, int reserved) {
             Document now = claims.find(key);
             return now != null && worker.workerId().equals(now.getString("owner"))
@@ -363,15 +373,11 @@ public class CampaignDelivery implements TaskKind {
                 List<List<Outcome>> byChunk = new ArrayList<>();
                 members.forEach(m -> byChunk.add(new ArrayList<>()));
                 outcomes.forEach(o -> byChunk.get(chunkOf.get(o.memberId())).add(o));
-                for (int i = 0; i < keys.size(); i++) {
-                    Document key = keys.get(i);
-                    int size = members.get(i).size();
-                    List<Outcome> chunkOutcomes = byChunk.get(i);
-                    if (!worker.rideOut(() -> claims.commit(key, worker.workerId(), 0, size, chunkOutcomes)
-                            || heldAt(key, size, size) != null, () -> heldAt(key, size, size))) {
-                        LOG.infof("worker %s fenced off chunk %s at commit", worker.workerId(), key.toJson());
-                        return false;
-                    }
+                List<Integer> sizes = members.stream().map(List::size).toList();
+                if (!worker.rideOut(() -> claims.commitWhole(keys, worker.workerId(), sizes, byChunk) || allCommitted(keys, sizes),
+                        () -> allCommitted(keys, sizes) ? Boolean.TRUE : null)) {
+                    LOG.infof("worker %s fenced off chunks from %s at commit", worker.workerId(), keys.get(0).toJson());
+                    return false;
                 }
                 chunk = new Progress();
                 account(outcomes);

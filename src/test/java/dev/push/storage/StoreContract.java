@@ -191,6 +191,19 @@ abstract class StoreContract {
     }
 
     @Test
+    void chunksClaimedTogetherAreCommittedTogetherOnlyWhileTheClaimerHoldsEveryOne() {
+        List<Document> keys = List.of(CampaignChunks.key(1, 0, 0), CampaignChunks.key(1, 1, 0));
+        List<List<Outcome>> outcomes = List.of(List.of(Outcome.sent("m-0")), List.of(Outcome.sent("m-0"), Outcome.sent("m-1")));
+        chunks.claimWhole(keys, "w1", List.of(members(1), members(2)));
+
+        assertTrue(chunks.commitWhole(keys, "w1", List.of(1, 2), outcomes));
+        assertFalse(chunks.commitWhole(keys, "w1", List.of(1, 2), outcomes), "a repeat counts nothing twice");
+
+        assertEquals(List.of(1, 1, 2, 2), List.of(chunks.find(1, 0, 0).getInteger("committed"), chunks.find(1, 0, 0).getInteger("nSent"),
+                chunks.find(1, 1, 0).getInteger("committed"), chunks.find(1, 1, 0).getInteger("nSent")));
+    }
+
+    @Test
     void claimingChunksTogetherWhenOneHasARecordIsRefusedAndTheNewOnesAreTheClaimersReservedWhole() {
         chunks.claim(1, 1, 0, "w0", members(2));
         List<Document> keys = List.of(CampaignChunks.key(1, 0, 0), CampaignChunks.key(1, 1, 0));
