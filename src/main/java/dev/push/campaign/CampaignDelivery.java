@@ -253,15 +253,7 @@ public class CampaignDelivery implements TaskKind {
                 LOG.infof("worker %s fenced off chunk %s", worker.workerId(), chunkKey.toJson());
                 return Uni.createFrom().item(false);
             }
-            List<String> batch = ids.subList(from, to);
-            List<Outcome> outcomes = new ArrayList<>(n);
-            List<Delivery.Recipient> recipients = recipients(batch, outcomes);
-            Timer.Sample timing = metrics.startSend();
-            Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
-                    : BatchSend.send(channel, campaign, variants, recipients, false)
-                    .invoke(() -> metrics.sent(timing, campaign.channel));
-            return sent.emitOn(worker.blocking()).map(result -> {
-                outcomes.addAll(result);
+            return deliver(ids.subList(from, to), variants).map(outcomes -> {
                 if (!worker.rideOut(() -> claims.commit(chunkKey, worker.workerId(), from, to, outcomes,
                         variants == null ? null : variants::sent) || heldAt(to, to) != null, () -> heldAt(to, to))) {
                     LOG.infof("worker %s fenced off chunk %s at commit", worker.workerId(), chunkKey.toJson());
@@ -362,14 +354,7 @@ public class CampaignDelivery implements TaskKind {
                     chunkOf.put(m, i);
                 }
             }
-            List<Outcome> outcomes = new ArrayList<>(batch.size());
-            List<Delivery.Recipient> recipients = recipients(batch, outcomes);
-            Timer.Sample timing = metrics.startSend();
-            Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
-                    : BatchSend.send(channel, campaign, null, recipients, false)
-                    .invoke(() -> metrics.sent(timing, campaign.channel));
-            return sent.emitOn(worker.blocking()).map(result -> {
-                outcomes.addAll(result);
+            return deliver(batch, null).map(outcomes -> {
                 List<List<Outcome>> byChunk = new ArrayList<>();
                 members.forEach(m -> byChunk.add(new ArrayList<>()));
                 outcomes.forEach(o -> byChunk.get(chunkOf.get(o.memberId())).add(o));
@@ -387,9 +372,21 @@ public class CampaignDelivery implements TaskKind {
             });
         }
 
-        /** Members of the batch the channel can reach; the others are skipped. */
-        private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
-            return reachable.of(batch, channel, outcomes);
+        /**
+         * Sends a sub-batch to the members the channel can reach (the others are skipped); answers every member's
+         * outcome, on the worker's blocking executor.
+         */
+        private Uni<List<Outcome>> deliver(List<String> batch, VariantAssignment assignment) {
+            List<Outcome> outcomes = new ArrayList<>(batch.size());
+            List<Delivery.Recipient> recipients = reachable.of(batch, channel, outcomes);
+            Timer.Sample timing = metrics.startSend();
+            Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
+                    : BatchSend.send(channel, campaign, assignment, recipients, false)
+                    .invoke(() -> metrics.sent(timing, campaign.channel));
+            return sent.emitOn(worker.blocking()).map(result -> {
+                outcomes.addAll(result);
+                return outcomes;
+            });
         }
 
         private void account(List<Outcome> outcomes) {
