@@ -1,6 +1,10 @@
 package dev.push.campaign;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -72,7 +76,12 @@ public class CampaignChunks {
     }
 
     public Document find(long campaign, int shard, int k) {
-        return coll().find(Filters.eq("_id", key(campaign, shard, k))).first();
+        return find(key(campaign, shard, k));
+    }
+
+    /** The chunk record of {@code key}, or null. */
+    public Document find(Document key) {
+        return coll().find(Filters.eq("_id", key)).first();
     }
 
     /**
@@ -125,13 +134,18 @@ public class CampaignChunks {
      * run). Answers the record as it stands after the claim; {@code ids} are the chunk's members.
      */
     public Document claim(long campaign, int shard, int k, String me, List<String> ids) {
+        return claim(campaign, shard, k, me, ids, 0);
+    }
+
+    /**
+     * {@link #claim(long, int, int, String, List)} that, when the claim is new, also reserves positions
+     * {@code [0, ahead)}: the chunk's first sub-batch, reserved in the claim's own (journaled) write instead of a
+     * second one. A take-over reserves nothing ahead: its record's {@code reserved} equals {@code committed}.
+     */
+    public Document claim(long campaign, int shard, int k, String me, List<String> ids, int ahead) {
         Document key = key(campaign, shard, k);
         try {
-            Document fresh = new Document("_id", key).append("owner", me).append("size", ids.size())
-                    .append("reserved", 0).append("committed", 0)
-                    .append("nSent", 0).append("nFailed", 0).append("nSkipped", 0).append("nUnknown", 0).append("nExpired", 0)
-                    .append("failed", new ArrayList<>()).append("skipped", new ArrayList<>())
-                    .append("unknown", new ArrayList<>());
+            Document fresh = fresh(key, me, ids.size(), ahead);
             coll().insertOne(fresh);
             return fresh;
         } catch (MongoWriteException e) {
@@ -169,6 +183,38 @@ public class CampaignChunks {
         throw new IllegalStateException("chunk " + key.toJson() + " keeps changing hands");
     }
 
+    /**
+     * Claims several chunks that no one has claimed yet, each with all its members reserved, in one write (one
+     * journaled insert of many documents): small chunks sent together as one sub-batch. True when every claim was
+     * new; false when any chunk had a record already — then the chunks must go one by one through
+     * {@link #claim}, which finds those claimed here this worker's, reserved whole.
+     */
+    public boolean claimWhole(List<Document> keys, String me, List<List<String>> members) {
+        List<Document> fresh = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            int size = members.get(i).size();
+            fresh.add(fresh(keys.get(i), me, size, size));
+        }
+        try {
+            coll().insertMany(fresh, new InsertManyOptions().ordered(false));
+            return true;
+        } catch (MongoBulkWriteException e) {
+            if (e.getWriteErrors().stream().anyMatch(w -> w.getCode() != 11000)) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    /** A new claim's record: {@code me} holds a chunk of {@code size} members, {@code [0, reserved)} reserved. */
+    private static Document fresh(Document key, String me, int size, int reserved) {
+        return new Document("_id", key).append("owner", me).append("size", size)
+                .append("reserved", reserved).append("committed", 0)
+                .append("nSent", 0).append("nFailed", 0).append("nSkipped", 0).append("nUnknown", 0).append("nExpired", 0)
+                .append("failed", new ArrayList<>()).append("skipped", new ArrayList<>())
+                .append("unknown", new ArrayList<>());
+    }
+
     /** Reserves positions [from, to) for sending; false when this worker was fenced off. */
     public boolean reserve(Document key, String me, int from, int to) {
         return coll().updateOne(held(key, me).append("reserved", from), Updates.set("reserved", to)).getMatchedCount() == 1;
@@ -185,6 +231,32 @@ public class CampaignChunks {
 
     /** {@link #commit(Document, String, int, int, List)} of an A/B campaign, counting members sent per variant too. */
     public boolean commit(Document key, String me, int from, int to, List<Outcome> outcomes, ToIntFunction<String> variantOf) {
+        return coll().withWriteConcern(COMMIT_CONCERN)
+                .updateOne(committing(key, me, from, to), recording(to, outcomes, variantOf))
+                .getMatchedCount() == 1;
+    }
+
+    /**
+     * Commits chunks claimed together ({@link #claimWhole}), each whole ({@code [0, size)}), in one request; false
+     * when any of them did not match (fenced off, or a repeat of a commit that went through).
+     */
+    public boolean commitWhole(List<Document> keys, String me, List<Integer> sizes, List<List<Outcome>> outcomes) {
+        List<UpdateOneModel<Document>> commits = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            commits.add(new UpdateOneModel<>(committing(keys.get(i), me, 0, sizes.get(i)),
+                    recording(sizes.get(i), outcomes.get(i), null)));
+        }
+        return coll().withWriteConcern(COMMIT_CONCERN).bulkWrite(commits, new BulkWriteOptions().ordered(false))
+                .getMatchedCount() == keys.size();
+    }
+
+    /** A commit's filter: the holder's, at the positions its reservation left. */
+    private static Document committing(Document key, String me, int from, int to) {
+        return held(key, me).append("committed", from).append("reserved", to);
+    }
+
+    /** A commit's update: committed moves to {@code to}, the outcomes are recorded and counted. */
+    private static Bson recording(int to, List<Outcome> outcomes, ToIntFunction<String> variantOf) {
         int sent = 0;
         List<Document> failed = new ArrayList<>();
         List<Document> skipped = new ArrayList<>();
@@ -213,9 +285,7 @@ public class CampaignChunks {
             updates.add(Updates.inc("nSkipped", skipped.size()));
             updates.add(Updates.pushEach("skipped", skipped));
         }
-        return coll().withWriteConcern(COMMIT_CONCERN)
-                .updateOne(held(key, me).append("committed", from).append("reserved", to), Updates.combine(updates))
-                .getMatchedCount() == 1;
+        return Updates.combine(updates);
     }
 
     /**

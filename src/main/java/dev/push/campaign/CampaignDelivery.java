@@ -37,9 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How workers deliver a campaign: a unit is one shard of its audience, walked chunk by chunk
- * under the claim protocol of {@link CampaignChunks}, one sub-batch per step. The unit's
- * counters are the sum of its chunk records, checkpointed with the cursor under the lease.
+ * How workers deliver a campaign: a unit is a run of shards of its audience ({@link CampaignUnits}), walked chunk
+ * by chunk under the claim protocol of {@link CampaignChunks}, one sub-batch per step. The unit's counters are the
+ * sum of its chunk records, checkpointed with the cursor under the lease.
  */
 @ApplicationScoped
 public class CampaignDelivery implements TaskKind {
@@ -50,6 +50,8 @@ public class CampaignDelivery implements TaskKind {
     private static final int UNIT_DONE = -1;
     private static final int CHUNK_DONE = 0;
     private static final int FENCED = -2;
+    /** The next step sends a group of small chunks, claimed together ({@code ShardDelivery.group}). */
+    private static final int GROUP = -3;
     /** Live progress is refreshed at least this often; a chunk's end always checkpoints. */
     static final long CHECKPOINT_EVERY_MS = 1000;
 
@@ -137,8 +139,8 @@ public class CampaignDelivery implements TaskKind {
         private final String category;
         private final long audienceId;
         private final Document unitKey;
-        private final int shard;
-        private final int chunksInShard;
+        /** The audience chunks this unit walks; the cursor indexes them. */
+        private final List<CampaignUnits.Chunk> walk;
         private final Progress base;
         private final VariantAssignment variants;
         /** Whether this run sends the test split only (winner mode before the winner): each chunk's test members. */
@@ -153,6 +155,15 @@ public class CampaignDelivery implements TaskKind {
         private Document chunkKey;
         private Progress chunk;
         private int pos;
+        /** The cursor's chunk's members when {@link #claimGroup} read them and sends that chunk alone. */
+        private List<String> read;
+        /** A group of small chunks claimed together, sent by the next step. */
+        private List<Document> groupKeys;
+        private List<List<String>> groupMembers;
+        /** Whether the unit's last chunk is done but not yet recorded (its completion records it). */
+        private boolean lastChunkUnrecorded;
+        /** Where the claim's reservation ends, when the claim reserved the first sub-batch (else 0). */
+        private int reservedAhead;
         private boolean hadErrors;
         private long checkpointedAt = System.currentTimeMillis();
 
@@ -163,8 +174,7 @@ public class CampaignDelivery implements TaskKind {
             this.category = Categories.ofCampaign(campaign.category);
             this.audienceId = audience.id;
             this.unitKey = (Document) unit.get("_id");
-            this.shard = unitKey.getInteger("s");
-            this.chunksInShard = audience.layout.get(shard);
+            this.walk = CampaignUnits.chunks(unitKey.getInteger("s"), campaign.units, audience);
             this.cursor = unit.getInteger("cursor", 0);
             this.base = Progress.of((Document) unit.get("base"));
             this.variants = VariantAssignment.of(campaign);
@@ -184,6 +194,9 @@ public class CampaignDelivery implements TaskKind {
                 if (batch == CHUNK_DONE) {
                     return Uni.createFrom().item(true);
                 }
+                if (batch == GROUP) {
+                    return sendGroup();
+                }
                 long wait = worker.reserve(batch) + slowdown();
                 Uni<Integer> paced = Uni.createFrom().item(batch);
                 if (wait > 0) {
@@ -199,12 +212,17 @@ public class CampaignDelivery implements TaskKind {
          */
         private int prepare() {
             if (ids == null) {
-                if (cursor >= chunksInShard) {
+                if (cursor >= walk.size()) {
                     return UNIT_DONE;
+                }
+                if (groupable() && claimGroup()) {
+                    return GROUP;
                 }
                 // The chunk is this unit's current one only once claimed (a step repeated after a
                 // database error opens it again).
-                List<String> members = audienceChunks.read(audienceId, shard, cursor);
+                CampaignUnits.Chunk at = walk.get(cursor);
+                List<String> members = read != null ? read : audienceChunks.read(audienceId, at.shard(), at.k());
+                read = null;
                 int stop = members.size();
                 if (variants != null) {
                     VariantAssignment.Arranged arranged = variants.arrange(members);
@@ -212,19 +230,26 @@ public class CampaignDelivery implements TaskKind {
                     stop = testOnly ? arranged.tested() : stop;
                 }
                 reachedBefore = campaign.skipReached == null ? java.util.Set.of()
-                        : claims.reached(campaign.skipReached, shard, cursor, members);
-                Document record = claims.claim(campaign.id, shard, cursor, worker.workerId(), members);
-                chunkKey = CampaignChunks.key(campaign.id, shard, cursor);
+                        : claims.reached(campaign.skipReached, at.shard(), at.k(), members);
+                // Sent at once (no pacing wait): a new claim reserves the first sub-batch in the same write.
+                int ahead = campaign.qps <= 0 && slowdown() == 0 ? batchSize(stop) : 0;
+                Document record = claims.claim(campaign.id, at.shard(), at.k(), worker.workerId(), members, ahead);
+                chunkKey = CampaignChunks.key(campaign.id, at.shard(), at.k());
                 chunk = CampaignChunks.counts(record);
                 pos = record.getInteger("committed");
+                reservedAhead = record.getInteger("reserved");
                 ids = members;
                 end = stop;
             }
             if (pos >= end) {
                 return advance() ? CHUNK_DONE : FENCED;
             }
+            return reservedAhead > pos ? reservedAhead - pos : batchSize(end - pos);
+        }
+
+        private int batchSize(int left) {
             int configured = campaign.batchSize > 0 ? campaign.batchSize : DEFAULT_BATCH;
-            return Math.min(worker.batchAllowance(configured), end - pos);
+            return Math.min(worker.batchAllowance(configured), left);
         }
 
         private Uni<Boolean> sendBatch(int n) {
@@ -233,20 +258,14 @@ public class CampaignDelivery implements TaskKind {
             }
             int from = pos;
             int to = pos + n;
-            if (!worker.rideOut(() -> claims.reserve(chunkKey, worker.workerId(), from, to) || heldAt(from, to) != null,
+            boolean reserved = reservedAhead == to;
+            reservedAhead = 0;
+            if (!reserved && !worker.rideOut(() -> claims.reserve(chunkKey, worker.workerId(), from, to) || heldAt(from, to) != null,
                     () -> heldAt(from, to))) {
                 LOG.infof("worker %s fenced off chunk %s", worker.workerId(), chunkKey.toJson());
                 return Uni.createFrom().item(false);
             }
-            List<String> batch = ids.subList(from, to);
-            List<Outcome> outcomes = new ArrayList<>(n);
-            List<Delivery.Recipient> recipients = recipients(batch, outcomes);
-            Timer.Sample timing = metrics.startSend();
-            Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
-                    : BatchSend.send(channel, campaign, variants, recipients, false, clock.instant())
-                    .invoke(() -> metrics.sent(timing, campaign.channel));
-            return sent.emitOn(worker.blocking()).map(result -> {
-                outcomes.addAll(result);
+            return deliver(ids.subList(from, to), variants).map(outcomes -> {
                 if (!worker.rideOut(() -> claims.commit(chunkKey, worker.workerId(), from, to, outcomes,
                         variants == null ? null : variants::sent) || heldAt(to, to) != null, () -> heldAt(to, to))) {
                     LOG.infof("worker %s fenced off chunk %s at commit", worker.workerId(), chunkKey.toJson());
@@ -287,7 +306,21 @@ public class CampaignDelivery implements TaskKind {
          * error, or a repeat that matched nothing because the first attempt had arrived after all.
          */
         private Boolean heldAt(int committed, int reserved) {
-            Document now = claims.find(campaign.id, shard, cursor);
+            return heldAt(chunkKey, committed, reserved);
+        }
+
+        /** Whether this worker holds each of the chunks, committed whole. */
+        private boolean allCommitted(List<Document> keys, List<Integer> sizes) {
+            for (int i = 0; i < keys.size(); i++) {
+                if (heldAt(keys.get(i), sizes.get(i), sizes.get(i)) == null) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private Boolean heldAt(Document key, int committed, int reserved) {
+            Document now = claims.find(key);
             return now != null && worker.workerId().equals(now.getString("owner"))
                     && now.getInteger("committed") == committed && now.getInteger("reserved") == reserved ? Boolean.TRUE : null;
         }
@@ -309,6 +342,102 @@ public class CampaignDelivery implements TaskKind {
                 }
             }
             return reachable.of(rest, channel, category, outcomes);
+        }
+
+        /**
+         * Whether the next chunks may be sent as a group: nothing paces the sends (a group is reserved before it is
+         * sent, never held through a wait), every member gets the same message (no A/B arrangement), and no rule of
+         * its own chunk applies: the members earlier runs of a series reached are known chunk by chunk, and an expiry
+         * is applied to a chunk's rest.
+         */
+        private boolean groupable() {
+            return variants == null && campaign.qps <= 0 && slowdown() == 0 && campaign.skipReached == null
+                    && campaign.expiresAt == null && campaign.ttl == null;
+        }
+
+        /**
+         * Gathers the chunks from the cursor on whose members together fit one sub-batch, and claims them in one
+         * write, each reserved whole ({@link CampaignChunks#claimWhole}); true when they are two or more and every
+         * claim was new. Otherwise the chunks go one by one; any of them claimed here already is this worker's with
+         * its members reserved, and is sent as such.
+         */
+        private boolean claimGroup() {
+            int limit = batchSize(Integer.MAX_VALUE);
+            List<Document> keys = new ArrayList<>();
+            List<List<String>> members = new ArrayList<>();
+            int total = 0;
+            for (int i = cursor; i < walk.size(); i++) {
+                CampaignUnits.Chunk at = walk.get(i);
+                List<String> chunkMembers = audienceChunks.read(audienceId, at.shard(), at.k());
+                if (i == cursor) {
+                    read = chunkMembers;
+                }
+                if (total + chunkMembers.size() > limit) {
+                    break;
+                }
+                keys.add(CampaignChunks.key(campaign.id, at.shard(), at.k()));
+                members.add(chunkMembers);
+                total += chunkMembers.size();
+            }
+            if (keys.size() < 2 || !claims.claimWhole(keys, worker.workerId(), members)) {
+                return false;
+            }
+            groupKeys = keys;
+            groupMembers = members;
+            read = null;
+            return true;
+        }
+
+        /**
+         * Sends a claimed group's members in one sub-batch, commits each chunk's outcomes, and moves the cursor past
+         * the group. A worker that dies meanwhile leaves the group's chunks reserved: unknown, never sent again.
+         */
+        private Uni<Boolean> sendGroup() {
+            List<Document> keys = groupKeys;
+            List<List<String>> members = groupMembers;
+            groupKeys = null;
+            groupMembers = null;
+            List<String> batch = new ArrayList<>();
+            Map<String, Integer> chunkOf = new java.util.HashMap<>();
+            for (int i = 0; i < members.size(); i++) {
+                for (String m : members.get(i)) {
+                    batch.add(m);
+                    chunkOf.put(m, i);
+                }
+            }
+            return deliver(batch, null).map(outcomes -> {
+                List<List<Outcome>> byChunk = new ArrayList<>();
+                members.forEach(m -> byChunk.add(new ArrayList<>()));
+                outcomes.forEach(o -> byChunk.get(chunkOf.get(o.memberId())).add(o));
+                List<Integer> sizes = members.stream().map(List::size).toList();
+                if (!worker.rideOut(() -> claims.commitWhole(keys, worker.workerId(), sizes, byChunk) || allCommitted(keys, sizes),
+                        () -> allCommitted(keys, sizes) ? Boolean.TRUE : null)) {
+                    LOG.infof("worker %s fenced off chunks from %s at commit", worker.workerId(), keys.get(0).toJson());
+                    return false;
+                }
+                chunk = new Progress();
+                account(outcomes);
+                metrics.delivered(campaign.id, campaign.channel, outcomes);
+                cursor += keys.size() - 1;
+                return advance();
+            });
+        }
+
+        /**
+         * Sends a sub-batch to the members {@link #recipients} keeps (the others are skipped); answers every member's
+         * outcome, on the worker's blocking executor.
+         */
+        private Uni<List<Outcome>> deliver(List<String> batch, VariantAssignment assignment) {
+            List<Outcome> outcomes = new ArrayList<>(batch.size());
+            List<Delivery.Recipient> recipients = recipients(batch, outcomes);
+            Timer.Sample timing = metrics.startSend();
+            Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
+                    : BatchSend.send(channel, campaign, assignment, recipients, false, clock.instant())
+                    .invoke(() -> metrics.sent(timing, campaign.channel));
+            return sent.emitOn(worker.blocking()).map(result -> {
+                outcomes.addAll(result);
+                return outcomes;
+            });
         }
 
         private void account(List<Outcome> outcomes) {
@@ -370,13 +499,23 @@ public class CampaignDelivery implements TaskKind {
             }
         }
 
-        /** The chunk is complete: fold it into the unit's base and move the cursor on. */
+        /**
+         * The chunk is complete: fold it into the unit's base and move the cursor on. After the unit's last chunk the
+         * completion itself records the cursor; before another chunk, the checkpoint (which also fences a worker that
+         * lost the unit before it claims the next chunk) is made durable by that chunk's journaled claim.
+         */
         private boolean advance() {
             base.add(chunk);
             cursor++;
             ids = null;
             chunk = null;
-            return checkpoint();
+            if (cursor >= walk.size()) {
+                lastChunkUnrecorded = true;
+                return true;
+            }
+            checkpointedAt = System.currentTimeMillis();
+            return worker.rideOut(() -> shards.checkpointAheadOfJournaledWrite(unitKey, worker.workerId(),
+                    worker.leaseMillis(), checkpointFields()), () -> null);
         }
 
         private boolean checkpointDue() {
@@ -385,16 +524,19 @@ public class CampaignDelivery implements TaskKind {
 
         private boolean checkpoint() {
             checkpointedAt = System.currentTimeMillis();
+            Document fields = checkpointFields();
+            // Setting the same fields twice is harmless: a checkpoint is simply written again.
+            return worker.rideOut(() -> shards.checkpoint(unitKey, worker.workerId(), worker.leaseMillis(), fields),
+                    () -> null);
+        }
+
+        private Document checkpointFields() {
             Progress counts = new Progress();
             counts.add(base);
             if (chunk != null) {
                 counts.add(chunk);
             }
-            Document fields = new Document("cursor", cursor).append("base", base.toDocument())
-                    .append("counts", counts.toDocument());
-            // Setting the same fields twice is harmless: a checkpoint is simply written again.
-            return worker.rideOut(() -> shards.checkpoint(unitKey, worker.workerId(), worker.leaseMillis(), fields),
-                    () -> null);
+            return new Document("cursor", cursor).append("base", base.toDocument()).append("counts", counts.toDocument());
         }
 
         private boolean complete() {
@@ -405,7 +547,7 @@ public class CampaignDelivery implements TaskKind {
 
         @Override
         public void release() {
-            if (chunk != null) {
+            if (chunk != null || lastChunkUnrecorded) {
                 // Sub-batches since the last checkpoint: the unit's counters must show them while it waits.
                 checkpoint();
             }

@@ -196,16 +196,17 @@ public class CampaignRetry {
 
     /**
      * Sets the campaign's counters where they live (the task once finished, else its units of the
-     * last run, shard by shard) to the sums of its chunk records, and appends the retry to the
+     * last run, unit by unit) to the sums of its chunk records, and appends the retry to the
      * history. Sums, not increments: the records are rewritten one by one, and a retry that failed
      * midway left counters behind its records; the next retry sets them right.
      */
     private Result record(Task campaign, String what, String by, Result result, List<Document> keys) {
-        Map<Integer, Progress> byShard = new HashMap<>();
+        Map<Integer, Progress> byUnit = new HashMap<>();
         for (int from = 0; from < keys.size(); from += CampaignChunks.KEY_SLICE) {
             for (Document record : claims.findAll(keys.subList(from, Math.min(keys.size(), from + CampaignChunks.KEY_SLICE)))) {
                 if (record != null) {
-                    byShard.computeIfAbsent(((Document) record.get("_id")).getInteger("s"), s -> new Progress())
+                    int shard = ((Document) record.get("_id")).getInteger("s");
+                    byUnit.computeIfAbsent(CampaignUnits.unitOf(shard, campaign.units, campaign.shards), u -> new Progress())
                             .add(CampaignChunks.counts(record));
                 }
             }
@@ -215,10 +216,10 @@ public class CampaignRetry {
             // Nothing was delivered: no records to count.
         } else if (campaign.taskState() == TaskState.FINISHED) {
             Progress total = new Progress();
-            byShard.values().forEach(total::add);
+            byUnit.values().forEach(total::add);
             updates.addAll(counterSets("progress.", total));
         } else {
-            byShard.forEach((shard, p) -> units.recount(campaign.id, campaign.run, shard, p));
+            byUnit.forEach((unit, p) -> units.recount(campaign.id, campaign.run, unit, p));
         }
         String reason = "retry " + what + ": " + result.retried() + " members, " + result.sent() + " sent, "
                 + result.failed() + " failed, " + result.skipped() + " skipped"

@@ -256,7 +256,7 @@ public class Campaigns {
         return out;
     }
 
-    /** A campaign starts once its audience is built; answers the audience's size. */
+    /** A campaign starts once its audience is built; answers the audience's size, and sizes the run's units to it. */
     public long startCheck(Task campaign) {
         Task audience = tasks.find(campaign.audienceId);
         if (audience == null) {
@@ -269,6 +269,7 @@ public class Campaigns {
         if (audience.disabled) {
             throw ApiException.conflict("audience " + audience.id + " is disabled");
         }
+        campaign.units = CampaignUnits.count(audience.progress.sent, campaign.workers, audience.shards);
         return audience.progress.sent;
     }
 

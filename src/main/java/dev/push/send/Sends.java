@@ -2,6 +2,7 @@ package dev.push.send;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
+import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -68,9 +69,14 @@ public class Sends {
         }
     }
 
-    /** Records each member's outcome; the send is done. */
+    /**
+     * Records each member's outcome; the send is done. Acknowledged without waiting for the journal, as a campaign's
+     * commit is ({@code CampaignChunks.COMMIT_CONCERN}): only the reservation must be durable before the channel is
+     * called. A crash of the database that loses a commit leaves the send reserved: answered {@code unknown}, never
+     * sent again — the same answer as a crash of the instance while the channel had it.
+     */
     void commit(Object key, List<Outcome> outcomes) {
-        coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("state", RESERVED)),
+        coll().withWriteConcern(WriteConcern.W1).updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("state", RESERVED)),
                 Updates.combine(Updates.set("state", DONE), Updates.set("outcomes", outcomeDocuments(outcomes))));
     }
 

@@ -29,7 +29,7 @@ public class Task extends PanacheMongoEntityBase {
     public int qps;
     /** Shards the members are split into (fixed per audience, inherited by its campaigns). */
     public int shards;
-    /** Units of work of one run: the shards, or a single unit for a query scan. */
+    /** Units of work of one run: the shards, a single unit for a query scan, or a campaign's count sized to its audience. */
     public int units;
     /** Incremented by every start; shard leases and counters belong to one run. */
     public long run;

@@ -1,6 +1,7 @@
 package dev.push.task;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -135,8 +136,21 @@ public class TaskUnits {
 
     /** Checkpoints a held unit and renews its lease; false when the lease was lost (fenced). */
     public boolean checkpoint(Document key, String owner, long leaseMs, Document fields) {
+        return checkpoint(coll(), key, owner, leaseMs, fields);
+    }
+
+    /**
+     * {@link #checkpoint} acknowledged without waiting for the journal, for a caller whose next write is journaled
+     * before anything is sent (a campaign worker's next chunk claim or its unit's completion): that write makes this
+     * one durable with it, and a crash before it only sets the cursor back to chunks whose records say they are done.
+     */
+    public boolean checkpointAheadOfJournaledWrite(Document key, String owner, long leaseMs, Document fields) {
+        return checkpoint(coll().withWriteConcern(WriteConcern.W1), key, owner, leaseMs, fields);
+    }
+
+    private boolean checkpoint(MongoCollection<Document> units, Document key, String owner, long leaseMs, Document fields) {
         Document set = new Document(fields).append("until", clock.millis() + leaseMs);
-        return coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("owner", owner)),
+        return units.updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("owner", owner)),
                 new Document("$set", set)).getMatchedCount() == 1;
     }
 

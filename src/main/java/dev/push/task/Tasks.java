@@ -126,11 +126,15 @@ public class Tasks {
         throw ApiException.conflict(kind + " " + id + " is changing state concurrently; try again");
     }
 
-    /** Creates the units of the task's next run; answers the update that starts it, counting {@code total} members. */
+    /**
+     * Creates the units of the task's next run; answers the update that starts it, counting {@code total} members.
+     * The unit count is {@code t.units} as the start check left it (a campaign sizes its run to its audience), and is
+     * written with the run so that every reader pairs the run with its own count.
+     */
     private Bson newRun(Task t, long total) {
         long run = t.run + 1;
         shards.create(t.id, run, t.units);
-        List<Bson> updates = new ArrayList<>(List.of(Updates.set("run", run), Updates.set("startedAt", new Date()),
+        List<Bson> updates = new ArrayList<>(List.of(Updates.set("run", run), Updates.set("units", t.units), Updates.set("startedAt", new Date()),
                 Updates.set("finishedAt", null), Updates.set("errorStreak", 0L),
                 Updates.set("lastErrors", List.of()),
                 Updates.set("progress", new Progress().withTotal(total).toDocument())));
@@ -280,7 +284,10 @@ public class Tasks {
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
     }
 
-    /** Checks a task may start and answers how many members its run will process. */
+    /**
+     * Checks a task may start and answers how many members its run will process; it may size the run by setting
+     * {@code t.units}.
+     */
     @FunctionalInterface
     public interface StartCheck {
         long totalFor(Task t);

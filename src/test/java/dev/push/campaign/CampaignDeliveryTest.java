@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +36,23 @@ class CampaignDeliveryTest {
 
         assertExactlyOnce(ids, log.deliveredMembers(campaign));
         assertCounters(done, MEMBERS, MEMBERS, 0, 0);
+        assertRecordsAllSent(campaign, ids);
+    }
+
+    @Test
+    void aSmallCampaignIsSizedToItsAudienceAndReachesEachMemberExactlyOnce() {
+        List<String> ids = Api.memberIds("small-", 2_500);
+        long campaign = Api.campaign(Api.builtAudience(ids), "log", 1, 0, 200, 100);
+
+        Api.command("campaigns", campaign, "start", 200);
+        JsonPath done = Api.awaitState("campaigns", campaign, "finished", Duration.ofSeconds(60));
+
+        List<Map<String, Object>> units = given().get("/api/tasks/" + campaign + "/units").then().statusCode(200)
+                .extract().jsonPath().getList("$");
+        assertEquals(3, units.size(), "a unit per 1,000 members, not one per shard");
+        assertEquals(3, units.stream().filter(u -> "done".equals(u.get("state"))).count());
+        assertExactlyOnce(ids, log.deliveredMembers(campaign));
+        assertCounters(done, 2_500, 2_500, 0, 0);
         assertRecordsAllSent(campaign, ids);
     }
 

@@ -65,7 +65,7 @@ class ConsoleCampaignActionsTest extends ConsoleTest {
 
         browser.open("#/campaigns/" + campaign);
         int units = given().get("/api/tasks/" + campaign + "/units").then().statusCode(200).extract().jsonPath().getList("$").size();
-        assertTrue(units > 1, "a campaign over an ids audience has a unit a shard: " + units);
+        assertTrue(units > 1, "a campaign over a small audience has a unit per worker: " + units);
         browser.await(d -> browser.driver.findElements(By.cssSelector("[data-units] [data-unit]")).size() == units);
         assertEquals(units, browser.driver.findElements(By.cssSelector("[data-units] [data-unit-state=done]")).size(), "every unit is done");
         assertEquals(String.valueOf(units), browser.text("[data-unit-count=done]"));

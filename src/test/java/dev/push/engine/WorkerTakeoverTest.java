@@ -89,6 +89,8 @@ class WorkerTakeoverTest {
         List<String> inFlight = hung.inFlight();
 
         JsonPath done = Api.get("campaigns", campaign);
+        assertEquals(MEMBERS / 1_000, given().get("/api/tasks/" + campaign + "/units").then().statusCode(200)
+                .extract().jsonPath().getList("$").size(), "a small campaign: a unit per 1,000 members, each of many shards");
         assertEquals(List.of("ready", "started", "reboot", "started", "finished"), done.getList("history.to"),
                 "the task showed reboot while the dead worker was replaced, then went on by itself");
         assertEquals(inFlight.size(), done.getLong("progress.unknown"), "the hung sub-batch, and only it, is unknown");

@@ -177,6 +177,46 @@ abstract class StoreContract {
     }
 
     @Test
+    void smallChunksClaimedTogetherAreEachReservedWholeAndATakeOverMarksThemAllUnknown() {
+        List<Document> keys = List.of(CampaignChunks.key(1, 0, 0), CampaignChunks.key(1, 1, 0));
+
+        assertTrue(chunks.claimWhole(keys, "w1", List.of(members(3), members(2))));
+        Document second = chunks.claim(1, 1, 0, "w2", members(2));
+
+        assertEquals(List.of(3, 0, "w1"), List.of(chunks.find(1, 0, 0).getInteger("reserved"),
+                chunks.find(1, 0, 0).getInteger("committed"), chunks.find(1, 0, 0).getString("owner")));
+        assertEquals(List.of("m-0", "m-1"), second.getList("unknown", String.class));
+        assertEquals(List.of(2, 2, 2), List.of(second.getInteger("reserved"), second.getInteger("committed"),
+                second.getInteger("nUnknown")));
+    }
+
+    @Test
+    void chunksClaimedTogetherAreCommittedTogetherOnlyWhileTheClaimerHoldsEveryOne() {
+        List<Document> keys = List.of(CampaignChunks.key(1, 0, 0), CampaignChunks.key(1, 1, 0));
+        List<List<Outcome>> outcomes = List.of(List.of(Outcome.sent("m-0")), List.of(Outcome.sent("m-0"), Outcome.sent("m-1")));
+        chunks.claimWhole(keys, "w1", List.of(members(1), members(2)));
+
+        assertTrue(chunks.commitWhole(keys, "w1", List.of(1, 2), outcomes));
+        assertFalse(chunks.commitWhole(keys, "w1", List.of(1, 2), outcomes), "a repeat counts nothing twice");
+
+        assertEquals(List.of(1, 1, 2, 2), List.of(chunks.find(1, 0, 0).getInteger("committed"), chunks.find(1, 0, 0).getInteger("nSent"),
+                chunks.find(1, 1, 0).getInteger("committed"), chunks.find(1, 1, 0).getInteger("nSent")));
+    }
+
+    @Test
+    void claimingChunksTogetherWhenOneHasARecordIsRefusedAndTheNewOnesAreTheClaimersReservedWhole() {
+        chunks.claim(1, 1, 0, "w0", members(2));
+        List<Document> keys = List.of(CampaignChunks.key(1, 0, 0), CampaignChunks.key(1, 1, 0));
+
+        assertFalse(chunks.claimWhole(keys, "w1", List.of(members(3), members(2))));
+
+        Document first = chunks.claim(1, 0, 0, "w1", members(3));
+        assertEquals(List.of("w1", 3, 0, 0), List.of(first.getString("owner"), first.getInteger("reserved"),
+                first.getInteger("committed"), first.getInteger("nUnknown")));
+        assertEquals("w0", chunks.find(1, 1, 0).getString("owner"), "a record that existed is left as it was");
+    }
+
+    @Test
     void aWorkerWhoseChunkWasTakenOverCanNeitherReserveNorCommit() {
         Document key = CampaignChunks.key(1, 0, 0);
         chunks.claim(1, 0, 0, "w1", members(10));

@@ -1,0 +1,75 @@
+package dev.push.campaign;
+
+import dev.push.task.Task;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A campaign's run is sized to its audience: a unit per 1,000 members, at least one per worker, at most one per shard. */
+class CampaignUnitsTest {
+    static final int SHARDS = 256;
+
+    @Test
+    void aSmallAudienceGetsOneUnitPerWorker() {
+        assertEquals(1, CampaignUnits.count(1_000, 1, SHARDS));
+        assertEquals(4, CampaignUnits.count(1_000, 4, SHARDS));
+        assertEquals(4, CampaignUnits.count(0, 4, SHARDS));
+    }
+
+    @Test
+    void unitsGrowWithTheAudienceOnePerThousandMembers() {
+        assertEquals(3, CampaignUnits.count(2_500, 1, SHARDS));
+        assertEquals(20, CampaignUnits.count(20_000, 4, SHARDS));
+        assertEquals(40, CampaignUnits.count(40_000, 4, SHARDS));
+    }
+
+    @Test
+    void aLargeAudienceGetsOneUnitPerShard() {
+        assertEquals(SHARDS, CampaignUnits.count(256_000, 4, SHARDS));
+        assertEquals(SHARDS, CampaignUnits.count(1_000_000, 4, SHARDS));
+        assertEquals(SHARDS, CampaignUnits.count(10_000, 300, SHARDS));
+    }
+
+    @Test
+    void everyUnitCountWalksEveryChunkOfTheAudienceExactlyOnce() {
+        Task audience = new Task();
+        audience.shards = SHARDS;
+        audience.layout = new ArrayList<>();
+        int chunks = 0;
+        for (int s = 0; s < SHARDS; s++) {
+            audience.layout.add(s % 3); // shards of 0, 1 and 2 chunks
+            chunks += s % 3;
+        }
+        for (int units = 1; units <= SHARDS; units++) {
+            Set<CampaignUnits.Chunk> walked = new HashSet<>();
+            int steps = 0;
+            for (int u = 0; u < units; u++) {
+                List<CampaignUnits.Chunk> walk = CampaignUnits.chunks(u, units, audience);
+                for (CampaignUnits.Chunk c : walk) {
+                    assertEquals(u, CampaignUnits.unitOf(c.shard(), units, SHARDS), "a chunk's record is counted in the unit that walks it");
+                }
+                walked.addAll(walk);
+                steps += walk.size();
+            }
+            assertEquals(chunks, steps, units + " units: no chunk walked twice");
+            assertEquals(chunks, walked.size(), units + " units: every chunk walked");
+        }
+    }
+
+    @Test
+    void aUnitPerShardWalksItsOwnShard() {
+        Task audience = new Task();
+        audience.shards = SHARDS;
+        audience.layout = new ArrayList<>();
+        for (int s = 0; s < SHARDS; s++) {
+            audience.layout.add(2);
+        }
+        assertEquals(List.of(new CampaignUnits.Chunk(7, 0), new CampaignUnits.Chunk(7, 1)), CampaignUnits.chunks(7, SHARDS, audience),
+                "campaigns started before sizing (a unit per shard) keep their layout");
+    }
+}
