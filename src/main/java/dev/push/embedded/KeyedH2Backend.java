@@ -6,6 +6,7 @@ import org.h2.mvstore.MVStore;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
@@ -91,6 +92,18 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
             MVMap<Object, Document> documents = openDocuments(store, namespace);
             MVMap<String, Object> meta = store.openMap("meta." + namespace);
             return new KeyedH2Collection(this, name, options, documents, meta, cursorRegistry);
+        }
+
+        /** {@code $sample} is answered by {@link UniformSample}. */
+        @Override
+        public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver,
+                                      Oplog oplog) {
+            if (UniformSample.asked(command, query) && query.get(command) instanceof String name) {
+                clearLastStatus(channel);
+                return UniformSample.answer(this, getFullCollectionNamespace(name), resolveCollection(name, false),
+                    query, resolver, oplog);
+            }
+            return super.handleCommand(channel, command, query, resolver, oplog);
         }
 
         @Override

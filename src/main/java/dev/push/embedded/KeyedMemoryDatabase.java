@@ -25,6 +25,7 @@ final class KeyedMemoryDatabase extends MemoryDatabase {
      * The memory backend updates documents in place and a find answers the stored objects, which
      * the wire encoder reads after the collection's lock is released: a concurrent update then
      * broke the encoding (ConcurrentModificationException). Answer copies taken under the lock.
+     * {@code $sample} is answered by {@link UniformSample}.
      */
     @Override
     public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver,
@@ -32,6 +33,7 @@ final class KeyedMemoryDatabase extends MemoryDatabase {
         String collectionName = switch (command) {
             case "find" -> query.get("find") instanceof String s ? s : null;
             case "getMore" -> query.get("collection") instanceof String s ? s : null;
+            case "aggregate" -> query.get("aggregate") instanceof String s ? s : null;
             default -> null;
         };
         MongoCollection<Integer> collection = collectionName == null ? null : resolveCollection(collectionName, false);
@@ -39,6 +41,11 @@ final class KeyedMemoryDatabase extends MemoryDatabase {
             return super.handleCommand(channel, command, query, resolver, oplog);
         }
         synchronized (collection) {
+            if (UniformSample.asked(command, query)) {
+                clearLastStatus(channel);
+                return UniformSample.answer(this, getFullCollectionNamespace(collectionName), collection, query,
+                    resolver, oplog).cloneDeeply();
+            }
             return super.handleCommand(channel, command, query, resolver, oplog).cloneDeeply();
         }
     }
