@@ -88,7 +88,7 @@ final class ApnsChannel implements Channel, AutoCloseable {
             if (failure == null) {
                 return Outcome.sent(r.memberId());
             }
-            if (INVALID_TOKEN.contains(failure.code())) {
+            if (failure.code() != null && INVALID_TOKEN.contains(failure.code())) {
                 invalid.add(new Recipients.InvalidAddress(r.memberId(), r.address(), failure.code()));
             }
             return Outcome.failed(r.memberId(), failure.reason(), failure.retryable());

@@ -117,6 +117,30 @@ class ApnsChannelTest {
     }
 
     @Test
+    void anUnreachableApnsServerFailsEachMemberRetryablyNotTheWholeSubBatch() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Map<String, Object> settings = new HashMap<>(Map.of("topic", TOPIC, "host", "127.0.0.1", "port", closed,
+                "teamId", "TEAM123456", "keyId", "KEY1234567", "trustedCertificate", apns.certificatePem, "backoffMs", 1,
+                "attempts", 1));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "apns-down", "type", "apns", "settings", settings, "credentials", Map.of("signingKey", apns.signingKeyPem)))
+                .post("/api/channels").then().statusCode(201);
+
+        List<Outcome> out = send("apns-down", List.of(new Delivery.Recipient("d1", token(8), Map.of()),
+                new Delivery.Recipient("d2", token(9), Map.of())));
+
+        assertEquals(List.of("d1", "d2"), out.stream().map(Outcome::memberId).toList());
+        out.forEach(o -> {
+            assertEquals(Outcome.Status.FAILED, o.status(), o.toString());
+            assertEquals(true, o.retryable(), o.toString());
+            assertEquals(true, o.reason().startsWith("APNs connection error"), o.reason());
+        });
+    }
+
+    @Test
     void apnsPermanentRejectionIsAFailureThatIsNotRetried() {
         configure("apns-topic");
         apns.rejections.put(token(3), RejectionReason.DEVICE_TOKEN_NOT_FOR_TOPIC);
