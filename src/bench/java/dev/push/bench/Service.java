@@ -52,6 +52,13 @@ final class Service implements AutoCloseable {
      */
     static Service start(String label, Path jar, Path workDir, String backend, String mongoUri, String mongoDatabase,
                          String xmx, boolean recordJfr, boolean fresh) throws IOException, InterruptedException {
+        return start(label, jar, workDir, backend, mongoUri, mongoDatabase, xmx, recordJfr, fresh, List.of());
+    }
+
+    /** The same, with more JVM options ({@code -D...}) before the jar. */
+    static Service start(String label, Path jar, Path workDir, String backend, String mongoUri, String mongoDatabase,
+                         String xmx, boolean recordJfr, boolean fresh, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         Path dataDir = workDir.resolve(label + "-data");
         if (fresh) {
             deleteTree(dataDir);
@@ -84,6 +91,7 @@ final class Service implements AutoCloseable {
             cmd.add("-Dquarkus.mongodb.database=" + mongoDatabase);
             uri = mongoUri;
         }
+        cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar.toString());
         long t0 = System.nanoTime();

@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Sends through FCM HTTP v1, one {@code messages:send} per member, at most {@code concurrency} at a
- * time. {@code UNREGISTERED}, and {@code INVALID_ARGUMENT} about the registration token, fail the
+ * time per sub-batch. The timeout is for the answer once the request is out (an idle timeout): a request waiting for a
+ * free HTTP/2 stream is not failed for the wait, which the channel's concurrency bounds. {@code UNREGISTERED}, and {@code INVALID_ARGUMENT} about the registration token, fail the
  * member for good and mark the token invalid, so later campaigns skip it. Quota, availability and
  * internal errors are tried again after a backoff or the Retry-After asked; a refused access token
  * is exchanged once more.
@@ -144,7 +145,7 @@ final class FcmChannel implements Channel {
     }
 
     private Uni<Answer> post(byte[] body, int attempt, boolean reauthorized, long since) {
-        return tokens.get().onItem().transformToUni(token -> client.postAbs(sendUrl).timeout(settings.timeoutMs())
+        return tokens.get().onItem().transformToUni(token -> client.postAbs(sendUrl).idleTimeout(settings.timeoutMs())
                         .putHeader("Authorization", "Bearer " + token)
                         .putHeader("Content-Type", "application/json; UTF-8")
                         .sendBuffer(Buffer.buffer(body))

@@ -14,9 +14,10 @@ public interface HttpConfig {
 
     /**
      * HTTP/2 connections per host at most, for the channels that speak it (FCM): each carries as many requests at
-     * once as the server allows (its SETTINGS_MAX_CONCURRENT_STREAMS), so a few serve thousands in flight.
+     * once as the server allows (its SETTINGS_MAX_CONCURRENT_STREAMS): FCM allows 100, so 16 carry 1,600 in flight,
+     * 10,000 messages/s at 160 ms a message. Connections are opened only as the load needs them.
      */
-    @WithDefault("4")
+    @WithDefault("16")
     int http2ConnectionsPerHost();
 
     /** A connection not established within this fails the send. */

@@ -137,7 +137,7 @@ final class WebPushChannel implements Channel {
             try {
                 body = webPush.getBody(payload, subscription.p256dh(), subscription.auth());
                 request = client(subscription.endpoint()).requestAbs(HttpMethod.POST, to.server(), subscription.endpoint())
-                        .timeout(settings.timeoutMs());
+                        .idleTimeout(settings.timeoutMs());
                 webPush.getHeadersWithToken(token(subscription.endpoint()), ttl(hints), topic(hints.collapseKey()),
                         urgency(hints)).forEach(request::putHeader);
             } catch (RuntimeException e) {
