@@ -36,7 +36,22 @@ public record CampaignRequest(
         @Size(max = 10) String priority,
         List<@Valid Variant> variants,
         @Valid Winner winner,
-        @Size(max = 64) String template) {
+        @Size(max = 64) String template,
+        @Valid Timing timing) {
+
+    /**
+     * When members may be sent (docs/timing.md): at {@code localTime} on {@code date} in each member's zone
+     * ({@code timezone} for members without one), members whose time had passed at the first start sent at once or
+     * skipped ({@code passed}: {@code send}, the default, or {@code skip}); and never inside {@code quietHours}
+     * (member-local), which override the global default ({@code enabled: false} turns them off).
+     */
+    public record Timing(@Size(max = 64) String timezone, @Size(max = 10) String date, @Size(max = 8) String localTime,
+                         @Size(max = 8) String passed, @Valid QuietHours quietHours) {
+    }
+
+    /** No push between {@code start} and {@code end} (e.g. 21:00 and 08:00), member-local time; may span midnight. */
+    public record QuietHours(@Size(max = 8) String start, @Size(max = 8) String end, Boolean enabled) {
+    }
 
     /**
      * The message every member receives. Title, body and link are Qute templates over the member
