@@ -283,6 +283,16 @@ class TimedDeliveryTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheTimingOfACampaignAndTheZoneOfAMember() {
+        JsonPath openapi = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        assertEquals(Set.of("timezone", "date", "localTime", "passed", "quietHours"),
+                openapi.getMap("components.schemas.Timing.properties").keySet());
+        assertEquals(Set.of("start", "end", "enabled"), openapi.getMap("components.schemas.QuietHours.properties").keySet());
+        assertTrue(openapi.getMap("components.schemas.Member.properties").containsKey("timezone"));
+        assertTrue(openapi.getMap("components.schemas.Progress.properties").containsKey("held"));
+    }
+
+    @Test
     void anImportedZoneIsKeptAndAnUnknownOneRejectsItsLine() {
         JsonPath report = given().contentType("text/csv")
                 .body("id,timezone\ntz-i-1,Europe/Paris\ntz-i-2,Mars/Olympus\ntz-i-3,+02:00\ntz-i-4,\n".getBytes(StandardCharsets.UTF_8))
