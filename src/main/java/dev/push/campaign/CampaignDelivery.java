@@ -281,7 +281,18 @@ public class CampaignDelivery implements TaskKind {
         private int openTimed(CampaignUnits.Chunk at) {
             Document key = CampaignChunks.key(campaign.id, at.shard(), at.k());
             Instant now = clock.instant();
-            TimedChunk arranged = TimedChunk.of(claims.find(key));
+            Document seen = claims.find(key);
+            TimedChunk arranged = TimedChunk.of(seen);
+            if (arranged != null && nothingDue(seen, arranged, now)) {
+                // A wave with none of this chunk's members: counted from its record, no claim, no write.
+                timed = arranged;
+                chunkKey = key;
+                chunk = CampaignChunks.counts(seen);
+                pos = seen.getInteger("committed");
+                end = pos;
+                ids = arranged.order();
+                return advance() ? CHUNK_DONE : FENCED;
+            }
             if (arranged == null) {
                 List<String> members = audienceChunks.read(audienceId, at.shard(), at.k());
                 Date firstStart = campaign.timing.getDate("startedAt");
@@ -304,6 +315,12 @@ public class CampaignDelivery implements TaskKind {
                 return advance() ? CHUNK_DONE : FENCED;
             }
             return reservedAhead > pos ? reservedAhead - pos : batchSize(end - pos);
+        }
+
+        /** Whether a chunk's record has nothing in flight and nothing due by {@code now} that it has not committed. */
+        private boolean nothingDue(Document record, TimedChunk arranged, Instant now) {
+            int committed = record.getInteger("committed");
+            return committed == record.getInteger("reserved") && !Expiry.passed(campaign, now) && committed >= arranged.dueBy(now);
         }
 
         private int batchSize(int left) {

@@ -247,6 +247,11 @@ class TimedDeliveryTest {
         assertEquals(opens, Instant.parse(waiting.getString("timing.next")));
         assertEquals("waiting for " + waiting.getString("timing.quiet.end") + " UTC (100 members)", waiting.getString("stateReason"));
 
+        Api.command("campaigns", campaign, "resume", 200);
+        JsonPath waitingAgain = awaitWave(campaign, 100, false);
+        assertEquals(100, waitingAgain.getLong("progress.held"), "a resume sends nobody early");
+        assertEquals(opens, Instant.parse(waitingAgain.getString("timing.next")));
+
         moveTo(opens.minus(Duration.ofMinutes(1)));
         letTicksPass();
         assertEquals(100, log.deliveredMembers(campaign).size(), "nobody inside quiet hours");
