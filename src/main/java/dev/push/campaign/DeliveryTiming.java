@@ -55,7 +55,7 @@ public final class DeliveryTiming {
         return IanaZone.of(memberZone).orElse(zone);
     }
 
-    /** Why a member is not sent yet, or null: it is due at {@code now}. */
+    /** When a member not due at once is due ({@code at}), or that it is skipped because its local time had passed. */
     record Due(Instant at, boolean passed) {
     }
 
@@ -103,12 +103,13 @@ public final class DeliveryTiming {
     static Document stored(CampaignRequest.Timing req, TimingConfig config, Instant now, boolean variants) {
         Document quiet = config.quietStart().isPresent() && config.quietEnd().isPresent()
                 ? window(config.quietStart().get(), config.quietEnd().get(), "push.timing.quiet-start") : null;
-        if (req == null) {
-            return quiet == null ? null : new Document("zone", config.defaultZone()).append("quiet", quiet);
-        }
-        String zoneName = req.timezone() == null ? config.defaultZone() : req.timezone();
+        String zoneName = req == null || req.timezone() == null ? config.defaultZone() : req.timezone();
         if (IanaZone.of(zoneName).isEmpty()) {
-            throw ApiException.badRequest("timing.timezone", IanaZone.RULE);
+            throw ApiException.badRequest(req == null || req.timezone() == null ? "push.timing.default-zone" : "timing.timezone",
+                    IanaZone.RULE);
+        }
+        if (req == null) {
+            return quiet == null ? null : new Document("zone", zoneName).append("quiet", quiet);
         }
         Document out = new Document("zone", zoneName);
         if (req.date() != null || req.localTime() != null) {

@@ -136,5 +136,11 @@ class TimedTakeoverTest {
         Set<String> expected = new HashSet<>(zoneOf.keySet());
         inFlight.forEach(expected::remove);
         assertEquals(expected, new HashSet<>(delivered), "every other member was sent");
+        for (String m : inFlight) {
+            given().get("/api/campaigns/" + campaign + "/deliveries/" + m).then().statusCode(200)
+                    .body("state", org.hamcrest.Matchers.equalTo("unknown"));
+        }
+        given().get("/api/campaigns/" + campaign + "/deliveries/" + delivered.get(delivered.size() - 1)).then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("sent"));
     }
 }
