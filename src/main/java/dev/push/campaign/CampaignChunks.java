@@ -143,9 +143,20 @@ public class CampaignChunks {
      * second one. A take-over reserves nothing ahead: its record's {@code reserved} equals {@code committed}.
      */
     public Document claim(long campaign, int shard, int k, String me, List<String> ids, int ahead) {
+        return claim(campaign, shard, k, me, ids, ahead, null);
+    }
+
+    /**
+     * {@link #claim(long, int, int, String, List, int)} whose new record also keeps {@code arranged} (a timed
+     * campaign's delivery order, {@link TimedChunk}); a take-over marks unknown the members of the record's own order.
+     */
+    public Document claim(long campaign, int shard, int k, String me, List<String> ids, int ahead, Document arranged) {
         Document key = key(campaign, shard, k);
         try {
             Document fresh = fresh(key, me, ids.size(), ahead);
+            if (arranged != null) {
+                fresh.putAll(arranged);
+            }
             coll().insertOne(fresh);
             return fresh;
         } catch (MongoWriteException e) {
@@ -167,7 +178,8 @@ public class CampaignChunks {
             int committed = taken.getInteger("committed");
             int reserved = taken.getInteger("reserved");
             if (reserved > committed) {
-                List<String> unknown = ids.subList(committed, reserved);
+                List<String> order = taken.get("order") instanceof List<?> kept ? kept.stream().map(String.class::cast).toList() : ids;
+                List<String> unknown = order.subList(committed, reserved);
                 Document marked = coll().findOneAndUpdate(
                         held(key, me),
                         Updates.combine(Updates.set("committed", reserved), Updates.inc("nUnknown", unknown.size()),

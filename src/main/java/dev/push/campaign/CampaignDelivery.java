@@ -29,6 +29,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -90,6 +91,12 @@ public class CampaignDelivery implements TaskKind {
     @Inject
     Clock clock;
 
+    @Inject
+    dev.push.member.MemberStore memberStore;
+
+    @Inject
+    HeldWaves heldWaves;
+
     private final Map<Long, Task> audiences = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
@@ -116,6 +123,12 @@ public class CampaignDelivery implements TaskKind {
             return new RunEnd(TaskState.PAUSED, "A/B test split sent; the winner is decided at "
                     + decideAt.toInstant() + " (" + campaign.winner.getString("metric") + " after " + wait + ")",
                     Updates.combine(Updates.set("winner.phase", Variants.WAITING), Updates.set("winner.decideAt", decideAt)));
+        }
+        if (campaign.timing != null && phase == null) {
+            RunEnd waiting = heldWaves.end(campaign, units);
+            if (waiting != null) {
+                return waiting;
+            }
         }
         if (Variants.WAITING.equals(phase) || Variants.ASKING.equals(phase)) {
             return new RunEnd(TaskState.PAUSED, "A/B test split sent; " + (Variants.WAITING.equals(phase)
@@ -165,6 +178,14 @@ public class CampaignDelivery implements TaskKind {
         /** Where the claim's reservation ends, when the claim reserved the first sub-batch (else 0). */
         private int reservedAhead;
         private boolean hadErrors;
+        /** When the campaign sends at a local time or outside quiet hours; null otherwise. */
+        private final DeliveryTiming timing;
+        /** The current chunk's arrangement in due order, for a timed campaign. */
+        private TimedChunk timed;
+        /** Members of the current chunk skipped because their local time had passed. */
+        private java.util.Set<String> passed = java.util.Set.of();
+        /** Members of this unit's chunks held for a later wave, per release instant and zone. */
+        private final Map<List<Object>, Long> held;
         private long checkpointedAt = System.currentTimeMillis();
 
         ShardDelivery(WorkerContext worker, Task campaign, Task audience, Document unit) {
@@ -180,6 +201,8 @@ public class CampaignDelivery implements TaskKind {
             this.variants = VariantAssignment.of(campaign);
             String phase = Variants.phase(campaign);
             this.testOnly = phase != null && !Variants.WINNER.equals(phase);
+            this.timing = DeliveryTiming.of(campaign.timing);
+            this.held = HeldWaves.read(unit);
         }
 
         @Override
@@ -221,6 +244,9 @@ public class CampaignDelivery implements TaskKind {
                 // The chunk is this unit's current one only once claimed (a step repeated after a
                 // database error opens it again).
                 CampaignUnits.Chunk at = walk.get(cursor);
+                if (timing != null) {
+                    return openTimed(at);
+                }
                 List<String> members = read != null ? read : audienceChunks.read(audienceId, at.shard(), at.k());
                 read = null;
                 int stop = members.size();
@@ -245,6 +271,56 @@ public class CampaignDelivery implements TaskKind {
                 return advance() ? CHUNK_DONE : FENCED;
             }
             return reservedAhead > pos ? reservedAhead - pos : batchSize(end - pos);
+        }
+
+        /**
+         * Opens a chunk of a timed campaign: its arrangement is the record's (decided when first claimed), or decided
+         * now from the members' zones and kept by the claim. This run sends the members due by now, all of the rest
+         * once the campaign has expired (counted expired); the others stay held for a later run.
+         */
+        private int openTimed(CampaignUnits.Chunk at) {
+            Document key = CampaignChunks.key(campaign.id, at.shard(), at.k());
+            Instant now = clock.instant();
+            Document seen = claims.find(key);
+            TimedChunk arranged = TimedChunk.of(seen);
+            if (arranged != null && nothingDue(seen, arranged, now)) {
+                // A wave with none of this chunk's members: counted from its record, no claim, no write.
+                timed = arranged;
+                chunkKey = key;
+                chunk = CampaignChunks.counts(seen);
+                pos = seen.getInteger("committed");
+                end = pos;
+                ids = arranged.order();
+                return advance() ? CHUNK_DONE : FENCED;
+            }
+            if (arranged == null) {
+                List<String> members = audienceChunks.read(audienceId, at.shard(), at.k());
+                Date firstStart = campaign.timing.getDate("startedAt");
+                arranged = TimedChunk.arrange(timing, members, memberStore.zones(members),
+                        firstStart == null ? now : firstStart.toInstant(), now);
+            }
+            int stop = Expiry.passed(campaign, now) ? arranged.order().size() : arranged.dueBy(now);
+            int ahead = campaign.qps <= 0 && slowdown() == 0 ? batchSize(stop) : 0;
+            Document record = claims.claim(campaign.id, at.shard(), at.k(), worker.workerId(), arranged.order(), ahead,
+                    arranged.toDocument());
+            timed = TimedChunk.of(record);
+            passed = new java.util.HashSet<>(timed.order().subList(0, timed.passed()));
+            chunkKey = key;
+            chunk = CampaignChunks.counts(record);
+            pos = record.getInteger("committed");
+            reservedAhead = record.getInteger("reserved");
+            ids = timed.order();
+            end = Math.max(stop, 0);
+            if (pos >= end) {
+                return advance() ? CHUNK_DONE : FENCED;
+            }
+            return reservedAhead > pos ? reservedAhead - pos : batchSize(end - pos);
+        }
+
+        /** Whether a chunk's record has nothing in flight and nothing due by {@code now} that it has not committed. */
+        private boolean nothingDue(Document record, TimedChunk arranged, Instant now) {
+            int committed = record.getInteger("committed");
+            return committed == record.getInteger("reserved") && !Expiry.passed(campaign, now) && committed >= arranged.dueBy(now);
         }
 
         private int batchSize(int left) {
@@ -330,6 +406,17 @@ public class CampaignDelivery implements TaskKind {
          * skipped, and so are those an earlier run of the campaign's series reached within its window.
          */
         private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
+            if (!passed.isEmpty()) {
+                List<String> due = new ArrayList<>(batch.size());
+                for (String m : batch) {
+                    if (passed.contains(m)) {
+                        outcomes.add(Outcome.skipped(m, DeliveryTiming.PASSED));
+                    } else {
+                        due.add(m);
+                    }
+                }
+                batch = due;
+            }
             if (reachedBefore.isEmpty()) {
                 return reachable.of(batch, channel, category, outcomes);
             }
@@ -351,7 +438,7 @@ public class CampaignDelivery implements TaskKind {
          * is applied to a chunk's rest.
          */
         private boolean groupable() {
-            return variants == null && campaign.qps <= 0 && slowdown() == 0 && campaign.skipReached == null
+            return variants == null && timing == null && campaign.qps <= 0 && slowdown() == 0 && campaign.skipReached == null
                     && campaign.expiresAt == null && campaign.ttl == null;
         }
 
@@ -505,6 +592,14 @@ public class CampaignDelivery implements TaskKind {
          * lost the unit before it claims the next chunk) is made durable by that chunk's journaled claim.
          */
         private boolean advance() {
+            if (timed != null) {
+                // What this run leaves of the chunk waits for its wave.
+                int from = Math.max(pos, end);
+                chunk.held += timed.order().size() - from;
+                timed.heldFrom(from, held);
+                timed = null;
+                passed = java.util.Set.of();
+            }
             base.add(chunk);
             cursor++;
             ids = null;
@@ -536,12 +631,13 @@ public class CampaignDelivery implements TaskKind {
             if (chunk != null) {
                 counts.add(chunk);
             }
-            return new Document("cursor", cursor).append("base", base.toDocument()).append("counts", counts.toDocument());
+            return HeldWaves.write(held, new Document("cursor", cursor).append("base", base.toDocument())
+                    .append("counts", counts.toDocument()));
         }
 
         private boolean complete() {
-            shards.complete(unitKey, worker.workerId(),
-                    new Document("cursor", cursor).append("base", base.toDocument()).append("counts", base.toDocument()));
+            shards.complete(unitKey, worker.workerId(), HeldWaves.write(held,
+                    new Document("cursor", cursor).append("base", base.toDocument()).append("counts", base.toDocument())));
             return false;
         }
 

@@ -1,6 +1,7 @@
 package dev.push.campaign;
 
 import jakarta.validation.Valid;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -36,7 +37,34 @@ public record CampaignRequest(
         @Size(max = 10) String priority,
         List<@Valid Variant> variants,
         @Valid Winner winner,
-        @Size(max = 64) String template) {
+        @Size(max = 64) String template,
+        @Valid Timing timing) {
+
+    /**
+     * When members may be sent (docs/timing.md): at {@code localTime} on {@code date} in each member's zone
+     * ({@code timezone} for members without one), members whose time had passed at the first start sent at once or
+     * skipped ({@code passed}: {@code send}, the default, or {@code skip}); and never inside {@code quietHours}
+     * (member-local), which override the global default ({@code enabled: false} turns them off).
+     */
+    @Schema(description = "When members may be sent (docs/timing.md): at localTime on date in each member's zone, and never "
+            + "inside the quiet hours (member-local). Members wait, held, for their time; a held member past the expiry is "
+            + "counted expired.")
+    public record Timing(
+            @Schema(description = "IANA zone of members without one of their own (default push.timing.default-zone)",
+                    example = "Europe/Paris") @Size(max = 64) String timezone,
+            @Schema(description = "Local date of a local-time campaign, with localTime", example = "2026-12-05") @Size(max = 10) String date,
+            @Schema(description = "Local time on date in each member's zone", example = "10:00") @Size(max = 8) String localTime,
+            @Schema(description = "Members whose local time had passed at the first start: send (now, the default) or skip "
+                    + "(counted skipped with the reason)", enumeration = {"send", "skip"}) @Size(max = 8) String passed,
+            @Valid QuietHours quietHours) {
+    }
+
+    /** No push between {@code start} and {@code end} (e.g. 21:00 and 08:00), member-local time; may span midnight. */
+    @Schema(description = "Quiet hours overriding the global default (push.timing.quiet-start and -end): no push from start "
+            + "to end, member-local, spanning midnight when start is later; enabled: false sends at any hour")
+    public record QuietHours(@Schema(example = "21:00") @Size(max = 8) String start, @Schema(example = "08:00") @Size(max = 8) String end,
+                             Boolean enabled) {
+    }
 
     /**
      * The message every member receives. Title, body and link are Qute templates over the member

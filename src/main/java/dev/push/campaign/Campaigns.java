@@ -68,6 +68,9 @@ public class Campaigns {
     @Inject
     Templates templates;
 
+    @Inject
+    dev.push.time.TimingConfig timing;
+
     public Task create(CampaignRequest req, String by) {
         Task audience = tasks.find(req.audienceId());
         if (audience == null || !audience.isAudience()) {
@@ -121,6 +124,7 @@ public class Campaigns {
         t.expiresAt = Expiry.expiresAt(req.expiresAt(), req.startAt(), clock.instant());
         t.ttl = Expiry.ttl(req.ttl(), req.expiresAt());
         t.hints = ProviderHints.of(req.collapseKey(), req.priority());
+        t.timing = DeliveryTiming.stored(req.timing(), timing, clock.instant(), t.variants != null);
         t.shards = audience.shards;
         t.units = audience.shards;
         return tasks.create(t, by);
@@ -490,9 +494,11 @@ public class Campaigns {
         @SuppressWarnings("unchecked")
         ChunkOutcomes(Document record, VariantAssignment variants, List<String> chunk) {
             this.committed = record == null ? 0 : record.getInteger("committed", 0);
-            this.positions = variants == null ? null : new HashMap<>();
-            if (variants != null) {
-                List<String> arranged = variants.arrange(chunk).members();
+            TimedChunk timed = TimedChunk.of(record);
+            this.positions = variants == null && timed == null ? null : new HashMap<>();
+            if (variants != null || timed != null) {
+                // A timed chunk's delivery order is its record's; an A/B chunk's is its arrangement.
+                List<String> arranged = timed != null ? timed.order() : variants.arrange(chunk).members();
                 for (int i = 0; i < arranged.size(); i++) {
                     positions.put(arranged.get(i), i);
                 }

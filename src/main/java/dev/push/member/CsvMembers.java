@@ -52,9 +52,9 @@ final class CsvMembers implements MemberLines {
                     throw ApiException.badRequest("header", "column \"" + NdjsonMembers.shorten(name)
                             + "\": attribute name " + Attributes.NAME_RULE);
                 }
-            } else if (!Addresses.CHANNELS.contains(name) && !name.equals(OptOutField.NAME)) {
+            } else if (!Addresses.CHANNELS.contains(name) && !name.equals(OptOutField.NAME) && !name.equals(TimeZoneField.NAME)) {
                 throw ApiException.badRequest("header", "unknown column \"" + NdjsonMembers.shorten(name)
-                        + "\" (allowed: id, " + String.join(", ", Addresses.CHANNELS) + ", attr.NAME, optOut)");
+                        + "\" (allowed: id, " + String.join(", ", Addresses.CHANNELS) + ", attr.NAME, optOut, timezone)");
             }
             columns.add(name);
         }
@@ -83,6 +83,7 @@ final class CsvMembers implements MemberLines {
         Map<String, Object> attributes = new LinkedHashMap<>();
         Addresses addresses = Addresses.NONE;
         Set<String> optOut = Set.of();
+        String timezone = null;
         for (int i = 0; i < columns.size(); i++) {
             String column = columns.get(i);
             String value = values.get(i);
@@ -93,6 +94,8 @@ final class CsvMembers implements MemberLines {
                 attributes.put(column.substring(ATTRIBUTE_PREFIX.length()), typed(value));
             } else if (column.equals(OptOutField.NAME)) {
                 optOut = OptOutField.read(List.of(value.split(";")), categories);
+            } else if (column.equals(TimeZoneField.NAME)) {
+                timezone = TimeZoneField.read(value);
             } else {
                 try {
                     addresses = Addresses.with(addresses, column, Addresses.check(column, value));
@@ -101,7 +104,7 @@ final class CsvMembers implements MemberLines {
                 }
             }
         }
-        return new Member(id, attributes, addresses, null, optOut);
+        return new Member(id, attributes, addresses, timezone, null, optOut);
     }
 
     static Object typed(String value) {

@@ -1,6 +1,7 @@
 package dev.push.member;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
@@ -8,13 +9,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A member profile: attributes for audience queries and the addresses campaigns send to. {@code optOut} is what an
+ * A member profile: attributes for audience queries, the addresses campaigns send to and the member's IANA
+ * {@code timezone} (optional; docs/timing.md). {@code optOut} is what an
  * import line adds to the member's opt-outs (kept apart from the profile, in {@code dev.push.consent}), else empty.
  */
 @RegisterForReflection
-public record Member(String id, Map<String, Object> attributes, Addresses addresses, Instant updatedAt,
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Member(String id, Map<String, Object> attributes, Addresses addresses, String timezone, Instant updatedAt,
                      @JsonIgnore Set<String> optOut) {
     public Member(String id, Map<String, Object> attributes, Addresses addresses, Instant updatedAt) {
-        this(id, attributes, addresses, updatedAt, Set.of());
+        this(id, attributes, addresses, null, updatedAt, Set.of());
+    }
+
+    public Member(String id, Map<String, Object> attributes, Addresses addresses, Instant updatedAt, Set<String> optOut) {
+        this(id, attributes, addresses, null, updatedAt, optOut);
     }
 }

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code members} collection. One document per member:
@@ -75,6 +76,24 @@ public class MemberStore {
         }
         if (!slice.isEmpty()) {
             lookUp(slice, channel, field, found);
+        }
+        return found;
+    }
+
+    /**
+     * The members' own time zones ({@code timezone}), id → IANA zone; members without one are absent. Read by key,
+     * in slices of {@value #LOOKUP_SLICE} ids.
+     */
+    public Map<String, String> zones(List<String> ids) {
+        Map<String, String> found = new HashMap<>(ids.size() * 2);
+        for (int from = 0; from < ids.size(); from += LOOKUP_SLICE) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + LOOKUP_SLICE));
+            for (Document doc : members.find(Filters.in("_id", slice)).projection(Projections.include(TimeZoneField.NAME))) {
+                String zone = doc.getString(TimeZoneField.NAME);
+                if (zone != null) {
+                    found.put(doc.getString("_id"), zone);
+                }
+            }
         }
         return found;
     }
@@ -157,11 +176,15 @@ public class MemberStore {
                 addresses.append(channel, address);
             }
         }
-        return new Document("_id", member.id())
+        Document doc = new Document("_id", member.id())
                 .append("shard", Shards.of(member.id(), Shards.DEFAULT_COUNT))
                 .append("attributes", new Document(member.attributes()))
                 .append("addresses", addresses)
                 .append("updatedAt", updatedAt);
+        if (member.timezone() != null) {
+            doc.append(TimeZoneField.NAME, member.timezone());
+        }
+        return doc;
     }
 
     static Member member(Document doc) {
@@ -175,6 +198,7 @@ public class MemberStore {
                 : new Addresses(a.getString("webhook"), a.getString("email"), a.getString("fcm"), a.getString("apns"),
                         a.getString("webpush"));
         Date updatedAt = doc.getDate("updatedAt");
-        return new Member(doc.getString("_id"), attributes, addresses, updatedAt == null ? null : updatedAt.toInstant());
+        return new Member(doc.getString("_id"), attributes, addresses, doc.getString(TimeZoneField.NAME),
+                updatedAt == null ? null : updatedAt.toInstant(), Set.of());
     }
 }

@@ -50,12 +50,23 @@ final class NdjsonMembers implements MemberLines {
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (!name.equals("id") && !name.equals("attributes") && !name.equals("addresses") && !name.equals(OptOutField.NAME)) {
-                throw new RejectedLine("unknown field \"" + name + "\" (allowed: id, attributes, addresses, optOut)");
+            if (!name.equals("id") && !name.equals("attributes") && !name.equals("addresses") && !name.equals(OptOutField.NAME)
+                    && !name.equals(TimeZoneField.NAME)) {
+                throw new RejectedLine("unknown field \"" + name + "\" (allowed: id, attributes, addresses, optOut, timezone)");
             }
         }
-        return new Member(id(node.get("id")), attributes(node.get("attributes")), addresses(node.get("addresses")), null,
-                optOut(node.get(OptOutField.NAME)));
+        return new Member(id(node.get("id")), attributes(node.get("attributes")), addresses(node.get("addresses")),
+                timezone(node.get(TimeZoneField.NAME)), null, optOut(node.get(OptOutField.NAME)));
+    }
+
+    private static String timezone(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new RejectedLine(TimeZoneField.NAME + " must be a string such as Europe/Paris, found " + kind(node));
+        }
+        return TimeZoneField.read(node.textValue());
     }
 
     private Set<String> optOut(JsonNode node) {

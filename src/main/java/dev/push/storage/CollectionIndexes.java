@@ -46,6 +46,9 @@ public class CollectionIndexes {
     static final String WAITING_WINNERS = "checked on the paused tasks the state index finds (a handful), once a second,"
             + " or with an exact _id when a decision is recorded";
 
+    static final String WAITING_WAVES = "checked on the paused tasks the state index finds (a handful), once a tick,"
+            + " or with an exact _id when a wave is released";
+
     /** Filters whose field has no index, on purpose. */
     public static final List<Unindexed> UNINDEXED = List.of(
             new Unindexed("CampaignRetry", "retry", KEYED),
@@ -70,7 +73,10 @@ public class CollectionIndexes {
             new Unindexed("EarlierRunUnits", "run", "tasks holds one document per audience or campaign; swept every few minutes"),
             new Unindexed("WinnerDecisions", "kind", WAITING_WINNERS),
             new Unindexed("WinnerDecisions", "winner.phase", WAITING_WINNERS),
-            new Unindexed("WinnerDecisions", "winner.decideAt", WAITING_WINNERS));
+            new Unindexed("WinnerDecisions", "winner.decideAt", WAITING_WINNERS),
+            new Unindexed("HeldWaves", "kind", WAITING_WAVES),
+            new Unindexed("HeldWaves", "timing.waiting", WAITING_WAVES),
+            new Unindexed("HeldWaves", "timing.next", WAITING_WAVES));
 
     @Inject
     RetentionConfig retention;

@@ -12,6 +12,8 @@ public class Progress {
     public long unknown;
     /** Campaign members not sent because the campaign expired first. */
     public long expired;
+    /** Campaign members waiting for their local time or the end of their quiet hours (not processed yet). */
+    public long held;
 
     public static Progress of(Document d) {
         Progress p = new Progress();
@@ -23,6 +25,7 @@ public class Progress {
             p.skipped = num(d, "skipped");
             p.unknown = num(d, "unknown");
             p.expired = num(d, "expired");
+            p.held = num(d, "held");
         }
         return p;
     }
@@ -39,12 +42,13 @@ public class Progress {
         skipped += o.skipped;
         unknown += o.unknown;
         expired += o.expired;
+        held += o.held;
     }
 
     public Document toDocument() {
         return new Document("total", total).append("processed", processed).append("sent", sent)
                 .append("failed", failed).append("skipped", skipped).append("unknown", unknown)
-                .append("expired", expired);
+                .append("expired", expired).append("held", held);
     }
 
     private static long num(Document d, String key) {

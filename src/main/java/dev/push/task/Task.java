@@ -73,6 +73,8 @@ public class Task extends PanacheMongoEntityBase {
     public Document winner;
     /** A recurring campaign's run: the earlier runs whose reached members it skips (docs/recurring.md); null without. */
     public List<Long> skipReached;
+    /** When members may be sent: local time, quiet hours, and the wait for the next wave (campaign.DeliveryTiming). */
+    public Document timing;
 
     public TaskState taskState() {
         return TaskState.fromWire(state);

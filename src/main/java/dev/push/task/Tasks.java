@@ -138,6 +138,10 @@ public class Tasks {
                 Updates.set("finishedAt", null), Updates.set("errorStreak", 0L),
                 Updates.set("lastErrors", List.of()),
                 Updates.set("progress", new Progress().withTotal(total).toDocument())));
+        if (t.timing != null && t.timing.get("startedAt") == null) {
+            // Whose local time had passed is judged at the first start, on the injected clock.
+            updates.add(Updates.set("timing.startedAt", Date.from(clock.instant())));
+        }
         if (t.ttl != null && t.expiresAt == null) {
             // The TTL counts from the first start: a stopped campaign started again keeps its expiry.
             updates.add(Updates.set("expiresAt", Date.from(clock.instant().plus(Duration.parse(t.ttl)))));

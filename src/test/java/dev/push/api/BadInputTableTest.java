@@ -100,6 +100,16 @@ class BadInputTableTest {
         t.add(new Bad("campaign with a ttl of 0", "POST", c, "application/json", "{" + okCampaign + ",'ttl':'PT0S'}", 400, "ttl"));
         t.add(new Bad("campaign with a ttl that is no duration", "POST", c, "application/json", "{" + okCampaign + ",'ttl':'6 hours'}", 400, "ttl"));
         t.add(new Bad("campaign with both expiresAt and ttl", "POST", c, "application/json", "{" + okCampaign + ",'ttl':'PT1H','expiresAt':'2099-01-01T00:00:00Z'}", 400, "not both"));
+        t.add(new Bad("campaign in an unknown time zone", "POST", c, "application/json", "{" + okCampaign + ",'timing':{'timezone':'Mars/Olympus','date':'2099-01-01','localTime':'10:00'}}", 400, "timing.timezone"));
+        t.add(new Bad("campaign in a fixed offset, not an IANA zone", "POST", c, "application/json", "{" + okCampaign + ",'timing':{'timezone':'+02:00'}}", 400, "timing.timezone"));
+        t.add(new Bad("campaign at a local date in the past", "POST", c, "application/json", "{" + okCampaign + ",'timing':{'date':'2020-01-01','localTime':'10:00'}}", 400, "timing.date"));
+        t.add(new Bad("campaign at a local time without a date", "POST", c, "application/json", "{" + okCampaign + ",'timing':{'localTime':'10:00'}}", 400, "timing.date"));
+        t.add(new Bad("campaign at a local time that is no time", "POST", c, "application/json", "{" + okCampaign + ",'timing':{'date':'2099-01-01','localTime':'25:00'}}", 400, "timing.localTime"));
+        t.add(new Bad("campaign at a date that is no date", "POST", c, "application/json", "{" + okCampaign + ",'timing':{'date':'2099-02-30','localTime':'10:00'}}", 400, "timing.date"));
+        t.add(new Bad("campaign whose passed members are neither sent nor skipped", "POST", c, "application/json", "{" + okCampaign + ",'timing':{'date':'2099-01-01','localTime':'10:00','passed':'later'}}", 400, "timing.passed"));
+        t.add(new Bad("campaign with empty quiet hours", "POST", c, "application/json", "{" + okCampaign + ",'timing':{'quietHours':{'start':'21:00','end':'21:00'}}}", 400, "empty window"));
+        t.add(new Bad("campaign with quiet hours missing their end", "POST", c, "application/json", "{" + okCampaign + ",'timing':{'quietHours':{'start':'21:00'}}}", 400, "timing.quietHours.end"));
+        t.add(new Bad("campaign with quiet hours that are no time", "POST", c, "application/json", "{" + okCampaign + ",'timing':{'quietHours':{'start':'9pm','end':'08:00'}}}", 400, "timing.quietHours.start"));
         t.add(new Bad("campaign with an unknown priority", "POST", c, "application/json", "{" + okCampaign + ",'priority':'urgent'}", 400, "priority"));
         t.add(new Bad("campaign with a collapse key with spaces", "POST", c, "application/json", "{" + okCampaign + ",'collapseKey':'a b'}", 400, "collapseKey"));
         t.add(new Bad("campaign without a message", "POST", c, "application/json", "{'name':'x','audienceId':" + audience + ",'channel':'log'}", 400, "message"));
@@ -115,6 +125,7 @@ class BadInputTableTest {
         String j = "application/json";
         t.add(new Bad("A/B splits and holdout summing to 90", "POST", c, j, ab + two + ",'winner':{'holdout':70}}", 400, "sum to 90%, not 100%"));
         t.add(new Bad("A/B splits summing to 20 without a holdout", "POST", c, j, ab + two + "}", 400, "sum to 20%, not 100%"));
+        t.add(new Bad("A/B campaign at a local time", "POST", c, j, ab + "'variants':[{'title':'a','split':50},{'title':'b','split':50}],'timing':{'date':'2099-01-01','localTime':'10:00'}}", 400, "timing.date"));
         t.add(new Bad("9 variants", "POST", c, j, ab + "'variants':[" + IntStream.range(0, 9).mapToObj(i -> "{'title':'v','split':11}")
                 .collect(Collectors.joining(",")) + "]}", 400, "has 9; an A/B campaign has 2 to 8 variants"));
         t.add(new Bad("1 variant", "POST", c, j, ab + "'variants':[{'title':'a','split':100}]}", 400, "has 1; an A/B campaign has 2 to 8 variants"));

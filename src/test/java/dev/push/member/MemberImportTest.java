@@ -89,7 +89,7 @@ class MemberImportTest {
                 arguments("{\"id\": \"\"}", "id \"\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
                 arguments("{\"id\": \"a b\"}", "id \"a b\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
                 arguments("{\"id\": \"" + "x".repeat(129) + "\"}", "id \"" + "x".repeat(61) + "...\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
-                arguments("{\"id\": \"u1\", \"adresses\": {}}", "unknown field \"adresses\" (allowed: id, attributes, addresses, optOut)"),
+                arguments("{\"id\": \"u1\", \"adresses\": {}}", "unknown field \"adresses\" (allowed: id, attributes, addresses, optOut, timezone)"),
                 arguments("{\"id\": \"u1\", \"attributes\": [1]}", "attributes must be an object, found an array"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"$where\": 1}}", "attribute name \"$where\" must be 1 to 64 characters from [A-Za-z0-9_-]"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"a.b\": 1}}", "attribute name \"a.b\" must be 1 to 64 characters from [A-Za-z0-9_-]"),
@@ -240,7 +240,7 @@ class MemberImportTest {
     @Test
     void csvHeaderThatTheImportCannotUseRefusesTheWholeRequest() {
         assertEquals("header: the header row has no id column", csvRefusal("email,attr.a\nx@example.org,1\n"));
-        assertEquals("header: unknown column \"phone\" (allowed: id, webhook, email, fcm, apns, webpush, attr.NAME, optOut)", csvRefusal("id,phone\n"));
+        assertEquals("header: unknown column \"phone\" (allowed: id, webhook, email, fcm, apns, webpush, attr.NAME, optOut, timezone)", csvRefusal("id,phone\n"));
         assertEquals("header: column \"attr.a.b\": attribute name must be 1 to 64 characters from [A-Za-z0-9_-]", csvRefusal("id,attr.a.b\n"));
         assertEquals("header: column \"id\" appears twice", csvRefusal("id,id\n"));
         assertEquals("header: the first line must be the header row", csvRefusal(""));

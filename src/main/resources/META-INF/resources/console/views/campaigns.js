@@ -35,6 +35,14 @@ export function campaignForm(main, query) {
   const collapseKey = input({ name: 'collapseKey', maxlength: 64, autocomplete: 'off', spellcheck: 'false' });
   const priority = h('select', { name: 'priority' }, h('option', { value: '' }, 'provider default'),
     h('option', { value: 'high' }, 'high'), h('option', { value: 'normal' }, 'normal'));
+  const localDate = h('input', { type: 'date', name: 'localDate' });
+  const localTime = h('input', { type: 'time', name: 'localTime' });
+  const timezone = input({ name: 'timezone', placeholder: 'UTC', maxlength: 64, autocomplete: 'off', spellcheck: 'false' });
+  const passed = h('select', { name: 'passed' }, h('option', { value: 'send' }, 'send now'), h('option', { value: 'skip' }, 'skip'));
+  const quiet = h('select', { name: 'quiet' }, h('option', { value: '' }, 'global default'),
+    h('option', { value: 'on' }, 'these hours'), h('option', { value: 'off' }, 'none: send at any hour'));
+  const quietStart = h('input', { type: 'time', name: 'quietStart' });
+  const quietEnd = h('input', { type: 'time', name: 'quietEnd' });
   const template = h('select', { name: 'template' }, h('option', { value: '' }, 'Written here'));
   const sample = input({ name: 'sample', placeholder: 'a member id', autocomplete: 'off', spellcheck: 'false' });
   const preview = phonePreview();
@@ -91,8 +99,32 @@ export function campaignForm(main, query) {
       h('div', { class: 'row' },
         field('Collapse key (optional)', collapseKey, 'collapseKey', 'A newer push with the same key replaces an undelivered one'),
         field('Priority', priority, 'priority'))),
+    h('fieldset', {}, h('legend', {}, 'Delivery time'),
+      h('div', { class: 'row' },
+        field('Local date (optional)', localDate, 'timing.date', 'Send on this date at the local time in each member\'s zone'),
+        field('Local time', localTime, 'timing.localTime'),
+        field('Zone of members without one', timezone, 'timing.timezone', 'An IANA zone, e.g. Europe/Paris'),
+        field('Local time already passed', passed, 'timing.passed', 'For members whose time has passed when the campaign starts')),
+      h('div', { class: 'row' },
+        field('Quiet hours', quiet, 'timing.quietHours', 'No push inside them, member-local; held until they end'),
+        field('From', quietStart, 'timing.quietHours.start'),
+        field('Until', quietEnd, 'timing.quietHours.end'))),
     formError(),
     h('div', { class: 'form-actions' }, submit, h('a', { class: 'button', href: '#/campaigns' }, 'Cancel')));
+
+  // Only what the operator filled in: a campaign without any of it has no timing (the global quiet hours apply).
+  const timingOf = () => {
+    const timing = {};
+    if (timezone.value.trim()) timing.timezone = timezone.value.trim();
+    if (localDate.value || localTime.value) {
+      timing.date = localDate.value || null;
+      timing.localTime = localTime.value || null;
+      timing.passed = passed.value;
+    }
+    if (quiet.value === 'off') timing.quietHours = { enabled: false };
+    if (quiet.value === 'on') timing.quietHours = { start: quietStart.value || null, end: quietEnd.value || null };
+    return Object.keys(timing).length ? timing : null;
+  };
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -114,6 +146,7 @@ export function campaignForm(main, query) {
       batchSize: Number(batchSize.value), startAt: startAt.value ? new Date(startAt.value).toISOString() : null,
       category: category.value, expiresAt: expiresAt.value ? new Date(expiresAt.value).toISOString() : null,
       ttl: ttl.value.trim() || null, collapseKey: collapseKey.value.trim() || null, priority: priority.value || null,
+      timing: timingOf(),
     };
     submit.disabled = true;
     try {

@@ -94,7 +94,9 @@ function build(main, kind, path, first) {
       h('h2', { id: 'progress-h' }, 'Progress'),
       h('div', { class: 'stats' },
         stat('total', campaign ? 'members' : 'to read'), stat('processed', 'processed'),
-        stat('sent', campaign ? 'sent' : 'added'), stat('failed', 'failed'), stat('skipped', 'skipped'), stat('unknown', 'unknown')),
+        stat('sent', campaign ? 'sent' : 'added'), stat('failed', 'failed'), stat('skipped', 'skipped'), stat('unknown', 'unknown'),
+        campaign ? stat('held', 'held for their time') : null),
+      h('p', { class: 'muted', 'data-next-release': true, hidden: true }),
       h('div', { class: 'progress-line' }, progressBar, percent),
       h('div', { class: 'rate-line' },
         h('span', {}, 'Observed ', observed, ' a second'),
@@ -128,9 +130,15 @@ function build(main, kind, path, first) {
       // The command the state most calls for stands out; starting again a paused task is allowed but rarely meant.
       buttons[i].classList.toggle('primary', (i === 0 && t.state === 'ready') || (i === 2));
     });
-    for (const key of ['total', 'processed', 'sent', 'failed', 'skipped', 'unknown']) {
-      main.querySelector(`[data-stat="${key}"]`).textContent = num(t.progress[key]);
+    for (const key of ['total', 'processed', 'sent', 'failed', 'skipped', 'unknown', 'held']) {
+      const cell = main.querySelector(`[data-stat="${key}"]`);
+      if (cell) cell.textContent = num(t.progress[key] || 0);
     }
+    // A timed campaign sleeping until its next wave says when, and for whom (docs/timing.md).
+    const next = main.querySelector('[data-next-release]');
+    const waiting = t.state === 'paused' && t.timing && t.timing.waiting;
+    next.hidden = !waiting;
+    next.textContent = waiting ? `Next release ${when(t.timing.next)}: waiting for ${t.timing.wave}` : '';
     const running = t.state === 'started' || t.state === 'reboot';
     const f = fraction(t.progress);
     setBar(progressBar, f === null && running ? null : (f ?? (t.state === 'finished' ? 1 : 0)));
