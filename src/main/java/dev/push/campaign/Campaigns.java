@@ -121,6 +121,7 @@ public class Campaigns {
         t.expiresAt = Expiry.expiresAt(req.expiresAt(), req.startAt(), clock.instant());
         t.ttl = Expiry.ttl(req.ttl(), req.expiresAt());
         t.hints = ProviderHints.of(req.collapseKey(), req.priority());
+        t.critical = Boolean.TRUE.equals(req.critical());
         t.shards = audience.shards;
         t.units = audience.shards;
         return tasks.create(t, by);
@@ -152,6 +153,7 @@ public class Campaigns {
         t.shards = series.shards;
         t.units = series.units;
         t.skipReached = skipReached.isEmpty() ? null : skipReached;
+        t.critical = series.critical;
         return tasks.create(t, by);
     }
 

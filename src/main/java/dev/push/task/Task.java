@@ -73,6 +73,8 @@ public class Task extends PanacheMongoEntityBase {
     public Document winner;
     /** A recurring campaign's run: the earlier runs whose reached members it skips (docs/recurring.md); null without. */
     public List<Long> skipReached;
+    /** Set by an admin: bypasses frequency caps and quiet hours, and still counts toward the caps. */
+    public boolean critical;
 
     public TaskState taskState() {
         return TaskState.fromWire(state);
