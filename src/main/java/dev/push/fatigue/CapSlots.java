@@ -10,6 +10,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import dev.push.storage.CoordinationConcern;
 import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,8 +55,12 @@ public class CapSlots {
         this.database = database;
     }
 
+    /**
+     * Pinned like the claim protocol's records: a slot is acknowledged only once it is journaled, so a database crash
+     * after a push was handed to its channel cannot lose the slot that push took.
+     */
     private MongoCollection<Document> slots() {
-        return database.get(COLLECTION);
+        return CoordinationConcern.pin(database.get(COLLECTION));
     }
 
     static String key(CapPolicy policy, String member) {
