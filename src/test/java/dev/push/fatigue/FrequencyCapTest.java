@@ -141,6 +141,16 @@ class FrequencyCapTest {
     }
 
     @Test
+    void theRoutesAreInTheOpenApiDocument() {
+        JsonPath api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> caps = api.getMap("paths.'/api/frequency-caps'");
+        assertEquals(Set.of("get", "put", "delete"), caps.keySet());
+        assertEquals(List.of("Frequency caps"), api.getList("paths.'/api/frequency-caps'.put.tags"));
+        assertEquals(Set.of("category", "channel", "limits"), api.getMap("components.schemas.CapPolicyRequest.properties").keySet());
+        assertEquals("boolean", api.getString("components.schemas.CampaignRequest.properties.critical.type"));
+    }
+
+    @Test
     void aPolicyOverOneChannelCountsOnlyThatChannelsPushesAndIsPreferredToTheAllChannelsOne() {
         cap(null, List.of(Map.of("max", 1, "window", "PT24H")));
         cap("log", List.of(Map.of("max", 2, "window", "PT24H")));
