@@ -50,6 +50,15 @@ final class Rest {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json").POST(p));
     }
 
+    JsonNode put(String path, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(write(body))));
+    }
+
+    JsonNode delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
     /** Sends {@code count} generated lines as a streamed body. */
     JsonNode stream(String method, String path, String contentType, long count, IntFunction<String> line) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)

@@ -74,6 +74,9 @@ public class CampaignDelivery implements TaskKind {
     @Inject
     Recipients reachable;
 
+    @Inject
+    dev.push.fatigue.FrequencyCaps caps;
+
     /** Per campaign, sub-batches in a row that the channel failed entirely on this instance. */
     private final Map<Long, AtomicInteger> failingBatches = new ConcurrentHashMap<>();
 
@@ -402,8 +405,9 @@ public class CampaignDelivery implements TaskKind {
         }
 
         /**
-         * Members of the batch the channel can reach and who did not opt out of the campaign's category; the others are
-         * skipped, and so are those an earlier run of the campaign's series reached within its window.
+         * Members of the batch the channel can reach, who did not opt out of the campaign's category and are under its
+         * frequency cap; the others are skipped, and so are those an earlier run of the campaign's series reached
+         * within its window.
          */
         private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
             if (!passed.isEmpty()) {
@@ -418,7 +422,7 @@ public class CampaignDelivery implements TaskKind {
                 batch = due;
             }
             if (reachedBefore.isEmpty()) {
-                return reachable.of(batch, channel, category, outcomes);
+                return caps.keep(reachable.of(batch, channel, category, outcomes), campaign.channel, category, campaign.critical, outcomes);
             }
             List<String> rest = new ArrayList<>(batch.size());
             for (String m : batch) {
@@ -428,7 +432,7 @@ public class CampaignDelivery implements TaskKind {
                     rest.add(m);
                 }
             }
-            return reachable.of(rest, channel, category, outcomes);
+            return caps.keep(reachable.of(rest, channel, category, outcomes), campaign.channel, category, campaign.critical, outcomes);
         }
 
         /**

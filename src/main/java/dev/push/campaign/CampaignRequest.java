@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code push.consent.categories}, default promotions): members opted out of it are skipped. {@code expiresAt} (after
  * now and startAt) or {@code ttl} (ISO-8601, from the first start): members not sent by then are counted expired.
  * {@code collapseKey} and {@code priority} ({@code high} or {@code normal}) go to the providers with the time left
- * before the expiry.
+ * before the expiry. {@code critical} (admins only): bypasses frequency caps and quiet hours, and counts toward the caps.
  */
 public record CampaignRequest(
         @NotBlank @Size(max = 200) String name,
@@ -38,7 +38,8 @@ public record CampaignRequest(
         List<@Valid Variant> variants,
         @Valid Winner winner,
         @Size(max = 64) String template,
-        @Valid Timing timing) {
+        @Valid Timing timing,
+        Boolean critical) {
 
     /**
      * When members may be sent (docs/timing.md): at {@code localTime} on {@code date} in each member's zone

@@ -60,11 +60,26 @@ public class CampaignResource {
     @Inject
     WinnerDecisions winners;
 
+    @Inject
+    io.quarkus.security.identity.SecurityIdentity identity;
+
+    @Inject
+    dev.push.security.Audit audit;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a campaign: a message for every member of an audience through a channel")
     public Response create(@NotNull @Valid CampaignRequest request) {
+        if (Boolean.TRUE.equals(request.critical()) && !identity.hasRole(dev.push.security.Roles.ADMIN)) {
+            throw new ApiException(403, "Forbidden", "critical: only an admin may mark a campaign critical",
+                    java.util.List.of(new ApiException.FieldError("critical", "only an admin may mark a campaign critical")));
+        }
         Task t = campaigns.create(request, dev.push.api.Actor.name());
+        if (t.critical) {
+            // The request's own audit entry names no campaign yet; this one says who made which campaign critical.
+            audit.record(dev.push.api.Actor.name(), "create critical campaign", "campaigns/" + t.id, null,
+                    java.util.Map.of("name", t.name, "critical", true, "category", dev.push.consent.Categories.ofCampaign(t.category)));
+        }
         return Response.created(URI.create("/api/campaigns/" + t.id)).entity(views.view(t)).build();
     }
 

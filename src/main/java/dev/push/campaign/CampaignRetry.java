@@ -66,6 +66,9 @@ public class CampaignRetry {
     @Inject
     Recipients recipients;
 
+    @Inject
+    dev.push.fatigue.FrequencyCaps caps;
+
 
     public record Result(String what, int retried, int sent, int failed, int skipped, int busyChunks) {
     }
@@ -140,7 +143,8 @@ public class CampaignRetry {
         for (int from = 0; from < members.size(); from += batch) {
             List<String> ids = members.subList(from, Math.min(members.size(), from + batch));
             List<Outcome> skipped = new ArrayList<>();
-            List<Delivery.Recipient> to = recipients.of(ids, channel, Categories.ofCampaign(campaign.category), skipped);
+            List<Delivery.Recipient> to = caps.keep(recipients.of(ids, channel, Categories.ofCampaign(campaign.category), skipped),
+                    campaign.channel, Categories.ofCampaign(campaign.category), campaign.critical, skipped);
             outcomes.addAll(skipped);
             outcomes.addAll(BatchSend.send(channel, campaign, variants, to, false, clock.instant()).await().atMost(SEND_LIMIT));
         }

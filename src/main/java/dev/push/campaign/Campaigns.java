@@ -124,7 +124,8 @@ public class Campaigns {
         t.expiresAt = Expiry.expiresAt(req.expiresAt(), req.startAt(), clock.instant());
         t.ttl = Expiry.ttl(req.ttl(), req.expiresAt());
         t.hints = ProviderHints.of(req.collapseKey(), req.priority());
-        t.timing = DeliveryTiming.stored(req.timing(), timing, clock.instant(), t.variants != null);
+        t.critical = Boolean.TRUE.equals(req.critical());
+        t.timing = DeliveryTiming.stored(req.timing(), timing, clock.instant(), t.variants != null, t.critical);
         t.shards = audience.shards;
         t.units = audience.shards;
         return tasks.create(t, by);
@@ -156,6 +157,7 @@ public class Campaigns {
         t.shards = series.shards;
         t.units = series.units;
         t.skipReached = skipReached.isEmpty() ? null : skipReached;
+        t.critical = series.critical;
         return tasks.create(t, by);
     }
 

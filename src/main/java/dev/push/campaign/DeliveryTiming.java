@@ -97,11 +97,11 @@ public final class DeliveryTiming {
     }
 
     /**
-     * The stored {@code timing} of a request, checked; the global quiet hours apply unless the request overrides them.
-     * Null when the campaign has neither a local time nor quiet hours.
+     * The stored {@code timing} of a request, checked; the global quiet hours apply unless the request overrides them,
+     * and none apply to a {@code critical} campaign. Null when the campaign has neither a local time nor quiet hours.
      */
-    static Document stored(CampaignRequest.Timing req, TimingConfig config, Instant now, boolean variants) {
-        Document quiet = config.quietStart().isPresent() && config.quietEnd().isPresent()
+    static Document stored(CampaignRequest.Timing req, TimingConfig config, Instant now, boolean variants, boolean critical) {
+        Document quiet = !critical && config.quietStart().isPresent() && config.quietEnd().isPresent()
                 ? window(config.quietStart().get(), config.quietEnd().get(), "push.timing.quiet-start") : null;
         String zoneName = req == null || req.timezone() == null ? config.defaultZone() : req.timezone();
         if (IanaZone.of(zoneName).isEmpty()) {
@@ -135,7 +135,7 @@ public final class DeliveryTiming {
         }
         CampaignRequest.QuietHours q = req.quietHours();
         if (q != null) {
-            if (Boolean.FALSE.equals(q.enabled())) {
+            if (Boolean.FALSE.equals(q.enabled()) || critical) {
                 quiet = null;
             } else {
                 if (q.start() == null || q.end() == null) {

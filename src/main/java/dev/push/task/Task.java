@@ -75,6 +75,8 @@ public class Task extends PanacheMongoEntityBase {
     public List<Long> skipReached;
     /** When members may be sent: local time, quiet hours, and the wait for the next wave (campaign.DeliveryTiming). */
     public Document timing;
+    /** Set by an admin: bypasses frequency caps and quiet hours, and still counts toward the caps. */
+    public boolean critical;
 
     public TaskState taskState() {
         return TaskState.fromWire(state);

@@ -16,13 +16,15 @@ public record TaskView(long id, String name, String kind, TaskState state, Strin
                        String ttl, Map<String, Object> hints,
                        Long errorStreak, List<String> lastErrors, List<String> commands,
                        List<? extends Map<String, Object>> variants, Map<String, Object> winner, Map<String, Object> timing,
-                       Object funnel) {
+                       Object funnel,
+                       Boolean critical) {
 
     /** This view with a campaign's funnel (added by the campaign feature, which reads it). */
     public TaskView withFunnel(Object funnel) {
         return new TaskView(id, name, kind, state, stateReason, disabled, workers, qps, shards, progress, rate, eta,
                 liveWorkers, createdAt, startedAt, finishedAt, history, source, audienceId, channel, category, message,
-                errorBudget, batchSize, startAt, expiresAt, ttl, hints, errorStreak, lastErrors, commands, variants, winner, timing, funnel);
+                errorBudget, batchSize, startAt, expiresAt, ttl, hints, errorStreak, lastErrors, commands, variants, winner, timing, funnel,
+                critical);
     }
 
     public record Rate(int configured, Double observed) {

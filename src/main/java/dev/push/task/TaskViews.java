@@ -36,7 +36,8 @@ public class TaskViews {
                 t.createdAt, t.startedAt, t.finishedAt, t.history, publicSource(t.source), t.audienceId, t.channel, t.category,
                 t.message, campaign ? t.errorBudget : null, campaign ? t.batchSize : null, t.startAt, t.expiresAt, t.ttl, t.hints,
                 campaign ? t.errorStreak : null, campaign ? t.lastErrors : null,
-                TaskState.Command.allowed(t.taskState(), t.disabled), t.variants, t.winner, t.timing, null);
+                TaskState.Command.allowed(t.taskState(), t.disabled), t.variants, t.winner, t.timing, null,
+                t.critical ? Boolean.TRUE : null);
     }
 
     /** The source without an inline id list, which can be large (its size is shown instead). */

@@ -49,6 +49,10 @@ class BadInputTableTest {
         return s.replace('\'', '"');
     }
 
+    static final String OPERATOR_PASSWORD = "table-operator-password-1";
+    /** An operator (not an admin), created before the table is read. */
+    final String operator = "table-operator-" + System.nanoTime();
+
     List<Bad> table(long audience, long campaign) {
         String longName = "n".repeat(201);
         String longId = "i".repeat(129);
@@ -277,6 +281,21 @@ class BadInputTableTest {
         t.add(new Bad("recurrence: rebuilding a list audience", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','audience':'rebuild'}", 400, "needs a query audience"));
         t.add(new Bad("recurrence: none to read", "GET", rec, null, null, 404, "recurrence"));
         t.add(new Bad("recurrence: none to skip", "POST", rec + "/skip-next", "application/json", "{}", 404, "recurrence"));
+        // Frequency caps and critical campaigns (issue 14): refused before anything is stored.
+        String fc = "/api/frequency-caps";
+        String day = "{'max':1,'window':'PT24H'}";
+        t.add(new Bad("caps: a cap of 0", "PUT", fc, "application/json", "{'category':'promotions','limits':[{'max':0,'window':'PT24H'}]}", 400, "\"field\":\"limits[0].max\""));
+        t.add(new Bad("caps: a negative cap", "PUT", fc, "application/json", "{'category':'promotions','limits':[" + day + ",{'max':-2,'window':'P7D'}]}", 400, "\"field\":\"limits[1].max\""));
+        t.add(new Bad("caps: an unknown channel", "PUT", fc, "application/json", "{'category':'promotions','channel':'pigeon','limits':[" + day + "]}", 400, "\"field\":\"channel\""));
+        t.add(new Bad("caps: an unknown category", "PUT", fc, "application/json", "{'category':'sales','limits':[" + day + "]}", 400, "\"field\":\"category\""));
+        t.add(new Bad("caps: no limits", "PUT", fc, "application/json", "{'category':'promotions','limits':[]}", 400, "\"field\":\"limits\""));
+        t.add(new Bad("caps: a window that is no duration", "PUT", fc, "application/json", "{'category':'promotions','limits':[{'max':1,'window':'daily'}]}", 400, "\"field\":\"limits[0].window\""));
+        t.add(new Bad("caps: an empty window", "PUT", fc, "application/json", "{'category':'promotions','limits':[{'max':1,'window':'PT0S'}]}", 400, "\"field\":\"limits[0].window\""));
+        t.add(new Bad("caps: one window twice", "PUT", fc, "application/json", "{'category':'promotions','limits':[" + day + ",{'max':2,'window':'P1D'}]}", 400, "\"field\":\"limits[1].window\""));
+        t.add(new Bad("caps: removing a cap that does not exist", "DELETE", fc + "?category=account&channel=log", null, null, 404, "account:log"));
+        t.add(new Bad("campaigns: critical from a non-admin", "POST", c, "application/json", "{'name':'x','audienceId':" + audience
+                + ",'channel':'log'," + okMessage + ",'critical':true}", 403, "\"field\":\"critical\"",
+                Map.of("Authorization", "Basic " + operator + ":" + OPERATOR_PASSWORD), 1));
         t.add(new Bad("deliveries: an unknown event filter", "GET", c + "/" + campaign + "/deliveries?with=liked", null, null, 400, "with"));
         // Failed-login limits (issue 16 §4), per user and per client address; the test profile trusts X-Forwarded-For from 127.0.0.1.
         String tooMany = "too many failed login attempts";
@@ -306,6 +325,9 @@ class BadInputTableTest {
         List<Object> templates = given().get("/api/templates").then().statusCode(200).extract().jsonPath().getList("name");
         Map<String, Object> audienceBefore = given().get("/api/audiences/" + audience).then().extract().jsonPath().getMap("");
         Map<String, Object> campaignBefore = given().get("/api/campaigns/" + campaign).then().extract().jsonPath().getMap("");
+        given().contentType("application/json").body(Map.of("name", operator, "password", OPERATOR_PASSWORD,
+                "roles", List.of("operator"))).post("/api/users").then().statusCode(201);
+        Object caps = given().get("/api/frequency-caps").then().statusCode(200).extract().jsonPath().getList("");
         List<Bad> table = table(audience, campaign);
         assertTrue(table.size() >= 40, "at least 40 bad inputs");
         List<String> wrong = new ArrayList<>();
@@ -333,6 +355,7 @@ class BadInputTableTest {
         assertEquals(campaigns, total("campaigns"), "no campaign created");
         assertEquals(channels, given().get("/api/channels").then().extract().jsonPath().getList("name"), "no channel created");
         assertEquals(templates, given().get("/api/templates").then().extract().jsonPath().getList("name"), "no template created");
+        assertEquals(caps, given().get("/api/frequency-caps").then().extract().jsonPath().getList(""), "no frequency cap stored or removed");
         assertEquals(audienceBefore, given().get("/api/audiences/" + audience).then().extract().jsonPath().getMap(""),
                 "the audience the op call named is unchanged");
         Map<String, Object> campaignAfter = given().get("/api/campaigns/" + campaign).then().extract().jsonPath().getMap("");

@@ -265,6 +265,20 @@ class TimedDeliveryTest {
     }
 
     @Test
+    void aCriticalCampaignIsSentInsideQuietHours() throws InterruptedException {
+        Map<String, String> zoneOf = quietMembers("tz-c-");
+        long audience = Api.builtAudience(new ArrayList<>(zoneOf.keySet()));
+        long campaign = timedCampaign(audience, quietAroundNow(), Map.of("critical", true));
+
+        Api.command("campaigns", campaign, "start", 200);
+        JsonPath done = awaitWave(campaign, 200, true);
+
+        assertEquals(zoneOf.keySet(), new HashSet<>(log.deliveredMembers(campaign)), "everyone at once, quiet hours or not");
+        assertEquals(200, log.deliveredMembers(campaign).size());
+        assertEquals(0, done.getLong("progress.held"));
+    }
+
+    @Test
     void membersHeldPastTheCampaignsExpiryAreCountedExpiredAndNeverSent() {
         Map<String, String> zoneOf = quietMembers("tz-e-");
         long audience = Api.builtAudience(new ArrayList<>(zoneOf.keySet()));

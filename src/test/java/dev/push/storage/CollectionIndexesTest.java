@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>The filters are read from the sources: {@code Filters.eq("field", …)} and its siblings, and
  * Panache's string queries ({@code Task.count("state", …)}). Filters written as documents
  * ({@code new Document("owner", me)}) are not seen; the code writes non-key filters with
- * {@code Filters} (the claim protocol's key-fenced documents in {@code CampaignChunks} aside).
+ * {@code Filters} (the key-fenced documents of the claim protocol in {@code CampaignChunks} and of the cap
+ * protocol in {@code CapSlots}, {@code {_id, v}}, aside).
  */
 @QuarkusTest
 @QuarkusTestResource(value = MongoTestResource.class, restrictToAnnotatedClass = false)

@@ -32,6 +32,8 @@ export function campaignForm(main, query) {
   const category = h('select', { name: 'category' }, CATEGORIES.map((c) => h('option', { value: c }, c)));
   const expiresAt = h('input', { type: 'datetime-local', name: 'expiresAt' });
   const ttl = input({ name: 'ttl', placeholder: 'PT6H', autocomplete: 'off', spellcheck: 'false' });
+  const critical = h('input', { type: 'checkbox', name: 'critical' });
+  const caps = h('p', { class: 'hint', 'aria-live': 'polite', 'data-caps': '' }, '');
   const collapseKey = input({ name: 'collapseKey', maxlength: 64, autocomplete: 'off', spellcheck: 'false' });
   const priority = h('select', { name: 'priority' }, h('option', { value: '' }, 'provider default'),
     h('option', { value: 'high' }, 'high'), h('option', { value: 'normal' }, 'normal'));
@@ -96,6 +98,8 @@ export function campaignForm(main, query) {
         field('Category', category, 'category', 'Members opted out of it are skipped'),
         field('Expires at (optional)', expiresAt, 'expiresAt', 'Members not sent by then are counted expired'),
         field('Or expires after (optional)', ttl, 'ttl', 'ISO-8601 from the first start, e.g. PT6H')),
+      caps,
+      field('Critical', critical, 'critical', 'Admins only: bypasses frequency caps and quiet hours, and still counts toward the caps'),
       h('div', { class: 'row' },
         field('Collapse key (optional)', collapseKey, 'collapseKey', 'A newer push with the same key replaces an undelivered one'),
         field('Priority', priority, 'priority'))),
@@ -147,6 +151,7 @@ export function campaignForm(main, query) {
       category: category.value, expiresAt: expiresAt.value ? new Date(expiresAt.value).toISOString() : null,
       ttl: ttl.value.trim() || null, collapseKey: collapseKey.value.trim() || null, priority: priority.value || null,
       timing: timingOf(),
+      critical: critical.checked || null,
     };
     submit.disabled = true;
     try {
@@ -164,6 +169,7 @@ export function campaignForm(main, query) {
       h('aside', { class: 'preview-col', 'aria-label': 'Message preview' }, preview.el,
         field('Preview for member', sample, null, 'Shows whether this member has an address on the channel'))));
   refresh();
+  loadCaps(caps, category, () => channel.value.trim());
   loadAudiences(audience, query.get('audience'));
   loadTemplates(template, form.querySelector('[data-message]'), (t) => {
     if (t) { title.value = t.title || ''; body.value = t.body || ''; link.value = t.link || ''; }
@@ -180,6 +186,23 @@ export function campaignForm(main, query) {
     channel = select;
   });
   return () => lookUp.cancel();
+}
+
+/** Reads out the frequency cap a push of the chosen category on the chosen channel counts under (docs/consent.md). */
+async function loadCaps(out, category, channelName) {
+  let policies = [];
+  try { policies = await get('/api/frequency-caps'); } catch { return; }
+  const show = () => {
+    const c = category.value;
+    const p = policies.find((x) => x.category === c && x.channel === channelName())
+      || policies.find((x) => x.category === c && !x.channel);
+    out.textContent = p
+      ? `Frequency cap for ${c}${p.channel ? ` on ${p.channel}` : ' over all channels'}: `
+        + p.limits.map((l) => `at most ${l.max} per ${l.window}`).join(', ') + '. Members at the cap are skipped.'
+      : `No frequency cap for ${c}.`;
+  };
+  out.closest('form').addEventListener('change', show);
+  show();
 }
 
 /** A select of `log` and the configured channels; null when the list cannot be had, so the free-text field stays. */

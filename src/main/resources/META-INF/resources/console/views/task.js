@@ -303,7 +303,7 @@ function campaignParts(t, reload) {
       h('h2', { id: 'message-h' }, 'Message'),
       h('p', {}, 'To audience ', h('a', { href: `#/audiences/${t.audienceId}` }, `#${t.audienceId}`), ` through ${t.channel}`,
         ` · batches of ${num(t.batchSize)} · error budget ${num(t.errorBudget)}`, t.startAt ? ` · starts at ${when(t.startAt)}` : '',
-        t.category ? ` · category ${t.category}` : '', t.expiresAt ? ` · expires at ${when(t.expiresAt)}` : (t.ttl ? ` · expires ${t.ttl} after its start` : '')),
+        t.category ? ` · category ${t.category}` : '', t.critical ? ' · critical (bypasses frequency caps)' : '', t.expiresAt ? ` · expires at ${when(t.expiresAt)}` : (t.ttl ? ` · expires ${t.ttl} after its start` : '')),
       preview.el,
       forMember,
       m.link ? h('p', { class: 'small' }, 'Link: ', h('a', { href: m.link, rel: 'noopener', target: '_blank' }, m.link)) : null),

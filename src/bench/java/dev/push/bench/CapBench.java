@@ -1,0 +1,65 @@
+package dev.push.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cost of frequency caps (issue 14), not a test: starts the packaged service on the embedded H2 database, builds an
+ * audience of {@code --members} (1,000,000) uploaded ids, and times log-channel campaigns of the news category over
+ * it, 4 workers each, start to finished, in this order: uncapped; capped (news over all channels, 2 a day and 5 a
+ * week: every member's first push, each takes its slot with an insert); capped again (every member has a state: each
+ * takes its slot with a versioned update); uncapped again. The uncapped figure compared with is the faster of the two.
+ * Usage: {@code bench/run caps [--members N] [--xmx 512m]}.
+ */
+public final class CapBench {
+    public static void main(String[] args) throws Exception {
+        LoadOptions o = LoadOptions.parse(args, 1_000_000);
+        int members = o.members();
+        Path work = Path.of("target/bench");
+        try (Service svc = Service.start("caps", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(),
+                work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true)) {
+            Rest api = new Rest(svc.base());
+            System.out.printf("machine: %d cores, load average %s at the start; %,d members, H2, -Xmx%s%n",
+                    Runtime.getRuntime().availableProcessors(), loadAverage(), members, o.xmx());
+            long audience = api.post("/api/audiences", Map.of("name", "caps bench", "workers", 4,
+                    "source", Map.of("kind", "upload"))).path("id").asLong();
+            api.stream("PUT", "/api/audiences/" + audience + "/upload", "text/plain", members, i -> "m" + i);
+            api.post("/api/audiences/" + audience + "/start", null);
+            RedirectBench.await(api, "/api/audiences/" + audience);
+
+            double uncapped1 = campaign(api, audience, members, "uncapped");
+            api.put("/api/frequency-caps", Map.of("category", "news", "limits",
+                    List.of(Map.of("max", 2, "window", "PT24H"), Map.of("max", 5, "window", "P7D"))));
+            double firstPush = campaign(api, audience, members, "capped, every member's first push (slot inserts)");
+            double secondPush = campaign(api, audience, members, "capped, every member's second push (versioned updates)");
+            api.delete("/api/frequency-caps?category=news");
+            double uncapped2 = campaign(api, audience, members, "uncapped again");
+            double uncapped = Math.max(uncapped1, uncapped2);
+            System.out.printf("capped / uncapped: first push %.2f, second push %.2f (uncapped: the faster of %,.0f/s and %,.0f/s)%n",
+                    firstPush / uncapped, secondPush / uncapped, uncapped1, uncapped2);
+            System.out.printf("load average %s at the end%n", loadAverage());
+        }
+    }
+
+    /** Runs a 4-worker news campaign over the audience on the log channel; answers members sent per second. */
+    private static double campaign(Rest api, long audience, int members, String what) throws InterruptedException {
+        long campaign = api.post("/api/campaigns", Map.of("name", "caps bench " + what, "audienceId", audience,
+                "channel", "log", "category", "news", "workers", 4, "message", Map.of("title", "t", "body", "b"))).path("id").asLong();
+        long t0 = System.nanoTime();
+        api.post("/api/campaigns/" + campaign + "/start", null);
+        RedirectBench.await(api, "/api/campaigns/" + campaign);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        var progress = api.get("/api/campaigns/" + campaign).path("progress");
+        long sent = progress.path("sent").asLong();
+        double rate = members / seconds;
+        System.out.printf("campaign %s: %,.0f members/s (%,d in %.1f s; sent %,d, skipped %,d)%n", what, rate, members,
+                seconds, sent, progress.path("skipped").asLong());
+        return rate;
+    }
+
+    private static String loadAverage() throws java.io.IOException {
+        return Files.readString(Path.of("/proc/loadavg")).trim();
+    }
+}

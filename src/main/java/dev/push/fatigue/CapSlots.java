@@ -1,0 +1,141 @@
+package dev.push.fatigue;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import dev.push.storage.CoordinationConcern;
+import dev.push.storage.PushDatabase;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.bson.Document;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@code cap_slots} collection, its one writer: per member and policy scope, the instants of the recent pushes
+ * that count toward the cap and a version, {@code {_id: "<category>:<channel or *>|<member>", v, at: [Date…]}}.
+ * <p>
+ * A push takes a slot before it is handed to the channel: the states of a sub-batch are read by key ({@code $in} in
+ * slices), and for each member the rule allows, one write that matches only the version read (or, for a member
+ * without state, an insert on the unique {@code _id}) records the push and drops the instants older than the longest
+ * window. A write that does not match (another instance recorded a push in between) fails on the unique {@code _id}
+ * (the update is an upsert, so a miss tries to insert the same id), and its member is read again and decided again.
+ * So two instances never both take the last slot; a crash after the write only spends a slot.
+ */
+@ApplicationScoped
+public class CapSlots {
+    public static final String COLLECTION = "cap_slots";
+    /** {@code $in} over 1,000 keys costs ~22 times one over 100 on the embedded server, so look up in slices. */
+    static final int SLICE = 100;
+    private static final int DUPLICATE_KEY = 11000;
+    private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
+    private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+
+    private final PushDatabase database;
+    /** Writes that lost to another writer's (re-read and decided again), since start: read by tests and the docs. */
+    private final AtomicLong conflicts = new AtomicLong();
+
+    @Inject
+    public CapSlots(PushDatabase database) {
+        this.database = database;
+    }
+
+    /**
+     * Pinned like the claim protocol's records: a slot is acknowledged only once it is journaled, so a database crash
+     * after a push was handed to its channel cannot lose the slot that push took.
+     */
+    private MongoCollection<Document> slots() {
+        return CoordinationConcern.pin(database.get(COLLECTION));
+    }
+
+    static String key(CapPolicy policy, String member) {
+        return policy.id() + "|" + member;
+    }
+
+    /** Writes that found another writer's version and were decided again, since this instance started. */
+    public long conflicts() {
+        return conflicts.get();
+    }
+
+    /**
+     * Takes a slot under {@code policy} at {@code now} for each of {@code members} the rule allows (for every one when
+     * {@code critical}); answers the members that were capped, who take none.
+     */
+    public Set<String> take(CapPolicy policy, List<String> members, boolean critical, Instant now) {
+        Set<String> capped = new HashSet<>();
+        List<String> pending = members;
+        while (!pending.isEmpty()) {
+            Map<String, Document> states = read(policy, pending);
+            List<WriteModel<Document>> writes = new ArrayList<>(pending.size());
+            List<String> writers = new ArrayList<>(pending.size());
+            for (String m : pending) {
+                Document state = states.get(key(policy, m));
+                List<Date> sent = state == null ? List.of() : state.getList("at", Date.class, List.of());
+                if (!critical && !FrequencyCapped.allows(policy, sent, now)) {
+                    capped.add(m);
+                    continue;
+                }
+                List<Date> at = FrequencyCapped.withPushAt(policy, sent, now);
+                if (state == null) {
+                    writes.add(new InsertOneModel<>(new Document("_id", key(policy, m)).append("v", 1L).append("at", at)));
+                } else {
+                    long v = ((Number) state.get("v")).longValue();
+                    // A flat filter: the embedded server finds it by _id, and an upsert that misses inserts this _id.
+                    writes.add(new UpdateOneModel<>(new Document("_id", key(policy, m)).append("v", v),
+                            Updates.combine(Updates.set("v", v + 1), Updates.set("at", at)), UPSERT));
+                }
+                writers.add(m);
+            }
+            pending = lost(writes, writers);
+            conflicts.addAndGet(pending.size());
+        }
+        return capped;
+    }
+
+    /** The members whose write matched no version they read: its insert hit the unique {@code _id}. */
+    private List<String> lost(List<WriteModel<Document>> writes, List<String> writers) {
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        try {
+            slots().bulkWrite(writes, UNORDERED);
+            return List.of();
+        } catch (MongoBulkWriteException e) {
+            List<String> again = new ArrayList<>();
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (error.getCode() != DUPLICATE_KEY) {
+                    throw e;
+                }
+                again.add(writers.get(error.getIndex()));
+            }
+            return again;
+        }
+    }
+
+    private Map<String, Document> read(CapPolicy policy, List<String> members) {
+        Map<String, Document> found = new HashMap<>(members.size() * 2);
+        List<String> keys = new ArrayList<>(members.size());
+        members.forEach(m -> keys.add(key(policy, m)));
+        for (int from = 0; from < keys.size(); from += SLICE) {
+            for (Document d : slots().find(Filters.in("_id", keys.subList(from, Math.min(keys.size(), from + SLICE))))) {
+                found.put(d.getString("_id"), d);
+            }
+        }
+        return found;
+    }
+}
