@@ -3,10 +3,15 @@ package dev.push.embedded;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
+import java.util.List;
+
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
@@ -107,6 +112,26 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
         }
 
         @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                        boolean sparse) {
+            return new KeyedUniqueIndex(openIndex(getMvStore(), indexMap(collectionName, indexName)), indexName, keys, sparse);
+        }
+
+        @Override
+        protected void dropIndex(MongoCollection<Object> collection, String indexName) {
+            super.dropIndex(collection, indexName);
+            String name = indexMap(collection.getCollectionName(), indexName) + KEYED_INDEX;
+            if (getMvStore().hasMap(name)) {
+                getMvStore().removeMap(name);
+            }
+        }
+
+        /** The stock index map's name; {@link #KEYED_INDEX} is appended for the map of this backend's order. */
+        private String indexMap(String collectionName, String indexName) {
+            return getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+        }
+
+        @Override
         public void dropCollection(String collectionName, Oplog oplog) {
             super.dropCollection(collectionName, oplog);
             removeDocuments(getMvStore(), getFullCollectionNamespace(collectionName));
@@ -140,6 +165,27 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
             store.removeMap(old);
         }
         return documents;
+    }
+
+    /** Suffix of a unique index's map in the order of {@link StringFirstKeys}; the stock name stays free for the old map. */
+    static final String KEYED_INDEX = "$s";
+
+    /**
+     * A unique index's map in the order of {@link StringFirstKeys}; a map of the stock order by the stock name, in a file
+     * an earlier Push wrote, is copied over once and removed (the keys and positions are the same, only their order
+     * differs).
+     */
+    static MVMap<KeyValue, Object> openIndex(MVStore store, String stockName) {
+        MVMap<KeyValue, Object> index = store.openMap(stockName + KEYED_INDEX,
+                new MVMap.Builder<KeyValue, Object>().keyType(StringFirstKeys.INSTANCE));
+        if (store.hasMap(stockName)) {
+            MVMap<KeyValue, Object> old = store.openMap(stockName);
+            for (var entry : old.entrySet()) {
+                index.put(entry.getKey(), entry.getValue());
+            }
+            store.removeMap(old);
+        }
+        return index;
     }
 
     private static void removeDocuments(MVStore store, String namespace) {

@@ -84,6 +84,67 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void uniqueIndexesOfAStockFileAreCopiedIntoTheKeyedOrderAndStillEnforced(@TempDir Path temp) {
+        Path file = temp.resolve(EmbeddedDatabase.FILE_NAME);
+        H2Backend stockBackend = new H2Backend(file.toString());
+        MongoServer stock = new MongoServer(stockBackend);
+        try (MongoClient client = MongoClients.create(stock.bindAndGetConnectionString())) {
+            MongoCollection<Document> sends = client.getDatabase("push").getCollection("sends");
+            sends.createIndex(new Document("key", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+            for (int i = 0; i < 500; i++) {
+                sends.insertOne(new Document("_id", "s-" + i).append("key", "k-" + i));
+            }
+        } finally {
+            stock.shutdownNow();
+            stockBackend.close();
+        }
+
+        for (int open = 0; open < 2; open++) {
+            try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(temp, 0));
+                 MongoClient client = MongoClients.create(database.connectionString())) {
+                MongoCollection<Document> sends = client.getDatabase("push").getCollection("sends");
+                assertEquals("k-321", sends.find(new Document("_id", "s-321")).first().getString("key"));
+                assertEquals("s-77", sends.find(new Document("key", "k-77")).first().getString("_id"));
+                assertThrows(com.mongodb.MongoWriteException.class, () -> sends.insertOne(new Document("_id", "s-5")));
+                assertThrows(com.mongodb.MongoWriteException.class,
+                    () -> sends.insertOne(new Document("_id", "new-" + System.nanoTime()).append("key", "k-5")));
+                assertEquals(500, sends.countDocuments());
+            }
+        }
+        org.h2.mvstore.MVStore store = new org.h2.mvstore.MVStore.Builder().fileName(file.toString()).readOnly().open();
+        try {
+            assertFalse(store.hasMap("push.sends._index__id_"), "the stock-ordered index was copied and removed");
+            assertTrue(store.hasMap("push.sends._index__id_" + KeyedH2Backend.KEYED_INDEX));
+            assertTrue(store.hasMap("push.sends._index_key_1" + KeyedH2Backend.KEYED_INDEX));
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void aUniqueIndexHoldsStringAndOtherKeysSideBySideAcrossRestarts(@TempDir Path temp) {
+        Path dir = temp.resolve("data");
+        java.util.List<Object> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add(i % 3 == 0 ? "m-" + i : i % 3 == 1 ? (Object) (long) i : new Document("c", 1).append("k", i));
+        }
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(dir, 0));
+             MongoClient client = MongoClients.create(database.connectionString())) {
+            MongoCollection<Document> mixed = client.getDatabase("push").getCollection("mixed");
+            ids.forEach(id -> mixed.insertOne(new Document("_id", id).append("v", String.valueOf(id))));
+        }
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(dir, 0));
+             MongoClient client = MongoClients.create(database.connectionString())) {
+            MongoCollection<Document> mixed = client.getDatabase("push").getCollection("mixed");
+            for (Object id : ids) {
+                assertEquals(String.valueOf(id), mixed.find(new Document("_id", id)).first().getString("v"));
+                assertThrows(com.mongodb.MongoWriteException.class, () -> mixed.insertOne(new Document("_id", id)));
+            }
+            assertEquals(200, mixed.countDocuments());
+        }
+    }
+
+    @Test
     void memoryBackendHasNoFile() {
         try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.memory(0));
              MongoClient client = MongoClients.create(database.connectionString())) {
