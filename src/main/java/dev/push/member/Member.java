@@ -4,17 +4,25 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * A member profile: attributes for audience queries and the addresses campaigns send to. {@code optOut} is what an
  * import line adds to the member's opt-outs (kept apart from the profile, in {@code dev.push.consent}), else empty.
+ * {@code devices}: the member's app installs and browsers ({@link Device}); in an import line, null when the line has
+ * none, which leaves the member's devices as they are.
  */
 @RegisterForReflection
 public record Member(String id, Map<String, Object> attributes, Addresses addresses, Instant updatedAt,
-                     @JsonIgnore Set<String> optOut) {
+                     @JsonIgnore Set<String> optOut, List<Device> devices) {
     public Member(String id, Map<String, Object> attributes, Addresses addresses, Instant updatedAt) {
         this(id, attributes, addresses, updatedAt, Set.of());
+    }
+
+    /** A member whose devices an import leaves as they are ({@code devices} null). */
+    public Member(String id, Map<String, Object> attributes, Addresses addresses, Instant updatedAt, Set<String> optOut) {
+        this(id, attributes, addresses, updatedAt, optOut, null);
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,8 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * One member a line as JSON: {@code {"id": "…", "attributes": {…}, "addresses": {"webhook", "email", "fcm", "apns", "webpush"},
- * "optOut": ["promotions"…]}} ({@link OptOutField}; {@code webpush}: a browser's push subscription, as an object or its
- * JSON text).
+ * "optOut": ["promotions"…], "devices": [{"id", "channel", "token" or "subscription", "app", "platform", "locale",
+ * "lastSeen", "active"}…]}} ({@link OptOutField}; {@code webpush}: a browser's push subscription, as an object or its
+ * JSON text; {@link DeviceInput}: a line's devices replace the member's, a line without leaves them as they are).
  * Unknown fields are refused rather than ignored, so a typo ("adresses") does not silently drop data.
  * An integral JSON number is accepted as an id and stored as its decimal text.
  */
@@ -28,9 +31,13 @@ final class NdjsonMembers implements MemberLines {
     private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source: .*?]\\)");
 
     private final Set<String> categories;
+    private final int maxDevices;
+    private final Clock clock;
 
-    NdjsonMembers(Set<String> categories) {
+    NdjsonMembers(Set<String> categories, int maxDevices, Clock clock) {
         this.categories = categories;
+        this.maxDevices = maxDevices;
+        this.clock = clock;
     }
 
     @Override
@@ -50,12 +57,42 @@ final class NdjsonMembers implements MemberLines {
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (!name.equals("id") && !name.equals("attributes") && !name.equals("addresses") && !name.equals(OptOutField.NAME)) {
-                throw new RejectedLine("unknown field \"" + name + "\" (allowed: id, attributes, addresses, optOut)");
+            if (!name.equals("id") && !name.equals("attributes") && !name.equals("addresses") && !name.equals(OptOutField.NAME)
+                    && !name.equals("devices")) {
+                throw new RejectedLine("unknown field \"" + name + "\" (allowed: id, attributes, addresses, devices, optOut)");
             }
         }
         return new Member(id(node.get("id")), attributes(node.get("attributes")), addresses(node.get("addresses")), null,
-                optOut(node.get(OptOutField.NAME)));
+                optOut(node.get(OptOutField.NAME)), devices(node.get("devices")));
+    }
+
+    /** The line's devices, replacing the member's; null (the member's devices kept) when the line has none. */
+    private List<Device> devices(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw new RejectedLine("devices must be an array of devices, found " + kind(node));
+        }
+        if (node.size() > maxDevices) {
+            throw new RejectedLine("devices: " + node.size() + " devices, more than the " + maxDevices
+                    + " a member may have (push.devices.max-per-member)");
+        }
+        List<Device> devices = new ArrayList<>(node.size());
+        Set<String> ids = new java.util.HashSet<>();
+        Instant now = clock.instant();
+        for (int i = 0; i < node.size(); i++) {
+            try {
+                Device d = DeviceInput.imported(node.get(i), now);
+                if (!ids.add(d.id())) {
+                    throw new RejectedLine("devices[" + i + "].id: \"" + shorten(d.id()) + "\" is given twice");
+                }
+                devices.add(d);
+            } catch (DeviceInput.Refused e) {
+                throw new RejectedLine("devices[" + i + "]" + (e.field().isEmpty() ? "" : "." + e.field()) + ": " + e.getMessage());
+            }
+        }
+        return devices;
     }
 
     private Set<String> optOut(JsonNode node) {

@@ -28,7 +28,8 @@ class MemberImportTest {
     private final EmbeddedMongo mongo = new EmbeddedMongo();
     private final MemberStore store = new MemberStore(mongo.members);
     private final Consents consents = new Consents(mongo.database(), Clock.systemUTC());
-    private final MemberImport memberImport = new MemberImport(store, consents, new Categories(List.of("promotions", "news", "account")));
+    private final MemberImport memberImport = new MemberImport(store, consents, new Categories(List.of("promotions", "news", "account")),
+            () -> 20, java.time.Clock.systemUTC());
 
     @AfterEach
     void close() {
