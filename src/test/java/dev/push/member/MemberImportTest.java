@@ -90,7 +90,7 @@ class MemberImportTest {
                 arguments("{\"id\": \"\"}", "id \"\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
                 arguments("{\"id\": \"a b\"}", "id \"a b\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
                 arguments("{\"id\": \"" + "x".repeat(129) + "\"}", "id \"" + "x".repeat(61) + "...\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
-                arguments("{\"id\": \"u1\", \"adresses\": {}}", "unknown field \"adresses\" (allowed: id, attributes, addresses, optOut)"),
+                arguments("{\"id\": \"u1\", \"adresses\": {}}", "unknown field \"adresses\" (allowed: id, attributes, addresses, devices, optOut)"),
                 arguments("{\"id\": \"u1\", \"attributes\": [1]}", "attributes must be an object, found an array"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"$where\": 1}}", "attribute name \"$where\" must be 1 to 64 characters from [A-Za-z0-9_-]"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"a.b\": 1}}", "attribute name \"a.b\" must be 1 to 64 characters from [A-Za-z0-9_-]"),
