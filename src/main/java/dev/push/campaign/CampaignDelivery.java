@@ -137,6 +137,8 @@ public class CampaignDelivery implements TaskKind {
         private final Task campaign;
         private final Channel channel;
         private final String category;
+        /** Which of the members' devices are sent (on a device channel). */
+        private final dev.push.channel.DeviceChoice devices;
         private final long audienceId;
         private final Document unitKey;
         /** The audience chunks this unit walks; the cursor indexes them. */
@@ -172,6 +174,7 @@ public class CampaignDelivery implements TaskKind {
             this.campaign = campaign;
             this.channel = channels.get(campaign.channel);
             this.category = Categories.ofCampaign(campaign.category);
+            this.devices = DeviceChoices.of(campaign);
             this.audienceId = audience.id;
             this.unitKey = (Document) unit.get("_id");
             this.walk = CampaignUnits.chunks(unitKey.getInteger("s"), campaign.units, audience);
@@ -331,7 +334,7 @@ public class CampaignDelivery implements TaskKind {
          */
         private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
             if (reachedBefore.isEmpty()) {
-                return reachable.of(batch, channel, category, outcomes);
+                return reachable.of(batch, channel, category, devices, outcomes);
             }
             List<String> rest = new ArrayList<>(batch.size());
             for (String m : batch) {
@@ -341,7 +344,7 @@ public class CampaignDelivery implements TaskKind {
                     rest.add(m);
                 }
             }
-            return reachable.of(rest, channel, category, outcomes);
+            return reachable.of(rest, channel, category, devices, outcomes);
         }
 
         /**

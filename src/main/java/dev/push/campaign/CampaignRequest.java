@@ -17,7 +17,7 @@ import java.util.Map;
  * {@code push.consent.categories}, default promotions): members opted out of it are skipped. {@code expiresAt} (after
  * now and startAt) or {@code ttl} (ISO-8601, from the first start): members not sent by then are counted expired.
  * {@code collapseKey} and {@code priority} ({@code high} or {@code normal}) go to the providers with the time left
- * before the expiry.
+ * before the expiry. {@code devices} picks the members' devices by app or platform.
  */
 public record CampaignRequest(
         @NotBlank @Size(max = 200) String name,
@@ -36,7 +36,15 @@ public record CampaignRequest(
         @Size(max = 10) String priority,
         List<@Valid Variant> variants,
         @Valid Winner winner,
-        @Size(max = 64) String template) {
+        @Size(max = 64) String template,
+        @Valid Devices devices) {
+
+    /**
+     * On a device channel (fcm, apns, webpush), which of each member's active devices of the channel are sent: those of
+     * {@code app} and/or {@code platform} when given (each member's every device otherwise).
+     */
+    public record Devices(@Size(max = 128) String app, @Size(max = 128) String platform) {
+    }
 
     /**
      * The message every member receives. Title, body and link are Qute templates over the member

@@ -140,7 +140,8 @@ public class CampaignRetry {
         for (int from = 0; from < members.size(); from += batch) {
             List<String> ids = members.subList(from, Math.min(members.size(), from + batch));
             List<Outcome> skipped = new ArrayList<>();
-            List<Delivery.Recipient> to = recipients.of(ids, channel, Categories.ofCampaign(campaign.category), skipped);
+            List<Delivery.Recipient> to = recipients.of(ids, channel, Categories.ofCampaign(campaign.category),
+                    DeviceChoices.of(campaign), skipped);
             outcomes.addAll(skipped);
             outcomes.addAll(BatchSend.send(channel, campaign, variants, to, false, clock.instant()).await().atMost(SEND_LIMIT));
         }

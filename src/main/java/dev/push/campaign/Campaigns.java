@@ -121,6 +121,7 @@ public class Campaigns {
         t.expiresAt = Expiry.expiresAt(req.expiresAt(), req.startAt(), clock.instant());
         t.ttl = Expiry.ttl(req.ttl(), req.expiresAt());
         t.hints = ProviderHints.of(req.collapseKey(), req.priority());
+        t.devices = DeviceChoices.of(req.devices());
         t.shards = audience.shards;
         t.units = audience.shards;
         return tasks.create(t, by);
@@ -139,6 +140,7 @@ public class Campaigns {
         t.channel = series.channel;
         t.category = series.category;
         t.hints = series.hints;
+        t.devices = series.devices;
         // A TTL counts from each run's own first start; a fixed expiry is the operator's for every run.
         t.ttl = series.ttl;
         t.expiresAt = series.ttl == null ? series.expiresAt : null;

@@ -60,7 +60,8 @@ public class MemberResource {
     @Blocking
     @Operation(summary = "Import members",
             description = "Upserts members from a streamed file of any size, replacing each named member's whole profile. "
-                    + "NDJSON: one {\"id\", \"attributes\", \"addresses\", \"optOut\"} object a line. CSV: a header row with id, "
+                    + "NDJSON: one {\"id\", \"attributes\", \"addresses\", \"optOut\", \"devices\"} object a line (devices, when "
+                    + "given, replace the member's; a line without devices leaves them as they are). CSV: a header row with id, "
                     + "email, webhook, fcm, apns, webpush, attr.NAME and optOut (categories separated by ;, or all) columns; optOut only "
                     + "adds to the member's opt-outs, it never opts anyone back in; attribute values that look like numbers or "
                     + "true/false are typed, an empty field is absent. Bad lines (numbered from 1, a CSV header is line 1) "

@@ -15,13 +15,14 @@ public record TaskView(long id, String name, String kind, TaskState state, Strin
                        Map<String, Object> message, Integer errorBudget, Integer batchSize, Date startAt, Date expiresAt,
                        String ttl, Map<String, Object> hints,
                        Long errorStreak, List<String> lastErrors, List<String> commands,
-                       List<? extends Map<String, Object>> variants, Map<String, Object> winner, Object funnel) {
+                       List<? extends Map<String, Object>> variants, Map<String, Object> winner, Object funnel,
+                       Map<String, Object> devices) {
 
     /** This view with a campaign's funnel (added by the campaign feature, which reads it). */
     public TaskView withFunnel(Object funnel) {
         return new TaskView(id, name, kind, state, stateReason, disabled, workers, qps, shards, progress, rate, eta,
                 liveWorkers, createdAt, startedAt, finishedAt, history, source, audienceId, channel, category, message,
-                errorBudget, batchSize, startAt, expiresAt, ttl, hints, errorStreak, lastErrors, commands, variants, winner, funnel);
+                errorBudget, batchSize, startAt, expiresAt, ttl, hints, errorStreak, lastErrors, commands, variants, winner, funnel, devices);
     }
 
     public record Rate(int configured, Double observed) {

@@ -36,7 +36,7 @@ public class TaskViews {
                 t.createdAt, t.startedAt, t.finishedAt, t.history, publicSource(t.source), t.audienceId, t.channel, t.category,
                 t.message, campaign ? t.errorBudget : null, campaign ? t.batchSize : null, t.startAt, t.expiresAt, t.ttl, t.hints,
                 campaign ? t.errorStreak : null, campaign ? t.lastErrors : null,
-                TaskState.Command.allowed(t.taskState(), t.disabled), t.variants, t.winner, null);
+                TaskState.Command.allowed(t.taskState(), t.disabled), t.variants, t.winner, null, t.devices);
     }
 
     /** The source without an inline id list, which can be large (its size is shown instead). */

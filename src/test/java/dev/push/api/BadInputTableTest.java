@@ -291,6 +291,7 @@ class BadInputTableTest {
         t.add(new Bad("devices: a device id with spaces", "PUT", dv + "my%20phone", j, "{'channel':'fcm','token':'t'}", 400, "\"field\":\"deviceId\""));
         t.add(new Bad("devices: one over the member's limit of 20", "PUT", "/api/members/table-devices/devices/d21", j,
                 "{'channel':'fcm','token':'t21'}", 400, "\"field\":\"devices\""));
+        t.add(new Bad("campaigns: a blank device platform", "POST", c, j, "{" + okCampaign + ",'devices':{'platform':' '}}", 400, "\"field\":\"devices.platform\""));
         t.add(new Bad("devices: removing an unknown device", "DELETE", "/api/members/table-devices/devices/none", null, null, 404, "none"));
         return t;
     }

@@ -144,6 +144,34 @@ class DeviceRoutesTest {
         given().get("/api/members/dev-r7").then().statusCode(404);
     }
 
+    @Test
+    void anAudienceQueryPicksMembersByTheirDevicesPlatformAppAndLastSeen() {
+        put("dev-q1", "p", Map.of("channel", "fcm", "token", "q1", "app", "shop", "platform", "android"), 201);
+        put("dev-q1", "t", Map.of("channel", "apns", "token", "q1t", "app", "news", "platform", "ios"), 201);
+        put("dev-q2", "p", Map.of("channel", "fcm", "token", "q2", "app", "shop", "platform", "android"), 201);
+        clock.advance(Duration.ofDays(30));
+        Instant recently = clock.instant().minus(Duration.ofDays(1));
+        put("dev-q3", "p", Map.of("channel", "apns", "token", "q3", "app", "shop", "platform", "ios"), 201);
+        Map<String, Object> ours = Map.of("id", Map.of("$in", List.of("dev-q1", "dev-q2", "dev-q3")));
+
+        assertEquals(List.of("dev-q1", "dev-q3"), matching(ours, Map.of("devices.platform", "ios")));
+        assertEquals(List.of("dev-q1"), matching(ours, Map.of("devices.app", "news")));
+        assertEquals(List.of("dev-q3"), matching(ours, Map.of("devices.lastSeen", Map.of("$gte", recently.toString()))));
+        assertEquals(List.of("dev-q1", "dev-q2"), matching(ours, Map.of("devices.lastSeen", Map.of("$lt", recently.toString()))));
+    }
+
+    /** The members of a query audience built over {@code ours} and {@code filter}, sorted. */
+    static List<String> matching(Map<String, Object> ours, Map<String, Object> filter) {
+        long audience = given().contentType(ContentType.JSON).body(Map.of("name", "by devices", "source",
+                Map.of("kind", "query", "filter", Map.of("$and", List.of(ours, filter))))).post("/api/audiences")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        dev.push.Api.command("audiences", audience, "start", 200);
+        dev.push.Api.awaitState("audiences", audience, "finished", Duration.ofSeconds(60));
+        List<String> members = given().get("/api/audiences/" + audience + "/members").then().statusCode(200).extract()
+                .jsonPath().getList("members");
+        return members.stream().sorted().toList();
+    }
+
     static io.restassured.response.ValidatableResponse importLines(String lines) {
         return given().contentType("application/x-ndjson").body(lines.getBytes(StandardCharsets.UTF_8))
                 .post("/api/members/import").then().statusCode(200);
