@@ -3,6 +3,7 @@ package dev.push.member;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
@@ -63,10 +64,10 @@ public class Devices {
                     Filters.exists(last, false)), Updates.push("devices", doc)).getMatchedCount() == 1) {
                 return Registered.CREATED;
             }
-            if (members().countDocuments(Filters.eq("_id", memberId)) == 1) {
-                Document now = members().find(Filters.eq("_id", memberId)).first();
-                List<?> devices = now == null ? List.of() : now.getList("devices", Document.class, List.of());
-                if (devices.size() >= max && devices.stream().noneMatch(d -> device.id().equals(((Document) d).getString("id")))) {
+            Document member = members().find(Filters.eq("_id", memberId)).projection(Projections.include("devices.id")).first();
+            if (member != null) {
+                List<Document> devices = member.getList("devices", Document.class, List.of());
+                if (devices.size() >= max && devices.stream().noneMatch(d -> device.id().equals(d.getString("id")))) {
                     throw new OverLimit(max);
                 }
                 continue; // changed meanwhile (removed, or registered by another request): try again

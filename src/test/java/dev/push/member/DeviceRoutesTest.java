@@ -145,6 +145,16 @@ class DeviceRoutesTest {
     }
 
     @Test
+    void theDeviceRoutesAreDocumentedInTheOpenApiDocument() {
+        JsonPath api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+
+        Map<String, Object> device = api.getMap("paths.'/api/members/{id}/devices/{deviceId}'");
+        assertTrue(device.containsKey("put") && device.containsKey("delete"), device.keySet().toString());
+        assertEquals("Register or refresh a device", api.getString("paths.'/api/members/{id}/devices/{deviceId}'.put.summary"));
+        assertTrue(api.getMap("paths.'/api/members/{id}/devices/{deviceId}'.put.responses").containsKey("400"));
+    }
+
+    @Test
     void anAudienceQueryPicksMembersByTheirDevicesPlatformAppAndLastSeen() {
         put("dev-q1", "p", Map.of("channel", "fcm", "token", "q1", "app", "shop", "platform", "android"), 201);
         put("dev-q1", "t", Map.of("channel", "apns", "token", "q1t", "app", "news", "platform", "ios"), 201);
