@@ -191,6 +191,30 @@ class FcmDevicesCampaignTest {
     }
 
     @Test
+    void eachDeviceGetsTheMessageInItsOwnLocaleElseTheMembers() {
+        channel("fcm-locales");
+        given().contentType(ContentType.JSON).body(Map.of("name", "devices-hello", "title", "Hello",
+                "locales", Map.of("fr", Map.of("title", "Bonjour"), "de", Map.of("title", "Hallo")))).post("/api/templates")
+                .then().statusCode(201);
+        String lines = "{\"id\":\"devl-1\",\"attributes\":{\"locale\":\"de\"},\"devices\":["
+                + "{\"id\":\"phone\",\"channel\":\"fcm\",\"token\":\"lc-fr\",\"locale\":\"fr-FR\"},"
+                + "{\"id\":\"tablet\",\"channel\":\"fcm\",\"token\":\"lc-none\"}]}";
+        given().contentType("application/x-ndjson").body(lines.getBytes(StandardCharsets.UTF_8)).post("/api/members/import")
+                .then().statusCode(200).body("rejectedCount", org.hamcrest.Matchers.equalTo(0));
+        Master m = master("instance-l");
+        long audience = builtAudience(m, List.of("devl-1"));
+
+        long campaign = given().contentType(ContentType.JSON).body(Map.of("name", "hello", "audienceId", audience,
+                "channel", "fcm-locales", "template", "devices-hello")).post("/api/campaigns").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        Api.command("campaigns", campaign, "start", 200);
+        tickUntil(m, "campaigns", campaign, "finished");
+
+        assertEquals(Map.of("lc-fr", "Bonjour", "lc-none", "Hallo"), fcm.sent().stream().collect(Collectors.toMap(
+                FakeFcm.Sent::token, s -> s.message().getJsonObject("notification").getString("title"))));
+    }
+
+    @Test
     void aTokenFcmRejectsDeactivatesOnlyItsDeviceAndTheOthersGetTheNextCampaign() {
         channel("fcm-rejects");
         List<String> ids = List.of("devr-1", "devr-2");
