@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>top-level keys are attribute names ({@code [A-Za-z0-9_-]{1,64}}, mapped to
  *       {@code attributes.<name>}), the member id {@code id} (mapped to {@code _id}), and
- *       {@code $and} / {@code $or} over arrays of such filters;</li>
+ *       {@code $and} / {@code $or} over arrays of such filters, and the device fields {@code devices.platform},
+ *       {@code devices.app} and {@code devices.lastSeen} (an ISO-8601 instant), which a member matches when any of
+ *       its devices does;</li>
  *   <li>a field takes a plain value (meaning {@code $eq}) or an operator expression of
  *       {@code $eq $ne $gt $gte $lt $lte} (one value), {@code $in $nin} (an array of values),
  *       {@code $exists} (true or false) and {@code $not} (an operator expression);</li>
@@ -46,6 +48,12 @@ public final class MemberFilter {
     private static final String FIELD_OPERATORS = "$eq, $ne, $gt, $gte, $lt, $lte, $in, $nin, $exists, $not";
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final ObjectMapper MAPS = new ObjectMapper();
+
+    /** Device fields a filter may name: a member matches when any of its devices does. */
+    public static final Set<String> DEVICE_FIELDS = Set.of("devices.platform", "devices.app", "devices.lastSeen");
+
+    /** What a field's values are: attribute values, member ids, or instants (ISO-8601 text, compared as dates). */
+    private enum Values { ATTRIBUTE, ID, INSTANT }
 
     private int conditions;
     private int listValues;
@@ -89,12 +97,16 @@ public final class MemberFilter {
                     case "$not" -> throw ApiException.badRequest(at,
                             "operator $not applies to a field's operator expression, as in {\"age\": {\"$not\": {\"$gt\": 30}}}");
                     default -> throw ApiException.badRequest(at,
-                            "operator " + name + " is not allowed here (allowed: $and, $or, attribute names and id)");
+                            "operator " + name + " is not allowed here (allowed: $and, $or, attribute names, id, "
+                                    + String.join(", ", DEVICE_FIELDS.stream().sorted().toList()) + ")");
                 }
             } else if (name.equals("id")) {
-                out.append("_id", condition(field.getValue(), at, depth, true));
+                out.append("_id", condition(field.getValue(), at, depth, Values.ID));
+            } else if (DEVICE_FIELDS.contains(name)) {
+                out.append(name, condition(field.getValue(), at, depth,
+                        name.equals("devices.lastSeen") ? Values.INSTANT : Values.ATTRIBUTE));
             } else if (Attributes.isValidName(name)) {
-                out.append("attributes." + name, condition(field.getValue(), at, depth, false));
+                out.append("attributes." + name, condition(field.getValue(), at, depth, Values.ATTRIBUTE));
             } else {
                 throw ApiException.badRequest(at, "attribute name \"" + shorten(name) + "\" is not allowed: a name " + Attributes.NAME_RULE);
             }
@@ -115,7 +127,7 @@ public final class MemberFilter {
         return out;
     }
 
-    private Object condition(JsonNode value, String path, int depth, boolean id) {
+    private Object condition(JsonNode value, String path, int depth, Values id) {
         if (value.isObject()) {
             return expression(value, path, depth, id);
         }
@@ -126,7 +138,7 @@ public final class MemberFilter {
         return scalar(value, path, id);
     }
 
-    private Document expression(JsonNode node, String path, int depth, boolean id) {
+    private Document expression(JsonNode node, String path, int depth, Values id) {
         if (node.isEmpty()) {
             throw ApiException.badRequest(path, "an empty operator expression; write a value or {\"$eq\": value}");
         }
@@ -172,7 +184,7 @@ public final class MemberFilter {
         return out;
     }
 
-    private List<Object> list(String operator, JsonNode node, String path, boolean id) {
+    private List<Object> list(String operator, JsonNode node, String path, Values id) {
         if (!node.isArray()) {
             throw ApiException.badRequest(path, "operator " + operator + " takes an array of values, found " + Attributes.kindOf(node));
         }
@@ -196,11 +208,22 @@ public final class MemberFilter {
         return out;
     }
 
-    private static Object scalar(JsonNode value, String path, boolean id) {
+    private static Object scalar(JsonNode value, String path, Values id) {
         if (value.isTextual() && value.textValue().length() > MAX_STRING) {
             throw ApiException.badRequest(path, "a string may be at most " + MAX_STRING + " characters long");
         }
-        if (id) {
+        if (id == Values.INSTANT) {
+            if (value.isNull()) {
+                return null;
+            }
+            try {
+                return java.util.Date.from(java.time.Instant.parse(value.asText()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiException.badRequest(path, "an instant is ISO-8601 text such as 2026-01-31T12:00:00Z, found "
+                        + (value.isTextual() ? "\"" + shorten(value.textValue()) + "\"" : Attributes.kindOf(value)));
+            }
+        }
+        if (id == Values.ID) {
             if (value.isTextual()) {
                 return value.textValue();
             }

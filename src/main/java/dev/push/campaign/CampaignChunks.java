@@ -273,7 +273,11 @@ public class CampaignChunks {
         List<Document> failed = new ArrayList<>();
         List<Document> skipped = new ArrayList<>();
         Map<String, Integer> sentByVariant = new HashMap<>();
+        List<Document> devices = new ArrayList<>();
         for (Outcome o : outcomes) {
+            for (Outcome.OfDevice d : o.devices()) {
+                devices.add(deviceRecord(o.memberId(), d));
+            }
             switch (o.status()) {
                 case SENT -> {
                     sent++;
@@ -297,7 +301,16 @@ public class CampaignChunks {
             updates.add(Updates.inc("nSkipped", skipped.size()));
             updates.add(Updates.pushEach("skipped", skipped));
         }
+        if (!devices.isEmpty()) {
+            updates.add(Updates.pushEach("devices", devices));
+        }
         return Updates.combine(updates);
+    }
+
+    /** A device's outcome in a chunk record: {@code {m: member, d: device, s: "sent"|"failed"|"skipped", r?: reason}}. */
+    static Document deviceRecord(String member, Outcome.OfDevice d) {
+        Document doc = new Document("m", member).append("d", d.device()).append("s", d.status().name().toLowerCase());
+        return d.reason() == null ? doc : doc.append("r", d.reason());
     }
 
     /**

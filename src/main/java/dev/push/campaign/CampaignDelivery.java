@@ -153,6 +153,8 @@ public class CampaignDelivery implements TaskKind {
         private final Task campaign;
         private final Channel channel;
         private final String category;
+        /** Which of the members' devices are sent (on a device channel). */
+        private final dev.push.channel.DeviceChoice devices;
         private final long audienceId;
         private final Document unitKey;
         /** The audience chunks this unit walks; the cursor indexes them. */
@@ -196,6 +198,7 @@ public class CampaignDelivery implements TaskKind {
             this.campaign = campaign;
             this.channel = channels.get(campaign.channel);
             this.category = Categories.ofCampaign(campaign.category);
+            this.devices = DeviceChoices.of(campaign);
             this.audienceId = audience.id;
             this.unitKey = (Document) unit.get("_id");
             this.walk = CampaignUnits.chunks(unitKey.getInteger("s"), campaign.units, audience);
@@ -422,7 +425,7 @@ public class CampaignDelivery implements TaskKind {
                 batch = due;
             }
             if (reachedBefore.isEmpty()) {
-                return caps.keep(reachable.of(batch, channel, category, outcomes), campaign.channel, category, campaign.critical, outcomes);
+                return caps.keep(reachable.of(batch, channel, category, devices, outcomes), campaign.channel, category, campaign.critical, outcomes);
             }
             List<String> rest = new ArrayList<>(batch.size());
             for (String m : batch) {
@@ -432,7 +435,7 @@ public class CampaignDelivery implements TaskKind {
                     rest.add(m);
                 }
             }
-            return caps.keep(reachable.of(rest, channel, category, outcomes), campaign.channel, category, campaign.critical, outcomes);
+            return caps.keep(reachable.of(rest, channel, category, devices, outcomes), campaign.channel, category, campaign.critical, outcomes);
         }
 
         /**

@@ -19,6 +19,7 @@ import java.util.Map;
  * now and startAt) or {@code ttl} (ISO-8601, from the first start): members not sent by then are counted expired.
  * {@code collapseKey} and {@code priority} ({@code high} or {@code normal}) go to the providers with the time left
  * before the expiry. {@code critical} (admins only): bypasses frequency caps and quiet hours, and counts toward the caps.
+ * before the expiry. {@code devices} picks the members' devices by app or platform.
  */
 public record CampaignRequest(
         @NotBlank @Size(max = 200) String name,
@@ -39,7 +40,8 @@ public record CampaignRequest(
         @Valid Winner winner,
         @Size(max = 64) String template,
         @Valid Timing timing,
-        Boolean critical) {
+        Boolean critical,
+        @Valid Devices devices) {
 
     /**
      * When members may be sent (docs/timing.md): at {@code localTime} on {@code date} in each member's zone
@@ -65,6 +67,13 @@ public record CampaignRequest(
             + "to end, member-local, spanning midnight when start is later; enabled: false sends at any hour")
     public record QuietHours(@Schema(example = "21:00") @Size(max = 8) String start, @Schema(example = "08:00") @Size(max = 8) String end,
                              Boolean enabled) {
+    }
+
+    /**
+     * On a device channel (fcm, apns, webpush), which of each member's active devices of the channel are sent: those of
+     * {@code app} and/or {@code platform} when given (each member's every device otherwise).
+     */
+    public record Devices(@Size(max = 128) String app, @Size(max = 128) String platform) {
     }
 
     /**

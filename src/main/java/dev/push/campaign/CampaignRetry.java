@@ -143,8 +143,9 @@ public class CampaignRetry {
         for (int from = 0; from < members.size(); from += batch) {
             List<String> ids = members.subList(from, Math.min(members.size(), from + batch));
             List<Outcome> skipped = new ArrayList<>();
-            List<Delivery.Recipient> to = caps.keep(recipients.of(ids, channel, Categories.ofCampaign(campaign.category), skipped),
-                    campaign.channel, Categories.ofCampaign(campaign.category), campaign.critical, skipped);
+            List<Delivery.Recipient> to = caps.keep(recipients.of(ids, channel, Categories.ofCampaign(campaign.category),
+                    DeviceChoices.of(campaign), skipped), campaign.channel, Categories.ofCampaign(campaign.category),
+                    campaign.critical, skipped);
             outcomes.addAll(skipped);
             outcomes.addAll(BatchSend.send(channel, campaign, variants, to, false, clock.instant()).await().atMost(SEND_LIMIT));
         }

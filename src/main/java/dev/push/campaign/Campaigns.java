@@ -126,6 +126,7 @@ public class Campaigns {
         t.hints = ProviderHints.of(req.collapseKey(), req.priority());
         t.critical = Boolean.TRUE.equals(req.critical());
         t.timing = DeliveryTiming.stored(req.timing(), timing, clock.instant(), t.variants != null, t.critical);
+        t.devices = DeviceChoices.of(req.devices());
         t.shards = audience.shards;
         t.units = audience.shards;
         return tasks.create(t, by);
@@ -144,6 +145,7 @@ public class Campaigns {
         t.channel = series.channel;
         t.category = series.category;
         t.hints = series.hints;
+        t.devices = series.devices;
         // A TTL counts from each run's own first start; a fixed expiry is the operator's for every run.
         t.ttl = series.ttl;
         t.expiresAt = series.ttl == null ? series.expiresAt : null;
@@ -284,6 +286,11 @@ public class Campaigns {
      * for one member asked for by id, the exact link the member was (or would be) sent; for an A/B campaign the
      * name of the member's variant (none for the holdout before the winner is decided).
      */
+    /** One device's outcome in a member's delivery: {@code state} sent, failed or skipped. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeviceDelivery(String device, String state, String reason) {
+    }
+
     public record DeliveryView(String memberId, String state, String reason, Boolean retryable,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String variant,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Date deliveredAt,
@@ -291,9 +298,15 @@ public class Campaigns {
                                @JsonInclude(JsonInclude.Include.NON_NULL) Date clickedAt,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Date convertedAt,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Double value,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) String link) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String link,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DeviceDelivery> devices) {
         DeliveryView(String memberId, String state, String reason, Boolean retryable) {
-            this(memberId, state, reason, retryable, null, null, null, null, null, null, null);
+            this(memberId, state, reason, retryable, null, null, null, null, null, null, null, List.of());
+        }
+
+        DeliveryView withDevices(List<DeviceDelivery> each) {
+            return new DeliveryView(memberId, state, reason, retryable, variant, deliveredAt, openedAt, clickedAt,
+                    convertedAt, value, link, each == null ? List.of() : each);
         }
 
         DeliveryView withEvents(Map<String, Document> events) {
@@ -303,17 +316,17 @@ public class Campaigns {
             Document converted = events.get(Engagement.CONVERTED);
             return new DeliveryView(memberId, state, reason, retryable, variant, at(events, Engagement.DELIVERED),
                     at(events, Engagement.OPENED), at(events, Engagement.CLICKED), at(events, Engagement.CONVERTED),
-                    converted == null || !(converted.get("value") instanceof Number n) ? null : n.doubleValue(), link);
+                    converted == null || !(converted.get("value") instanceof Number n) ? null : n.doubleValue(), link, devices);
         }
 
         DeliveryView withLink(String sent) {
             return new DeliveryView(memberId, state, reason, retryable, variant, deliveredAt, openedAt, clickedAt,
-                    convertedAt, value, sent);
+                    convertedAt, value, sent, devices);
         }
 
         DeliveryView withVariant(String name) {
             return new DeliveryView(memberId, state, reason, retryable, name, deliveredAt, openedAt, clickedAt,
-                    convertedAt, value, link);
+                    convertedAt, value, link, devices);
         }
 
         /** Whether the member has the event ({@code clicked} …). */
@@ -489,6 +502,7 @@ public class Campaigns {
         private final Map<String, Document> failed = new HashMap<>();
         private final Map<String, Document> skipped = new HashMap<>();
         private final Set<String> unknown = new HashSet<>();
+        private final Map<String, List<DeviceDelivery>> devices = new HashMap<>();
         /** Ranges [from, to] of positions in delivery order counted expired. */
         private final List<List<Integer>> expired = new ArrayList<>();
 
@@ -509,14 +523,25 @@ public class Campaigns {
                 ((List<Document>) record.get("failed")).forEach(d -> failed.put(d.getString("m"), d));
                 ((List<Document>) record.get("skipped")).forEach(d -> skipped.put(d.getString("m"), d));
                 unknown.addAll((List<String>) record.get("unknown"));
+                if (record.get("devices") instanceof List<?> each) {
+                    for (Object o : each) {
+                        Document d = (Document) o;
+                        devices.computeIfAbsent(d.getString("m"), m -> new ArrayList<>())
+                                .add(new DeviceDelivery(d.getString("d"), d.getString("s"), d.getString("r")));
+                    }
+                }
                 if (record.get("expired") instanceof List<?> ranges) {
                     ranges.forEach(r -> expired.add((List<Integer>) r));
                 }
             }
         }
 
-        /** The outcome of the member at {@code position} of the chunk in audience order. */
+        /** The outcome of the member at {@code position} of the chunk in audience order, with its devices'. */
         DeliveryView of(int position, String member) {
+            return outcome(position, member).withDevices(devices.get(member));
+        }
+
+        private DeliveryView outcome(int position, String member) {
             int at = positions == null ? position : positions.get(member);
             if (at >= committed) {
                 return new DeliveryView(member, "pending", null, null);

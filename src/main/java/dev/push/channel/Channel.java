@@ -26,10 +26,14 @@ public interface Channel {
         return sendFailingEach(delivery).await().atMost(limit);
     }
 
-    /** Sends; a channel that fails fails each recipient, retryable, rather than the whole call. */
+    /**
+     * Sends; a channel that fails fails each recipient, retryable, rather than the whole call. Answers one outcome per
+     * member: a member sent to on several devices gets the best of theirs ({@link DeviceOutcomes}).
+     */
     default Uni<List<Outcome>> sendFailingEach(Delivery delivery) {
         return send(delivery).onFailure().recoverWithItem(e -> delivery.recipients().stream()
-                .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList());
+                .map(r -> Outcome.failed(r.memberId(), "channel error: " + e.getMessage(), true)).toList())
+                .map(outcomes -> DeviceOutcomes.perMember(delivery.recipients(), outcomes));
     }
 
     /** Whether recipients must carry their member attributes (the channel personalizes the message). */

@@ -54,11 +54,16 @@ public record Delivery(long campaignId, String channel, Document message, List<R
 
     /**
      * A member to deliver to, with the address the channel needs (null if it needs none) and the
-     * member's attributes when the channel personalizes (else empty).
+     * member's attributes when the channel personalizes (else empty). On a device channel a member with devices is one
+     * recipient per device sent to, {@code device} naming it (null for a member's single address).
      */
-    public record Recipient(String memberId, String address, Map<String, Object> attributes) {
+    public record Recipient(String memberId, String address, Map<String, Object> attributes, String device) {
         public Recipient(String memberId, String address) {
             this(memberId, address, Map.of());
+        }
+
+        public Recipient(String memberId, String address, Map<String, Object> attributes) {
+            this(memberId, address, attributes, null);
         }
     }
 }

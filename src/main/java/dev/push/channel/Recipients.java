@@ -8,6 +8,8 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.push.consent.Consents;
 import dev.push.consent.OptedOut;
+import dev.push.member.Device;
+import dev.push.member.Devices;
 import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,6 +19,8 @@ import org.bson.conversions.Bson;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,9 @@ import java.util.Set;
  * address the channel needs and, when it personalizes, the member's attributes. Members with no
  * address, or whose address a provider reported invalid ({@code invalid.<kind>} holds that address),
  * are skipped with the reason. A re-imported member with a new address is reachable again. Members who opted out of
- * the message's category ({@link OptedOut}) are skipped as {@value OptedOut#REASON}.
+ * the message's category ({@link OptedOut}) are skipped as {@value OptedOut#REASON}. On a device channel (fcm, apns,
+ * webpush) a member with devices of the channel is reached on each active one ({@link MemberDevices}), which take the
+ * place of its single address of that kind; a member without is reached at that address, as one device.
  */
 @ApplicationScoped
 public class Recipients {
@@ -40,6 +46,9 @@ public class Recipients {
     @Inject
     Consents consents;
 
+    @Inject
+    Devices devices;
+
     private MongoCollection<Document> members() {
         return collections.get(PushDatabase.MEMBERS);
     }
@@ -49,34 +58,44 @@ public class Recipients {
      * {@code skipped} for each of the others.
      */
     public List<Delivery.Recipient> of(List<String> ids, Channel channel, String category, List<Outcome> skipped) {
-        List<Delivery.Recipient> reachable = reachable(ids, channel, skipped);
+        return of(ids, channel, category, DeviceChoice.ANY, skipped);
+    }
+
+    /**
+     * As {@link #of(List, Channel, String, List)}; on a device channel, a member with devices of the channel is one
+     * recipient per active device {@code choice} accepts.
+     */
+    public List<Delivery.Recipient> of(List<String> ids, Channel channel, String category, DeviceChoice choice,
+                                       List<Outcome> skipped) {
+        List<Delivery.Recipient> reachable = reachable(ids, channel, choice, skipped);
         if (reachable.isEmpty()) {
             return reachable;
         }
         Map<String, String> addresses = new HashMap<>(reachable.size() * 2);
-        List<String> candidates = new ArrayList<>(reachable.size());
+        Set<String> candidates = new LinkedHashSet<>(reachable.size() * 2);
         for (Delivery.Recipient r : reachable) {
             candidates.add(r.memberId());
             if (r.address() != null) {
-                addresses.put(r.memberId(), r.address());
+                addresses.putIfAbsent(r.memberId(), r.address());
             }
         }
-        Set<String> optedOut = consents.optedOut(candidates, channel.addressKind(), addresses::get, category);
+        Set<String> optedOut = consents.optedOut(new ArrayList<>(candidates), channel.addressKind(), addresses::get, category);
         if (optedOut.isEmpty()) {
             return reachable;
         }
-        List<Delivery.Recipient> out = new ArrayList<>(reachable.size() - optedOut.size());
+        List<Delivery.Recipient> out = new ArrayList<>(reachable.size());
+        Set<String> told = new HashSet<>();
         for (Delivery.Recipient r : reachable) {
-            if (optedOut.contains(r.memberId())) {
-                skipped.add(Outcome.skipped(r.memberId(), OptedOut.REASON));
-            } else {
+            if (!optedOut.contains(r.memberId())) {
                 out.add(r);
+            } else if (told.add(r.memberId())) {
+                skipped.add(Outcome.skipped(r.memberId(), OptedOut.REASON));
             }
         }
         return out;
     }
 
-    private List<Delivery.Recipient> reachable(List<String> ids, Channel channel, List<Outcome> skipped) {
+    private List<Delivery.Recipient> reachable(List<String> ids, Channel channel, DeviceChoice choice, List<Outcome> skipped) {
         String kind = channel.addressKind();
         boolean attributes = channel.needsAttributes();
         List<Delivery.Recipient> out = new ArrayList<>(ids.size());
@@ -84,15 +103,31 @@ public class Recipients {
             ids.forEach(m -> out.add(new Delivery.Recipient(m, null)));
             return out;
         }
-        Map<String, Document> found = lookUp(ids, kind, attributes);
+        boolean devices = kind != null && Device.CHANNELS.contains(kind);
+        Map<String, Document> found = lookUp(ids, kind, attributes, devices);
         for (String m : ids) {
             Document doc = found.get(m);
+            Map<String, Object> attrs = Map.of();
+            if (attributes && doc != null && doc.get("attributes") instanceof Document a) {
+                attrs = new LinkedHashMap<>(a);
+            }
+            if (devices && doc != null && MemberDevices.have(doc, kind)) {
+                if (!MemberDevices.add(m, doc, kind, choice, attrs, out)) {
+                    skipped.add(Outcome.skipped(m, "no active " + kind + " device" + (choice.any() ? "" : " of " + choice)));
+                }
+                continue;
+            }
             String address = null;
             if (kind != null) {
                 Document addresses = doc == null ? null : doc.get("addresses", Document.class);
                 address = addresses == null ? null : addresses.getString(kind);
                 if (address == null) {
                     skipped.add(Outcome.skipped(m, "no " + kind + " address"));
+                    continue;
+                }
+                if (devices && !choice.any()) {
+                    // A single address has no app or platform: a campaign that picks devices does not send to it.
+                    skipped.add(Outcome.skipped(m, "no " + kind + " device of " + choice));
                     continue;
                 }
                 Document invalid = doc.get("invalid", Document.class);
@@ -102,16 +137,12 @@ public class Recipients {
                     continue;
                 }
             }
-            Map<String, Object> attrs = Map.of();
-            if (attributes && doc != null && doc.get("attributes") instanceof Document a) {
-                attrs = new LinkedHashMap<>(a);
-            }
             out.add(new Delivery.Recipient(m, address, attrs));
         }
         return out;
     }
 
-    private Map<String, Document> lookUp(List<String> ids, String kind, boolean attributes) {
+    private Map<String, Document> lookUp(List<String> ids, String kind, boolean attributes, boolean devices) {
         List<String> fields = new ArrayList<>();
         if (kind != null) {
             fields.add("addresses." + kind);
@@ -119,6 +150,9 @@ public class Recipients {
         }
         if (attributes) {
             fields.add("attributes");
+        }
+        if (devices) {
+            fields.add("devices");
         }
         Bson projection = Projections.include(fields);
         Map<String, Document> found = new HashMap<>(ids.size() * 2);
@@ -131,18 +165,39 @@ public class Recipients {
         return found;
     }
 
-    /** An address a provider reported invalid, per member: later sends skip it while it stays the member's address. */
-    public record InvalidAddress(String memberId, String address, String reason) {
+    /**
+     * An address a provider reported invalid, per member: later sends skip it while it stays the member's address. On
+     * a device ({@code device} not null) it deactivates that device only.
+     */
+    public record InvalidAddress(String memberId, String address, String reason, String device) {
+        public InvalidAddress(String memberId, String address, String reason) {
+            this(memberId, address, reason, null);
+        }
+
+        /** The recipient's address (or device) reported invalid. */
+        public static InvalidAddress of(Delivery.Recipient r, String reason) {
+            return new InvalidAddress(r.memberId(), r.address(), reason, r.device());
+        }
     }
 
-    /** Marks addresses of one kind invalid, in one bulk write. */
+    /** Marks addresses of one kind invalid and deactivates the devices among them, a bulk write for each. */
     public void markInvalid(String kind, List<InvalidAddress> invalid) {
-        if (invalid.isEmpty()) {
+        List<Devices.Rejected> rejected = new ArrayList<>();
+        List<InvalidAddress> addresses = new ArrayList<>();
+        for (InvalidAddress i : invalid) {
+            if (i.device() != null) {
+                rejected.add(new Devices.Rejected(i.memberId(), i.device(), i.address(), i.reason()));
+            } else {
+                addresses.add(i);
+            }
+        }
+        devices.deactivate(rejected);
+        if (addresses.isEmpty()) {
             return;
         }
         Date now = new Date();
-        List<WriteModel<Document>> writes = new ArrayList<>(invalid.size());
-        for (InvalidAddress i : invalid) {
+        List<WriteModel<Document>> writes = new ArrayList<>(addresses.size());
+        for (InvalidAddress i : addresses) {
             writes.add(new UpdateOneModel<>(Filters.eq("_id", i.memberId()), Updates.set("invalid." + kind,
                     new Document("address", i.address()).append("reason", i.reason()).append("at", now))));
         }

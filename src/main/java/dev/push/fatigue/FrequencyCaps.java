@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -41,16 +42,19 @@ public class FrequencyCaps {
         if (policy == null) {
             return to;
         }
-        List<String> members = new ArrayList<>(to.size());
+        // A member with several devices is one push to the cap: one slot, and one skipped outcome when capped.
+        Set<String> members = new LinkedHashSet<>(to.size() * 2);
         to.forEach(r -> members.add(r.memberId()));
-        Set<String> capped = slots.take(policy, members, critical, clock.instant());
+        Set<String> capped = slots.take(policy, new ArrayList<>(members), critical, clock.instant());
         if (capped.isEmpty()) {
             return to;
         }
         List<Delivery.Recipient> out = new ArrayList<>(to.size() - capped.size());
         for (Delivery.Recipient r : to) {
             if (capped.contains(r.memberId())) {
-                skipped.add(Outcome.skipped(r.memberId(), FrequencyCapped.REASON));
+                if (members.remove(r.memberId())) {
+                    skipped.add(Outcome.skipped(r.memberId(), FrequencyCapped.REASON));
+                }
             } else {
                 out.add(r);
             }

@@ -104,7 +104,7 @@ final class CsvMembers implements MemberLines {
                 }
             }
         }
-        return new Member(id, attributes, addresses, timezone, null, optOut);
+        return new Member(id, attributes, addresses, timezone, null, optOut, null);
     }
 
     static Object typed(String value) {

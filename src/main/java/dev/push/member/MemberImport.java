@@ -36,11 +36,16 @@ public class MemberImport {
     private final MemberStore store;
     private final Consents consents;
     private final Set<String> categories;
+    private final DevicesConfig devices;
+    private final java.time.Clock clock;
 
-    public MemberImport(MemberStore store, Consents consents, Categories categories) {
+    public MemberImport(MemberStore store, Consents consents, Categories categories, DevicesConfig devices,
+                        java.time.Clock clock) {
         this.store = store;
         this.consents = consents;
         this.categories = categories.known();
+        this.devices = devices;
+        this.clock = clock;
     }
 
     /**
@@ -69,7 +74,7 @@ public class MemberImport {
             }
             reader = new CsvMembers(header.text(), categories);
         } else {
-            reader = new NdjsonMembers(categories);
+            reader = new NdjsonMembers(categories, devices.maxPerMember(), clock);
         }
         for (BoundedLines.Line line = lines.next(); line != null; line = lines.next()) {
             if (line.problem() != null) {

@@ -60,9 +60,10 @@ public class MemberResource {
     @Blocking
     @Operation(summary = "Import members",
             description = "Upserts members from a streamed file of any size, replacing each named member's whole profile. "
-                    + "NDJSON: one {\"id\", \"attributes\", \"addresses\", \"optOut\", \"timezone\"} object a line. CSV: a header row "
-                    + "with id, email, webhook, fcm, apns, webpush, attr.NAME, optOut (categories separated by ;, or all) and timezone "
-                    + "(an IANA zone such as Europe/Paris; any other value rejects the line) columns; optOut only "
+                    + "NDJSON: one {\"id\", \"attributes\", \"addresses\", \"optOut\", \"timezone\", \"devices\"} object a line "
+                    + "(devices, when given, replace the member's; a line without devices leaves them as they are). CSV: a header "
+                    + "row with id, email, webhook, fcm, apns, webpush, attr.NAME, optOut (categories separated by ;, or all) and "
+                    + "timezone (an IANA zone such as Europe/Paris; any other value rejects the line) columns; optOut only "
                     + "adds to the member's opt-outs, it never opts anyone back in; attribute values that look like numbers or "
                     + "true/false are typed, an empty field is absent. Bad lines (numbered from 1, a CSV header is line 1) "
                     + "are reported and the rest is imported. Lines over 64 KiB are rejected. UTF-8 unless the content type names "

@@ -11,9 +11,14 @@ import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
@@ -28,7 +33,9 @@ import java.util.Set;
 
 /**
  * The {@code members} collection. One document per member:
- * <pre>{_id: id, shard: Shards.of(id, 256), attributes: {name: value…}, addresses: {webhook?, email?, fcm?, apns?, webpush?}, updatedAt: Date}</pre>
+ * <pre>{_id: id, shard: Shards.of(id, 256), attributes: {name: value…}, addresses: {webhook?, email?, fcm?, apns?, webpush?}, updatedAt: Date,
+ *  devices: [{id, channel, token, app?, platform?, locale?, lastSeen, active, rejected?}…]}</pre>
+ * ({@code devices} written by {@link Devices}, and by an import line that has devices).
  * Every access goes by {@code _id} (one key or {@code $in} over a slice of keys), the only lookup
  * the embedded server answers from an index.
  */
@@ -141,11 +148,12 @@ public class MemberStore {
         if (existing.isEmpty()) {
             return new Replaced(created, 0, failures);
         }
-        List<ReplaceOneModel<Document>> writes = new ArrayList<>(existing.size());
+        List<WriteModel<Document>> writes = new ArrayList<>(existing.size());
         ReplaceOptions upsert = new ReplaceOptions().upsert(true);
         for (int i : existing) {
             Document doc = docs.get(i);
-            writes.add(new ReplaceOneModel<>(Filters.eq("_id", doc.get("_id")), doc, upsert));
+            writes.add(batch.get(i).devices() != null ? new ReplaceOneModel<>(Filters.eq("_id", doc.get("_id")), doc, upsert)
+                    : keepingDevices(doc));
         }
         BulkWriteResult result;
         try {
@@ -167,6 +175,21 @@ public class MemberStore {
     public record Replaced(int created, int updated, Map<Integer, String> failures) {
     }
 
+    /**
+     * The whole profile replaced but for the member's devices, which a line without devices leaves as they are (an
+     * app back end registers them): every other field is set, and what a replace would drop (the invalid marks) unset.
+     */
+    private static UpdateOneModel<Document> keepingDevices(Document doc) {
+        List<Bson> sets = new ArrayList<>();
+        doc.forEach((field, value) -> {
+            if (!field.equals("_id")) {
+                sets.add(Updates.set(field, value));
+            }
+        });
+        sets.add(Updates.unset("invalid"));
+        return new UpdateOneModel<>(Filters.eq("_id", doc.get("_id")), Updates.combine(sets), new UpdateOptions().upsert(true));
+    }
+
     static Document document(Member member, Date updatedAt) {
         Document addresses = new Document();
         Addresses a = member.addresses();
@@ -184,6 +207,9 @@ public class MemberStore {
         if (member.timezone() != null) {
             doc.append(TimeZoneField.NAME, member.timezone());
         }
+        if (member.devices() != null) {
+            doc.append("devices", member.devices().stream().map(Device::toDocument).toList());
+        }
         return doc;
     }
 
@@ -198,7 +224,8 @@ public class MemberStore {
                 : new Addresses(a.getString("webhook"), a.getString("email"), a.getString("fcm"), a.getString("apns"),
                         a.getString("webpush"));
         Date updatedAt = doc.getDate("updatedAt");
+        List<Device> devices = doc.getList("devices", Document.class, List.of()).stream().map(Device::of).toList();
         return new Member(doc.getString("_id"), attributes, addresses, doc.getString(TimeZoneField.NAME),
-                updatedAt == null ? null : updatedAt.toInstant(), Set.of());
+                updatedAt == null ? null : updatedAt.toInstant(), Set.of(), devices);
     }
 }

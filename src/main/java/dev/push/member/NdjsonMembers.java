@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,8 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * One member a line as JSON: {@code {"id": "…", "attributes": {…}, "addresses": {"webhook", "email", "fcm", "apns", "webpush"},
- * "optOut": ["promotions"…]}} ({@link OptOutField}; {@code webpush}: a browser's push subscription, as an object or its
- * JSON text).
+ * "optOut": ["promotions"…], "devices": [{"id", "channel", "token" or "subscription", "app", "platform", "locale",
+ * "lastSeen", "active"}…]}} ({@link OptOutField}; {@code webpush}: a browser's push subscription, as an object or its
+ * JSON text; {@link DeviceInput}: a line's devices replace the member's, a line without leaves them as they are).
  * Unknown fields are refused rather than ignored, so a typo ("adresses") does not silently drop data.
  * An integral JSON number is accepted as an id and stored as its decimal text.
  */
@@ -28,9 +31,13 @@ final class NdjsonMembers implements MemberLines {
     private static final Pattern START_MARKER = Pattern.compile("\\s*\\(start marker at \\[Source: .*?]\\)");
 
     private final Set<String> categories;
+    private final int maxDevices;
+    private final Clock clock;
 
-    NdjsonMembers(Set<String> categories) {
+    NdjsonMembers(Set<String> categories, int maxDevices, Clock clock) {
         this.categories = categories;
+        this.maxDevices = maxDevices;
+        this.clock = clock;
     }
 
     @Override
@@ -51,12 +58,12 @@ final class NdjsonMembers implements MemberLines {
         while (names.hasNext()) {
             String name = names.next();
             if (!name.equals("id") && !name.equals("attributes") && !name.equals("addresses") && !name.equals(OptOutField.NAME)
-                    && !name.equals(TimeZoneField.NAME)) {
-                throw new RejectedLine("unknown field \"" + name + "\" (allowed: id, attributes, addresses, optOut, timezone)");
+                    && !name.equals(TimeZoneField.NAME) && !name.equals("devices")) {
+                throw new RejectedLine("unknown field \"" + name + "\" (allowed: id, attributes, addresses, devices, optOut, timezone)");
             }
         }
         return new Member(id(node.get("id")), attributes(node.get("attributes")), addresses(node.get("addresses")),
-                timezone(node.get(TimeZoneField.NAME)), null, optOut(node.get(OptOutField.NAME)));
+                timezone(node.get(TimeZoneField.NAME)), null, optOut(node.get(OptOutField.NAME)), devices(node.get("devices")));
     }
 
     private static String timezone(JsonNode node) {
@@ -67,6 +74,35 @@ final class NdjsonMembers implements MemberLines {
             throw new RejectedLine(TimeZoneField.NAME + " must be a string such as Europe/Paris, found " + kind(node));
         }
         return TimeZoneField.read(node.textValue());
+    }
+
+    /** The line's devices, replacing the member's; null (the member's devices kept) when the line has none. */
+    private List<Device> devices(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw new RejectedLine("devices must be an array of devices, found " + kind(node));
+        }
+        if (node.size() > maxDevices) {
+            throw new RejectedLine("devices: " + node.size() + " devices, more than the " + maxDevices
+                    + " a member may have (push.devices.max-per-member)");
+        }
+        List<Device> devices = new ArrayList<>(node.size());
+        Set<String> ids = new java.util.HashSet<>();
+        Instant now = clock.instant();
+        for (int i = 0; i < node.size(); i++) {
+            try {
+                Device d = DeviceInput.imported(node.get(i), now);
+                if (!ids.add(d.id())) {
+                    throw new RejectedLine("devices[" + i + "].id: \"" + shorten(d.id()) + "\" is given twice");
+                }
+                devices.add(d);
+            } catch (DeviceInput.Refused e) {
+                throw new RejectedLine("devices[" + i + "]" + (e.field().isEmpty() ? "" : "." + e.field()) + ": " + e.getMessage());
+            }
+        }
+        return devices;
     }
 
     private Set<String> optOut(JsonNode node) {

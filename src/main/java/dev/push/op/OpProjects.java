@@ -68,7 +68,7 @@ public class OpProjects {
         Boolean disabled = req.optionalBoolean("disabled");
         CampaignRequest.Message message = message(req.node("msg"));
         CampaignRequest request = new CampaignRequest("project from op", constraint.id, config.channel(), null, message, workers, qps,
-                null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
         Set<ConstraintViolation<CampaignRequest>> problems = validator.validate(request);
         if (!problems.isEmpty()) {
             throw new OpRefusal(problems.stream().map(v -> opField(v.getPropertyPath().toString()) + ": " + v.getMessage())

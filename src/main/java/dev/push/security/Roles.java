@@ -9,6 +9,8 @@ import java.util.Set;
  * and channels. events stands apart: it may only report members' receipts and conversions ({@code POST /api/events}),
  * the role for an app back end's or SDK's token; admin includes it. sends stands apart too: it may only trigger sends
  * ({@code POST /api/sends}) and read their outcomes, the role for an app back end's token; operators may send as well.
+ * devices stands apart likewise: it may only register and remove members' devices
+ * ({@code PUT/DELETE /api/members/{id}/devices/{deviceId}}), the role for an app back end's token; operators may too.
  */
 public final class Roles {
     public static final String VIEWER = "viewer";
@@ -16,7 +18,8 @@ public final class Roles {
     public static final String ADMIN = "admin";
     public static final String EVENTS = "events";
     public static final String SENDS = "sends";
-    public static final List<String> ALL = List.of(VIEWER, OPERATOR, ADMIN, EVENTS, SENDS);
+    public static final String DEVICES = "devices";
+    public static final List<String> ALL = List.of(VIEWER, OPERATOR, ADMIN, EVENTS, SENDS, DEVICES);
 
     private Roles() {
     }
@@ -31,6 +34,7 @@ public final class Roles {
                 case VIEWER -> out.add(VIEWER);
                 case EVENTS -> out.add(EVENTS);
                 case SENDS -> out.add(SENDS);
+                case DEVICES -> out.add(DEVICES);
                 default -> { }
             }
         }

@@ -65,6 +65,8 @@ public class Task extends PanacheMongoEntityBase {
     public String ttl;
     /** Hints to the providers: {@code collapseKey}, {@code priority}. */
     public Document hints;
+    /** Which of the members' devices a campaign sends to: {@code {app?, platform?}}; null for every device. */
+    public Document devices;
     public long errorStreak;
     public List<String> lastErrors;
     /** A/B variants, each {@code {name, split, message}} (see {@code dev.push.variant.Variants}); null for one message. */

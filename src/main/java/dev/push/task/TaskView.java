@@ -17,14 +17,14 @@ public record TaskView(long id, String name, String kind, TaskState state, Strin
                        Long errorStreak, List<String> lastErrors, List<String> commands,
                        List<? extends Map<String, Object>> variants, Map<String, Object> winner, Map<String, Object> timing,
                        Object funnel,
-                       Boolean critical) {
+                       Boolean critical, Map<String, Object> devices) {
 
     /** This view with a campaign's funnel (added by the campaign feature, which reads it). */
     public TaskView withFunnel(Object funnel) {
         return new TaskView(id, name, kind, state, stateReason, disabled, workers, qps, shards, progress, rate, eta,
                 liveWorkers, createdAt, startedAt, finishedAt, history, source, audienceId, channel, category, message,
                 errorBudget, batchSize, startAt, expiresAt, ttl, hints, errorStreak, lastErrors, commands, variants, winner, timing, funnel,
-                critical);
+                critical, devices);
     }
 
     public record Rate(int configured, Double observed) {

@@ -37,7 +37,7 @@ public class TaskViews {
                 t.message, campaign ? t.errorBudget : null, campaign ? t.batchSize : null, t.startAt, t.expiresAt, t.ttl, t.hints,
                 campaign ? t.errorStreak : null, campaign ? t.lastErrors : null,
                 TaskState.Command.allowed(t.taskState(), t.disabled), t.variants, t.winner, t.timing, null,
-                t.critical ? Boolean.TRUE : null);
+                t.critical ? Boolean.TRUE : null, t.devices);
     }
 
     /** The source without an inline id list, which can be large (its size is shown instead). */

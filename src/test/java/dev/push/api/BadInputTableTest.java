@@ -308,6 +308,21 @@ class BadInputTableTest {
                 Map.of("Authorization", "Basic {i}-" + someone + ":guess", "X-Forwarded-For", "198.51.100.200"), 21));
         t.add(new Bad("an API token from an address locked by 20 failures", "GET", "/api/me", null, null, 429, tooMany,
                 Map.of("Authorization", "Bearer push_not-checked-while-locked", "X-Forwarded-For", "198.51.100.200"), 1));
+        // A member's devices (issue 15): refused before anything is stored; table-devices has the most allowed.
+        String dv = "/api/members/table-dev-new/devices/";
+        t.add(new Bad("devices: an unknown channel", "PUT", dv + "p", j, "{'channel':'pigeon','token':'t'}", 400, "\"field\":\"channel\""));
+        t.add(new Bad("devices: a webpush subscription without keys", "PUT", dv + "w", j,
+                "{'channel':'webpush','subscription':{'endpoint':'https://push.example.net/s/1'}}", 400, "\"field\":\"subscription.keys\""));
+        t.add(new Bad("devices: a webpush subscription with a short auth key", "PUT", dv + "w", j,
+                "{'channel':'webpush','subscription':{'endpoint':'https://push.example.net/s/1','keys':{'p256dh':'B" + "A".repeat(86)
+                        + "','auth':'AAAA'}}}", 400, "\"field\":\"subscription.keys.auth\""));
+        t.add(new Bad("devices: an fcm device without a token", "PUT", dv + "p", j, "{'channel':'fcm','app':'shop'}", 400, "\"field\":\"token\""));
+        t.add(new Bad("devices: an unknown field", "PUT", dv + "p", j, "{'channel':'fcm','token':'t','os':'android'}", 400, "\"field\":\"os\""));
+        t.add(new Bad("devices: a device id with spaces", "PUT", dv + "my%20phone", j, "{'channel':'fcm','token':'t'}", 400, "\"field\":\"deviceId\""));
+        t.add(new Bad("devices: one over the member's limit of 20", "PUT", "/api/members/table-devices/devices/d21", j,
+                "{'channel':'fcm','token':'t21'}", 400, "\"field\":\"devices\""));
+        t.add(new Bad("campaigns: a blank device platform", "POST", c, j, "{" + okCampaign + ",'devices':{'platform':' '}}", 400, "\"field\":\"devices.platform\""));
+        t.add(new Bad("devices: removing an unknown device", "DELETE", "/api/members/table-devices/devices/none", null, null, 404, "none"));
         return t;
     }
 
@@ -318,6 +333,10 @@ class BadInputTableTest {
     @Test
     void everyBadInputIsRefusedWithAProblemThatNamesItAndChangesNothing() {
         long audience = Api.idsAudience(List.of("table-1", "table-2"));
+        for (int i = 1; i <= 20; i++) {
+            given().contentType("application/json").body(Map.of("channel", "fcm", "token", "t" + i))
+                    .put("/api/members/table-devices/devices/d" + i).then().statusCode(201);
+        }
         long campaign = Api.campaign(audience, "log", 1, 0, 10, 10);
         long audiences = total("audiences");
         long campaigns = total("campaigns");
@@ -352,6 +371,9 @@ class BadInputTableTest {
         }
         assertEquals(List.of(), wrong);
         assertEquals(audiences, total("audiences"), "no audience created");
+        assertEquals(20, given().get("/api/members/table-devices/devices").then().extract().jsonPath().getList("$").size(),
+                "the member at the limit kept its 20 devices");
+        given().get("/api/members/table-dev-new").then().statusCode(404);
         assertEquals(campaigns, total("campaigns"), "no campaign created");
         assertEquals(channels, given().get("/api/channels").then().extract().jsonPath().getList("name"), "no channel created");
         assertEquals(templates, given().get("/api/templates").then().extract().jsonPath().getList("name"), "no template created");

@@ -51,6 +51,9 @@ class MemberFilterTest {
             {'age': {'$not': {'$gte': 18}}}                      | {'attributes.age': {'$not': {'$gte': 18}}}
             {'$or': [{'a': 1}, {'b-2': {'$lt': 0}}]}             | {'$or': [{'attributes.a': 1}, {'attributes.b-2': {'$lt': 0}}]}
             {'$and': [{'$or': [{'a': 1}, {'b': 2}]}, {'c': 3}], 'd': 4} | {'$and': [{'$or': [{'attributes.a': 1}, {'attributes.b': 2}]}, {'attributes.c': 3}], 'attributes.d': 4}
+            {'devices.platform': 'ios'}                          | {'devices.platform': 'ios'}
+            {'devices.app': {'$in': ['shop', 'news']}}           | {'devices.app': {'$in': ['shop', 'news']}}
+            {'devices.lastSeen': {'$gte': '2026-01-01T00:00:00Z'}} | {'devices.lastSeen': {'$gte': {'$date': '2026-01-01T00:00:00Z'}}}
             """)
     void allowedFilterTranslatesToExactlyThisMongoFilter(String filter, String mongo) throws Exception {
         assertEquals(Document.parse(mongo), MemberFilter.translate(JSON.readTree(filter)));
@@ -78,6 +81,9 @@ class MemberFilterTest {
             {'$and': [{'$where': 'x'}]}                       | source.filter.$and[0].$where       | operator $where is not allowed
             {'a.b': 1}                                        | source.filter["a.b"]               | attribute name "a.b" is not allowed
             {'attributes.secret': 1}                          | source.filter["attributes.secret"] | attribute name "attributes.secret" is not allowed
+            {'devices.token': 't'}                            | source.filter["devices.token"]     | attribute name "devices.token" is not allowed
+            {'devices.lastSeen': {'$gt': 'yesterday'}}        | source.filter["devices.lastSeen"].$gt | an instant is ISO-8601 text
+            {'devices.platform': {'$where': 'x'}}             | source.filter["devices.platform"].$where | operator $where is not allowed
             {'a$b': 1}                                        | source.filter["a$b"]               | attribute name "a$b" is not allowed
             {'': 1}                                           | source.filter[""]                  | attribute name "" is not allowed
             {'a': {'b': {'$where': 'x'}}}                     | source.filter.a                    | found an object with field "b"

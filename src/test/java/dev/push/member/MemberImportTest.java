@@ -28,7 +28,8 @@ class MemberImportTest {
     private final EmbeddedMongo mongo = new EmbeddedMongo();
     private final MemberStore store = new MemberStore(mongo.members);
     private final Consents consents = new Consents(mongo.database(), Clock.systemUTC());
-    private final MemberImport memberImport = new MemberImport(store, consents, new Categories(List.of("promotions", "news", "account")));
+    private final MemberImport memberImport = new MemberImport(store, consents, new Categories(List.of("promotions", "news", "account")),
+            () -> 20, java.time.Clock.systemUTC());
 
     @AfterEach
     void close() {
@@ -89,7 +90,7 @@ class MemberImportTest {
                 arguments("{\"id\": \"\"}", "id \"\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
                 arguments("{\"id\": \"a b\"}", "id \"a b\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
                 arguments("{\"id\": \"" + "x".repeat(129) + "\"}", "id \"" + "x".repeat(61) + "...\" must be 1 to 128 characters from [A-Za-z0-9_.:@+-]"),
-                arguments("{\"id\": \"u1\", \"adresses\": {}}", "unknown field \"adresses\" (allowed: id, attributes, addresses, optOut, timezone)"),
+                arguments("{\"id\": \"u1\", \"adresses\": {}}", "unknown field \"adresses\" (allowed: id, attributes, addresses, devices, optOut, timezone)"),
                 arguments("{\"id\": \"u1\", \"attributes\": [1]}", "attributes must be an object, found an array"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"$where\": 1}}", "attribute name \"$where\" must be 1 to 64 characters from [A-Za-z0-9_-]"),
                 arguments("{\"id\": \"u1\", \"attributes\": {\"a.b\": 1}}", "attribute name \"a.b\" must be 1 to 64 characters from [A-Za-z0-9_-]"),

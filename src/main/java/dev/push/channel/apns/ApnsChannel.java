@@ -89,7 +89,7 @@ final class ApnsChannel implements Channel, AutoCloseable {
                 return Outcome.sent(r.memberId());
             }
             if (failure.code() != null && INVALID_TOKEN.contains(failure.code())) {
-                invalid.add(new Recipients.InvalidAddress(r.memberId(), r.address(), failure.code()));
+                invalid.add(Recipients.InvalidAddress.of(r, failure.code()));
             }
             return Outcome.failed(r.memberId(), failure.reason(), failure.retryable());
         });

@@ -92,7 +92,7 @@ final class FcmChannel implements Channel {
                 return Outcome.sent(r.memberId());
             }
             if (answer.invalidToken()) {
-                invalid.add(new Recipients.InvalidAddress(r.memberId(), r.address(), answer.code()));
+                invalid.add(Recipients.InvalidAddress.of(r, answer.code()));
             }
             return Outcome.failed(r.memberId(), answer.reason(), answer.retryable());
         });

@@ -112,7 +112,7 @@ final class WebPushChannel implements Channel {
                 return Outcome.sent(r.memberId());
             }
             if (failure.reason().startsWith(GONE)) {
-                gone.add(new Recipients.InvalidAddress(r.memberId(), r.address(), failure.reason()));
+                gone.add(Recipients.InvalidAddress.of(r, failure.reason()));
             }
             return Outcome.failed(r.memberId(), failure.reason(), failure.retryable());
         });

@@ -47,7 +47,20 @@ function memberCard(m) {
       : h('p', { class: 'muted' }, 'No attributes.'),
     h('h4', {}, 'Addresses'),
     addresses.length ? table(['Channel', 'Address'], addresses.map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', { class: 'mono' }, v))))
-      : h('p', { class: 'muted' }, 'No addresses: campaigns skip this member.'));
+      : h('p', { class: 'muted' }, 'No addresses.'),
+    h('h4', {}, 'Devices'),
+    devicesTable(m.devices || []));
+}
+
+/** The member's devices; an inactive one (its token rejected by the provider) is marked so. */
+function devicesTable(devices) {
+  if (!devices.length) return h('p', { class: 'muted' }, 'No devices.');
+  const target = (d) => d.token || (d.subscription && d.subscription.endpoint) || '';
+  return table(['Device', 'Channel', 'App', 'Platform', 'Locale', 'Last seen', 'State', 'Token or endpoint'],
+    devices.map((d) => h('tr', { 'data-device': d.id },
+      h('td', {}, d.id), h('td', {}, d.channel), h('td', {}, d.app || ''), h('td', {}, d.platform || ''),
+      h('td', {}, d.locale || ''), h('td', {}, d.lastSeen ? when(d.lastSeen) : ''),
+      h('td', {}, d.active ? 'active' : 'inactive'), h('td', { class: 'mono' }, target(d)))));
 }
 
 /** What the member opted out of: a box per category and one for everything; saving replaces the opt-outs. */

@@ -53,6 +53,8 @@ final class FakeFcm implements AutoCloseable {
     private final ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> revoked = new ConcurrentLinkedQueue<>();
     private volatile Function<Sent, Answer> script = s -> Answer.ok();
+    private volatile java.util.function.Predicate<Sent> hold = s -> false;
+    private final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
 
     FakeFcm() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
@@ -109,7 +111,25 @@ final class FakeFcm implements AutoCloseable {
         JsonObject message = new JsonObject(body).getJsonObject("message");
         Sent s = new Sent(message.getString("token"), message, bearer, System.nanoTime(), req.version());
         sent.add(s);
+        if (hold.test(s)) {
+            held.add(() -> respond(req, script.apply(s)));
+            return;
+        }
         respond(req, script.apply(s));
+    }
+
+    /** Leaves the sends {@code which} picks unanswered (as a provider that hangs) until {@link #release}. */
+    void hold(java.util.function.Predicate<Sent> which) {
+        hold = which;
+    }
+
+    /** Answers the held sends now and holds no more. */
+    void release() {
+        hold = s -> false;
+        Runnable r;
+        while ((r = held.poll()) != null) {
+            r.run();
+        }
     }
 
     private static void respond(HttpServerRequest req, Answer a) {
@@ -143,6 +163,7 @@ final class FakeFcm implements AutoCloseable {
     }
 
     void reset() {
+        release();
         sent.clear();
         script = s -> Answer.ok();
     }

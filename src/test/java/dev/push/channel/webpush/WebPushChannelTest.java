@@ -196,6 +196,41 @@ class WebPushChannelTest {
                 .body(org.hamcrest.Matchers.containsString("showNotification"));
     }
 
+    @Test
+    void aMemberWithTwoBrowsersGetsOnePushOnEachAndAGoneSubscriptionDeactivatesItsBrowserAlone() {
+        configure("wp-devices");
+        List<String> ids = List.of("wd-1", "wd-2");
+        for (String id : ids) {
+            for (String device : List.of("laptop", "phone")) {
+                Browser browser = Browser.create(id + "-" + device);
+                given().contentType(ContentType.JSON).body(new JsonObject().put("channel", "webpush")
+                                .put("subscription", pushService.subscribe(browser)).put("platform", "web").encode())
+                        .put("/api/members/" + id + "/devices/" + device).then().statusCode(201);
+            }
+        }
+        pushService.answer("wd-1-phone", 410);
+        long audience = Api.builtAudience(ids);
+
+        JsonPath first = run(audience, "wp-devices");
+
+        assertEquals(2, first.getLong("progress.sent"), "each member's outcome is the best of its browsers'");
+        assertEquals(List.of("wd-1-laptop", "wd-2-laptop", "wd-2-phone"),
+                pushService.received().stream().map(LoopbackPushService.Received::browser).sorted().toList(),
+                "one push decrypted by each browser, none twice");
+        given().get("/api/campaigns/" + first.getLong("id") + "/deliveries/wd-1").then().statusCode(200)
+                .body("state", equalTo("sent")).body("devices.device", equalTo(List.of("laptop", "phone")))
+                .body("devices.state", equalTo(List.of("sent", "failed")))
+                .body("devices[1].reason", equalTo("subscription gone (410 Gone)"));
+        given().get("/api/members/wd-1/devices").then().body("active", equalTo(List.of(true, false)));
+
+        pushService.reset();
+        run(audience, "wp-devices");
+
+        assertEquals(List.of("wd-1-laptop", "wd-2-laptop", "wd-2-phone"),
+                pushService.received().stream().map(LoopbackPushService.Received::browser).sorted().toList(),
+                "the gone browser is not pushed to again; the member's other browser is");
+    }
+
     private static void importSubscribers(Map<String, Browser> browsers) {
         String lines = browsers.values().stream()
                 .map(b -> new JsonObject().put("id", b.id()).put("attributes", new JsonObject().put("firstName", "F" + b.id()))
