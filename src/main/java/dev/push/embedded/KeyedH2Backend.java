@@ -157,14 +157,19 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
     static MVMap<Object, Document> openDocuments(MVStore store, String namespace) {
         MVMap<Object, Document> documents = store.openMap(documentsMap(namespace), bson());
         String stock = "databases." + namespace;
-        if (store.hasMap(stock)) {
-            MVMap<Object, Document> old = store.openMap(stock);
+        moveOnce(store, stock, documents);
+        return documents;
+    }
+
+    /** Moves the entries of the map named {@code stockName}, if the file has one, into {@code into}, and removes it. */
+    private static <K, V> void moveOnce(MVStore store, String stockName, MVMap<K, V> into) {
+        if (store.hasMap(stockName)) {
+            MVMap<K, V> old = store.openMap(stockName);
             for (var entry : old.entrySet()) {
-                documents.put(entry.getKey(), entry.getValue());
+                into.put(entry.getKey(), entry.getValue());
             }
             store.removeMap(old);
         }
-        return documents;
     }
 
     /** Suffix of a unique index's map in the order of {@link StringFirstKeys}; the stock name stays free for the old map. */
@@ -178,13 +183,7 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
     static MVMap<KeyValue, Object> openIndex(MVStore store, String stockName) {
         MVMap<KeyValue, Object> index = store.openMap(stockName + KEYED_INDEX,
                 new MVMap.Builder<KeyValue, Object>().keyType(StringFirstKeys.INSTANCE));
-        if (store.hasMap(stockName)) {
-            MVMap<KeyValue, Object> old = store.openMap(stockName);
-            for (var entry : old.entrySet()) {
-                index.put(entry.getKey(), entry.getValue());
-            }
-            store.removeMap(old);
-        }
+        moveOnce(store, stockName, index);
         return index;
     }
 

@@ -51,17 +51,12 @@ class EmbeddedDatabaseTest {
     @Test
     void opensAFileTheStockBackendWroteAndKeepsItsDocumentsAsBson(@TempDir Path temp) {
         Path file = temp.resolve(EmbeddedDatabase.FILE_NAME);
-        H2Backend stockBackend = new H2Backend(file.toString());
-        MongoServer stock = new MongoServer(stockBackend);
-        try (MongoClient client = MongoClients.create(stock.bindAndGetConnectionString())) {
+        withStockBackend(file, client -> {
             for (int k = 0; k < 300; k++) {
                 claims(client).insertOne(new Document("_id", new Document("c", 4).append("s", 1).append("k", k))
                     .append("owner", "w" + (k % 3)).append("ids", java.util.List.of("m-" + k, "m-" + (k + 1))));
             }
-        } finally {
-            stock.shutdownNow();
-            stockBackend.close();
-        }
+        });
 
         for (int open = 0; open < 2; open++) {
             try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(temp, 0));
@@ -86,18 +81,13 @@ class EmbeddedDatabaseTest {
     @Test
     void uniqueIndexesOfAStockFileAreCopiedIntoTheKeyedOrderAndStillEnforced(@TempDir Path temp) {
         Path file = temp.resolve(EmbeddedDatabase.FILE_NAME);
-        H2Backend stockBackend = new H2Backend(file.toString());
-        MongoServer stock = new MongoServer(stockBackend);
-        try (MongoClient client = MongoClients.create(stock.bindAndGetConnectionString())) {
+        withStockBackend(file, client -> {
             MongoCollection<Document> sends = client.getDatabase("push").getCollection("sends");
             sends.createIndex(new Document("key", 1), new com.mongodb.client.model.IndexOptions().unique(true));
             for (int i = 0; i < 500; i++) {
                 sends.insertOne(new Document("_id", "s-" + i).append("key", "k-" + i));
             }
-        } finally {
-            stock.shutdownNow();
-            stockBackend.close();
-        }
+        });
 
         for (int open = 0; open < 2; open++) {
             try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(temp, 0));
@@ -141,6 +131,18 @@ class EmbeddedDatabaseTest {
                 assertThrows(com.mongodb.MongoWriteException.class, () -> mixed.insertOne(new Document("_id", id)));
             }
             assertEquals(200, mixed.countDocuments());
+        }
+    }
+
+    /** Writes {@code file} with the stock H2 backend, as a file an earlier Push (or mongo-java-server itself) left. */
+    private static void withStockBackend(Path file, java.util.function.Consumer<MongoClient> writes) {
+        H2Backend stockBackend = new H2Backend(file.toString());
+        MongoServer stock = new MongoServer(stockBackend);
+        try (MongoClient client = MongoClients.create(stock.bindAndGetConnectionString())) {
+            writes.accept(client);
+        } finally {
+            stock.shutdownNow();
+            stockBackend.close();
         }
     }
 
