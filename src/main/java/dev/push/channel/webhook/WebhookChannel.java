@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 
 /**
  * POSTs each member's personalized message as JSON, to the channel's endpoint or to the member's
@@ -180,7 +179,7 @@ final class WebhookChannel implements Channel {
                 return Uni.createFrom().item(new SendFailure("invalid webhook URL: " + e.getMessage(), false, -1));
             }
             return answer.onItemOrFailure().transform((response, failed) -> failed != null
-                    ? failure(failed, settings.timeoutMs()) : failure(response, to.isPublic()));
+                    ? SendFailure.ofError(failed, settings.timeoutMs()) : failure(response, to.isPublic()));
         });
     }
 
@@ -189,25 +188,8 @@ final class WebhookChannel implements Channel {
      * internal service's answer must not be readable through a test send's reason.
      */
     static SendFailure failure(HttpResponse<Buffer> response, boolean quoteBody) {
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return null;
-        }
-        String reason = status + (response.statusMessage() == null ? "" : " " + response.statusMessage());
-        String excerpt = quoteBody ? Excerpt.of(response.bodyAsString()) : "";
-        if (!excerpt.isEmpty()) {
-            reason += ": " + excerpt;
-        }
-        boolean retryable = status == 429 || status >= 500;
-        long retryAfter = retryable ? Backoff.retryAfterMillis(response.getHeader("Retry-After"), System.currentTimeMillis()) : -1;
-        return new SendFailure(reason, retryable, retryAfter);
-    }
-
-    static SendFailure failure(Throwable error, long timeoutMs) {
-        if (error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
-            return new SendFailure("no answer within " + timeoutMs + " ms", true, -1);
-        }
-        return new SendFailure("connection error: " + error.getMessage(), true, -1);
+        return SendFailure.ofAnswer(response.statusCode(), response.statusMessage(), response.getHeader("Retry-After"),
+                () -> quoteBody ? Excerpt.of(response.bodyAsString()) : "");
     }
 
     @Override

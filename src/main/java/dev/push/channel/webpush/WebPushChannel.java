@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Sends to browsers through their push services (RFC 8030), one request per member: the payload encrypted for the
@@ -144,7 +143,7 @@ final class WebPushChannel implements Channel {
                 return Uni.createFrom().item(SendFailure.permanent("cannot prepare the push: " + e.getMessage()));
             }
             return request.sendBuffer(Buffer.buffer(body)).onItemOrFailure().transform((response, failed) ->
-                    failed != null ? failure(failed) : failure(response));
+                    failed != null ? SendFailure.ofError(failed, settings.timeoutMs()) : failure(response));
         });
     }
 
@@ -197,25 +196,13 @@ final class WebPushChannel implements Channel {
     private record Token(String jwt, long signedAt) {
     }
 
-    private SendFailure failure(HttpResponse<Buffer> response) {
+    private static SendFailure failure(HttpResponse<Buffer> response) {
         int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return null;
-        }
-        String reason = status + (response.statusMessage() == null ? "" : " " + response.statusMessage());
         if (status == 404 || status == 410) {
-            return SendFailure.permanent(GONE + " (" + reason + ")");
+            return SendFailure.permanent(GONE + " (" + status
+                    + (response.statusMessage() == null ? "" : " " + response.statusMessage()) + ")");
         }
-        boolean retryable = status == 429 || status >= 500;
-        long retryAfter = retryable ? Backoff.retryAfterMillis(response.getHeader("Retry-After"), System.currentTimeMillis()) : -1;
-        return new SendFailure(reason, retryable, retryAfter);
-    }
-
-    private SendFailure failure(Throwable error) {
-        if (error instanceof TimeoutException || error instanceof io.netty.handler.timeout.TimeoutException) {
-            return SendFailure.retryable("no answer within " + settings.timeoutMs() + " ms");
-        }
-        return SendFailure.retryable("connection error: " + error.getMessage());
+        return SendFailure.ofAnswer(status, response.statusMessage(), response.getHeader("Retry-After"), () -> null);
     }
 
     @Override
