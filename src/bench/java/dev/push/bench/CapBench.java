@@ -11,6 +11,8 @@ import java.util.Map;
  * it, 4 workers each, start to finished, in this order: uncapped; capped (news over all channels, 2 a day and 5 a
  * week: every member's first push, each takes its slot with an insert); capped again (every member has a state: each
  * takes its slot with a versioned update); uncapped again. The uncapped figure compared with is the faster of the two.
+ * Each campaign also reports the service's CPU time a member (start to finished, from {@code /proc}): on this shared
+ * machine the rates move with the other load, the CPU a member much less.
  * Usage: {@code bench/run caps [--members N] [--xmx 512m]}.
  */
 public final class CapBench {
@@ -29,13 +31,14 @@ public final class CapBench {
             api.post("/api/audiences/" + audience + "/start", null);
             RedirectBench.await(api, "/api/audiences/" + audience);
 
-            double uncapped1 = campaign(api, audience, members, "uncapped");
+            long pid = svc.pid();
+            double uncapped1 = campaign(api, pid, audience, members, "uncapped");
             api.put("/api/frequency-caps", Map.of("category", "news", "limits",
                     List.of(Map.of("max", 2, "window", "PT24H"), Map.of("max", 5, "window", "P7D"))));
-            double firstPush = campaign(api, audience, members, "capped, every member's first push (slot inserts)");
-            double secondPush = campaign(api, audience, members, "capped, every member's second push (versioned updates)");
+            double firstPush = campaign(api, pid, audience, members, "capped, every member's first push (slot inserts)");
+            double secondPush = campaign(api, pid, audience, members, "capped, every member's second push (versioned updates)");
             api.delete("/api/frequency-caps?category=news");
-            double uncapped2 = campaign(api, audience, members, "uncapped again");
+            double uncapped2 = campaign(api, pid, audience, members, "uncapped again");
             double uncapped = Math.max(uncapped1, uncapped2);
             System.out.printf("capped / uncapped: first push %.2f, second push %.2f (uncapped: the faster of %,.0f/s and %,.0f/s)%n",
                     firstPush / uncapped, secondPush / uncapped, uncapped1, uncapped2);
@@ -44,18 +47,20 @@ public final class CapBench {
     }
 
     /** Runs a 4-worker news campaign over the audience on the log channel; answers members sent per second. */
-    private static double campaign(Rest api, long audience, int members, String what) throws InterruptedException {
+    private static double campaign(Rest api, long pid, long audience, int members, String what) throws InterruptedException {
         long campaign = api.post("/api/campaigns", Map.of("name", "caps bench " + what, "audienceId", audience,
                 "channel", "log", "category", "news", "workers", 4, "message", Map.of("title", "t", "body", "b"))).path("id").asLong();
+        double cpu0 = RedirectBench.cpuSeconds(pid);
         long t0 = System.nanoTime();
         api.post("/api/campaigns/" + campaign + "/start", null);
         RedirectBench.await(api, "/api/campaigns/" + campaign);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuMicros = (RedirectBench.cpuSeconds(pid) - cpu0) * 1e6 / members;
         var progress = api.get("/api/campaigns/" + campaign).path("progress");
         long sent = progress.path("sent").asLong();
         double rate = members / seconds;
-        System.out.printf("campaign %s: %,.0f members/s (%,d in %.1f s; sent %,d, skipped %,d)%n", what, rate, members,
-                seconds, sent, progress.path("skipped").asLong());
+        System.out.printf("campaign %s: %,.0f members/s (%,d in %.1f s; sent %,d, skipped %,d; service %.0f CPU-µs a member)%n",
+                what, rate, members, seconds, sent, progress.path("skipped").asLong(), cpuMicros);
         return rate;
     }
 
