@@ -10,6 +10,7 @@ import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
 import dev.push.channel.config.Channels;
+import dev.push.fatigue.FrequencyCaps;
 import dev.push.member.MemberId;
 import dev.push.template.Templates;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,6 +56,9 @@ public class TriggeredSend {
 
     @Inject
     Campaigns campaigns;
+
+    @Inject
+    FrequencyCaps caps;
 
     @Inject
     Categories categories;
@@ -146,7 +150,8 @@ public class TriggeredSend {
 
     private List<Outcome> deliver(long id, Channel channel, String category, Document message, List<String> members) {
         List<Outcome> outcomes = new ArrayList<>(members.size());
-        List<Delivery.Recipient> to = recipients.of(members, channel, category, outcomes);
+        List<Delivery.Recipient> to = caps.keep(recipients.of(members, channel, category, outcomes), channel.name(), category,
+                false, outcomes);
         if (!to.isEmpty()) {
             outcomes.addAll(channel.sendAndWait(new Delivery(id, channel.name(), message, to, false, category), LIMIT));
         }

@@ -73,6 +73,29 @@ class SendsTest {
     }
 
     @Test
+    void aSendOfACappedCategoryTakesTheMembersSlotAndIsSkippedOnceTheCapIsReached() {
+        given().contentType(ContentType.JSON).body(Map.of("category", "news", "channel", "log",
+                "limits", List.of(Map.of("max", 1, "window", "PT24H")))).put("/api/frequency-caps").then().statusCode(200);
+        try {
+            Map<String, Object> news = Map.of("members", List.of("ts-cap-1", "ts-cap-2"), "channel", "log", "category", "news",
+                    "message", Map.of("title", "News", "body", "b"));
+            JsonPath first = post(key(), news).then().statusCode(202).extract().jsonPath();
+            assertEquals(List.of("sent", "sent"), first.getList("members.state"));
+            Map<String, Object> again = Map.of("members", List.of("ts-cap-2", "ts-cap-3"), "channel", "log", "category", "news",
+                    "message", Map.of("title", "More news", "body", "b"));
+            JsonPath second = post(key(), again).then().statusCode(202).extract().jsonPath();
+            assertEquals(List.of("ts-cap-2", "ts-cap-3"), second.getList("members.member"));
+            assertEquals(List.of("skipped", "sent"), second.getList("members.state"));
+            assertEquals("frequency cap", second.getString("members[0].reason"));
+            assertEquals(List.of("ts-cap-3"), log.deliveredMembers(second.getLong("id")), "the capped member is not pushed");
+            JsonPath account = post(key(), body(List.of("ts-cap-1"), "Your code")).then().statusCode(202).extract().jsonPath();
+            assertEquals("sent", account.getString("members[0].state"), "another category has no cap");
+        } finally {
+            given().queryParam("category", "news").queryParam("channel", "log").delete("/api/frequency-caps");
+        }
+    }
+
+    @Test
     void theSameKeyAnswersTheFirstSendAndSendsNothingAgain() {
         String key = key();
         long first = post(key, body(List.of("ts-again"), "Once")).then().statusCode(202).extract().jsonPath().getLong("id");
