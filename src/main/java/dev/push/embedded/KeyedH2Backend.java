@@ -163,8 +163,13 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
 
     /** Moves the entries of the map named {@code stockName}, if the file has one, into {@code into}, and removes it. */
     private static <K, V> void moveOnce(MVStore store, String stockName, MVMap<K, V> into) {
+        moveOnce(store, stockName, new MVMap.Builder<>(), into);
+    }
+
+    /** {@link #moveOnce(MVStore, String, MVMap)} for an old map whose keys or values only {@code reader} reads. */
+    private static <K, V> void moveOnce(MVStore store, String stockName, MVMap.Builder<K, V> reader, MVMap<K, V> into) {
         if (store.hasMap(stockName)) {
-            MVMap<K, V> old = store.openMap(stockName);
+            MVMap<K, V> old = store.openMap(stockName, reader);
             for (var entry : old.entrySet()) {
                 into.put(entry.getKey(), entry.getValue());
             }
@@ -173,18 +178,24 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
     }
 
     /** Suffix of a unique index's map in the order of {@link StringFirstKeys}; the stock name stays free for the old map. */
-    static final String KEYED_INDEX = "$s";
+    static final String KEYED_INDEX = "$k";
+    /** Suffix of the order before numbers came after strings (strings first, everything else in H2's order). */
+    static final String STRINGS_ONLY_INDEX = "$s";
 
     /**
-     * A unique index's map in the order of {@link StringFirstKeys}; a map of the stock order by the stock name, in a file
-     * an earlier Push wrote, is copied over once and removed (the keys and positions are the same, only their order
-     * differs).
+     * A unique index's map in the order of {@link StringFirstKeys}; a map of an earlier order, in a file an earlier Push
+     * wrote (the stock order by the stock name, strings first by {@link #STRINGS_ONLY_INDEX}), is copied over once and
+     * removed (the keys and positions are the same, only their order differs).
      */
     static MVMap<KeyValue, Object> openIndex(MVStore store, String stockName) {
-        MVMap<KeyValue, Object> index = store.openMap(stockName + KEYED_INDEX,
-                new MVMap.Builder<KeyValue, Object>().keyType(StringFirstKeys.INSTANCE));
+        MVMap<KeyValue, Object> index = store.openMap(stockName + KEYED_INDEX, keyedIndex());
+        moveOnce(store, stockName + STRINGS_ONLY_INDEX, keyedIndex(), index);
         moveOnce(store, stockName, index);
         return index;
+    }
+
+    static MVMap.Builder<KeyValue, Object> keyedIndex() {
+        return new MVMap.Builder<KeyValue, Object>().keyType(StringFirstKeys.INSTANCE);
     }
 
     private static void removeDocuments(MVStore store, String namespace) {

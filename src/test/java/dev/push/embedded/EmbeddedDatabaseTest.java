@@ -134,6 +134,65 @@ class EmbeddedDatabaseTest {
         }
     }
 
+    @Test
+    void uniqueIndexesInTheEarlierStringsOnlyOrderAreCopiedIntoTheKeyedOrderAndStillEnforced(@TempDir Path temp) {
+        Path dir = temp.resolve("data");
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(dir, 0));
+             MongoClient client = MongoClients.create(database.connectionString())) {
+            MongoCollection<Document> sends = client.getDatabase("push").getCollection("sends");
+            sends.createIndex(new Document("id", 1), new com.mongodb.client.model.IndexOptions().unique(true));
+            for (int i = 0; i < 300; i++) {
+                sends.insertOne(new Document("_id", "s-" + i).append("id", (long) i));
+            }
+        }
+        // Rewrite each keyed index as the previous Push left it: strings first, every other key in H2's own order.
+        org.h2.mvstore.type.ObjectDataType stringsOnly = new org.h2.mvstore.type.ObjectDataType() {
+            @Override
+            public int compare(Object a, Object b) {
+                boolean x = a instanceof de.bwaldvogel.mongo.backend.KeyValue k && k.size() == 1 && k.get(0) instanceof String;
+                boolean y = b instanceof de.bwaldvogel.mongo.backend.KeyValue k && k.size() == 1 && k.get(0) instanceof String;
+                return x && y ? String.valueOf(((de.bwaldvogel.mongo.backend.KeyValue) a).get(0))
+                    .compareTo(String.valueOf(((de.bwaldvogel.mongo.backend.KeyValue) b).get(0)))
+                    : x ? -1 : y ? 1 : super.compare(a, b);
+            }
+        };
+        org.h2.mvstore.MVStore store = new org.h2.mvstore.MVStore.Builder()
+            .fileName(dir.resolve(EmbeddedDatabase.FILE_NAME).toString()).open();
+        try {
+            for (String index : java.util.List.of("push.sends._index__id_", "push.sends._index_id_1")) {
+                var keyed = store.openMap(index + KeyedH2Backend.KEYED_INDEX, KeyedH2Backend.keyedIndex());
+                var earlier = store.openMap(index + KeyedH2Backend.STRINGS_ONLY_INDEX,
+                    new org.h2.mvstore.MVMap.Builder<de.bwaldvogel.mongo.backend.KeyValue, Object>().keyType(stringsOnly));
+                earlier.putAll(keyed);
+                store.removeMap(keyed);
+            }
+        } finally {
+            store.close();
+        }
+
+        for (int open = 0; open < 2; open++) {
+            try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(dir, 0));
+                 MongoClient client = MongoClients.create(database.connectionString())) {
+                MongoCollection<Document> sends = client.getDatabase("push").getCollection("sends");
+                for (int i = 0; i < 300; i += 7) {
+                    assertEquals("s-" + i, sends.find(new Document("id", (long) i)).first().getString("_id"));
+                }
+                assertThrows(com.mongodb.MongoWriteException.class,
+                    () -> sends.insertOne(new Document("_id", "new").append("id", 123L)));
+                assertThrows(com.mongodb.MongoWriteException.class, () -> sends.insertOne(new Document("_id", "s-5")));
+                sends.insertOne(new Document("_id", "s-" + (300 + open)).append("id", 300L + open));
+                assertEquals(301 + open, sends.countDocuments());
+            }
+        }
+        store = new org.h2.mvstore.MVStore.Builder().fileName(dir.resolve(EmbeddedDatabase.FILE_NAME).toString()).readOnly().open();
+        try {
+            assertFalse(store.hasMap("push.sends._index_id_1" + KeyedH2Backend.STRINGS_ONLY_INDEX), "copied and removed");
+            assertTrue(store.hasMap("push.sends._index_id_1" + KeyedH2Backend.KEYED_INDEX));
+        } finally {
+            store.close();
+        }
+    }
+
     /** Writes {@code file} with the stock H2 backend, as a file an earlier Push (or mongo-java-server itself) left. */
     private static void withStockBackend(Path file, java.util.function.Consumer<MongoClient> writes) {
         H2Backend stockBackend = new H2Backend(file.toString());

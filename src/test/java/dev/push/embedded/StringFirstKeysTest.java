@@ -18,7 +18,8 @@ class StringFirstKeysTest {
 
     private static final List<KeyValue> KEYS = List.of(
         new KeyValue("news:*|member-1"), new KeyValue(""), new KeyValue("é ü 中文 \uD83D\uDE00"),
-        new KeyValue(42L), new KeyValue(new Document("c", 4).append("s", 1)), new KeyValue("a", "b"),
+        new KeyValue(42L), new KeyValue(42.0), new KeyValue(-1.5), new KeyValue(new Document("c", 4).append("s", 1)),
+        new KeyValue("a", "b"),
         new KeyValue(new ObjectId().toHexString()));
 
     @Test
@@ -42,6 +43,20 @@ class StringFirstKeysTest {
             assertEquals(key, StringFirstKeys.INSTANCE.read(in));
         }
         assertEquals(0, in.remaining());
+    }
+
+    @Test
+    void stringsComeFirstThenNumbersInNumericOrderThenEverythingElse() {
+        List<KeyValue> ordered = List.of(new KeyValue("a"), new KeyValue("b"), new KeyValue(-1.5), new KeyValue(2.0),
+            new KeyValue(10.0), new KeyValue(1_000_000.0));
+        for (int i = 0; i < ordered.size(); i++) {
+            for (int j = 0; j < ordered.size(); j++) {
+                assertEquals(Integer.signum(Integer.compare(i, j)),
+                    Integer.signum(StringFirstKeys.INSTANCE.compare(ordered.get(i), ordered.get(j))), i + " vs " + j);
+            }
+            assertTrue(StringFirstKeys.INSTANCE.compare(ordered.get(i), new KeyValue(new Document("c", 1))) < 0);
+            assertTrue(StringFirstKeys.INSTANCE.compare(new KeyValue("a", "b"), ordered.get(i)) > 0);
+        }
     }
 
     @Test
