@@ -20,6 +20,7 @@ import dev.push.task.TaskState;
 import dev.push.task.Tasks;
 import dev.push.variant.VariantAssignment;
 import dev.push.variant.Variants;
+import dev.push.fatigue.FrequencyCaps;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -75,7 +76,7 @@ public class CampaignDelivery implements TaskKind {
     Recipients reachable;
 
     @Inject
-    dev.push.fatigue.FrequencyCaps caps;
+    FrequencyCaps caps;
 
     /** Per campaign, sub-batches in a row that the channel failed entirely on this instance. */
     private final Map<Long, AtomicInteger> failingBatches = new ConcurrentHashMap<>();
@@ -412,7 +413,7 @@ public class CampaignDelivery implements TaskKind {
          * frequency cap; the others are skipped, and so are those an earlier run of the campaign's series reached
          * within its window.
          */
-        private List<Delivery.Recipient> recipients(List<String> batch, List<Outcome> outcomes) {
+        private FrequencyCaps.Kept recipients(List<String> batch, List<Outcome> outcomes) {
             if (!passed.isEmpty()) {
                 List<String> due = new ArrayList<>(batch.size());
                 for (String m : batch) {
@@ -523,12 +524,13 @@ public class CampaignDelivery implements TaskKind {
          */
         private Uni<List<Outcome>> deliver(List<String> batch, VariantAssignment assignment) {
             List<Outcome> outcomes = new ArrayList<>(batch.size());
-            List<Delivery.Recipient> recipients = recipients(batch, outcomes);
+            FrequencyCaps.Kept kept = recipients(batch, outcomes);
             Timer.Sample timing = metrics.startSend();
-            Uni<List<Outcome>> sent = recipients.isEmpty() ? Uni.createFrom().item(List.of())
-                    : BatchSend.send(channel, campaign, assignment, recipients, false, clock.instant())
+            Uni<List<Outcome>> sent = kept.to().isEmpty() ? Uni.createFrom().item(List.of())
+                    : BatchSend.send(channel, campaign, assignment, kept.to(), false, clock.instant())
                     .invoke(() -> metrics.sent(timing, campaign.channel));
             return sent.emitOn(worker.blocking()).map(result -> {
+                caps.giveBack(kept, result);
                 outcomes.addAll(result);
                 return outcomes;
             });

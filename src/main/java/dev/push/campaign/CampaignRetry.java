@@ -17,6 +17,7 @@ import dev.push.task.TaskUnits;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
 import dev.push.variant.VariantAssignment;
+import dev.push.fatigue.FrequencyCaps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -67,7 +68,7 @@ public class CampaignRetry {
     Recipients recipients;
 
     @Inject
-    dev.push.fatigue.FrequencyCaps caps;
+    FrequencyCaps caps;
 
 
     public record Result(String what, int retried, int sent, int failed, int skipped, int busyChunks) {
@@ -143,11 +144,13 @@ public class CampaignRetry {
         for (int from = 0; from < members.size(); from += batch) {
             List<String> ids = members.subList(from, Math.min(members.size(), from + batch));
             List<Outcome> skipped = new ArrayList<>();
-            List<Delivery.Recipient> to = caps.keep(recipients.of(ids, channel, Categories.ofCampaign(campaign.category),
-                    DeviceChoices.of(campaign), skipped), campaign.channel, Categories.ofCampaign(campaign.category),
-                    campaign.critical, skipped);
+            FrequencyCaps.Kept kept = caps.keep(recipients.of(ids, channel,
+                    Categories.ofCampaign(campaign.category), DeviceChoices.of(campaign), skipped), campaign.channel,
+                    Categories.ofCampaign(campaign.category), campaign.critical, skipped);
             outcomes.addAll(skipped);
-            outcomes.addAll(BatchSend.send(channel, campaign, variants, to, false, clock.instant()).await().atMost(SEND_LIMIT));
+            List<Outcome> sent = BatchSend.send(channel, campaign, variants, kept.to(), false, clock.instant()).await().atMost(SEND_LIMIT);
+            caps.giveBack(kept, sent);
+            outcomes.addAll(sent);
         }
         Map<String, Integer> sentByVariant = new HashMap<>();
         Set<String> retried = new HashSet<>(members);

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * without state, an insert on the unique {@code _id}) records the push and drops the instants older than the longest
  * window. A write that does not match (another instance recorded a push in between) fails on the unique {@code _id}
  * (the update is an upsert, so a miss tries to insert the same id), and its member is read again and decided again.
- * So two instances never both take the last slot; a crash after the write only spends a slot.
+ * So two instances never both take the last slot; a crash after the write only spends a slot. A slot is given back the
+ * same way: one instant equal to the taking's is dropped by a write that matches the version read.
  */
 @ApplicationScoped
 public class CapSlots {
@@ -87,6 +89,30 @@ public class CapSlots {
      */
     public Set<String> take(CapPolicy policy, List<String> members, boolean critical, Instant now) {
         Set<String> capped = new HashSet<>();
+        decide(policy, members, (m, sent) -> {
+            if (!critical && !FrequencyCapped.allows(policy, sent, now)) {
+                capped.add(m);
+                return null;
+            }
+            return FrequencyCapped.withPushAt(policy, sent, now);
+        });
+        return capped;
+    }
+
+    /** Drops one slot taken at {@code at} from each of {@code members}' states (a member without one is left as it is). */
+    public void giveBack(CapPolicy policy, List<String> members, Instant at) {
+        Date taken = Date.from(at);
+        decide(policy, members, (m, sent) -> {
+            List<Date> rest = new ArrayList<>(sent);
+            return rest.remove(taken) ? rest : null;
+        });
+    }
+
+    /**
+     * Reads the members' states by key and writes the instants {@code change} answers for each (null: no write), each
+     * write matching the version read; members whose write lost to another writer's are read and decided again.
+     */
+    private void decide(CapPolicy policy, List<String> members, BiFunction<String, List<Date>, List<Date>> change) {
         List<String> pending = members;
         while (!pending.isEmpty()) {
             Map<String, Document> states = read(policy, pending);
@@ -95,11 +121,10 @@ public class CapSlots {
             for (String m : pending) {
                 Document state = states.get(key(policy, m));
                 List<Date> sent = state == null ? List.of() : state.getList("at", Date.class, List.of());
-                if (!critical && !FrequencyCapped.allows(policy, sent, now)) {
-                    capped.add(m);
+                List<Date> at = change.apply(m, sent);
+                if (at == null) {
                     continue;
                 }
-                List<Date> at = FrequencyCapped.withPushAt(policy, sent, now);
                 if (state == null) {
                     writes.add(new InsertOneModel<>(new Document("_id", key(policy, m)).append("v", 1L).append("at", at)));
                 } else {
@@ -113,7 +138,6 @@ public class CapSlots {
             pending = lost(writes, writers);
             conflicts.addAndGet(pending.size());
         }
-        return capped;
     }
 
     /** The members whose write matched no version they read: its insert hit the unique {@code _id}. */

@@ -150,10 +150,12 @@ public class TriggeredSend {
 
     private List<Outcome> deliver(long id, Channel channel, String category, Document message, List<String> members) {
         List<Outcome> outcomes = new ArrayList<>(members.size());
-        List<Delivery.Recipient> to = caps.keep(recipients.of(members, channel, category, outcomes), channel.name(), category,
+        FrequencyCaps.Kept kept = caps.keep(recipients.of(members, channel, category, outcomes), channel.name(), category,
                 false, outcomes);
-        if (!to.isEmpty()) {
-            outcomes.addAll(channel.sendAndWait(new Delivery(id, channel.name(), message, to, false, category), LIMIT));
+        if (!kept.to().isEmpty()) {
+            List<Outcome> sent = channel.sendAndWait(new Delivery(id, channel.name(), message, kept.to(), false, category), LIMIT);
+            caps.giveBack(kept, sent);
+            outcomes.addAll(sent);
         }
         return outcomes;
     }
