@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,25 +70,30 @@ public class Recipients {
         if (reachable.isEmpty()) {
             return reachable;
         }
-        Map<String, String> addresses = new HashMap<>(reachable.size() * 2);
-        Set<String> candidates = new LinkedHashSet<>(reachable.size() * 2);
+        Map<String, List<String>> addresses = new LinkedHashMap<>(reachable.size() * 2);
         for (Delivery.Recipient r : reachable) {
-            candidates.add(r.memberId());
+            List<String> own = addresses.computeIfAbsent(r.memberId(), m -> new ArrayList<>(1));
             if (r.address() != null) {
-                addresses.putIfAbsent(r.memberId(), r.address());
+                own.add(r.address());
             }
         }
-        Set<String> optedOut = consents.optedOut(new ArrayList<>(candidates), channel.addressKind(), addresses::get, category);
-        if (optedOut.isEmpty()) {
+        Consents.Refusals refused = consents.optedOut(new ArrayList<>(addresses.keySet()), channel.addressKind(),
+                addresses::get, category);
+        if (refused.isEmpty()) {
             return reachable;
         }
+        // A member is skipped as opted out when none of its recipients is left; a suppressed address drops its device.
         List<Delivery.Recipient> out = new ArrayList<>(reachable.size());
-        Set<String> told = new HashSet<>();
+        Set<String> kept = new HashSet<>();
         for (Delivery.Recipient r : reachable) {
-            if (!optedOut.contains(r.memberId())) {
+            if (!refused.members().contains(r.memberId()) && (r.address() == null || !refused.addresses().contains(r.address()))) {
                 out.add(r);
-            } else if (told.add(r.memberId())) {
-                skipped.add(Outcome.skipped(r.memberId(), OptedOut.REASON));
+                kept.add(r.memberId());
+            }
+        }
+        for (String m : addresses.keySet()) {
+            if (!kept.contains(m)) {
+                skipped.add(Outcome.skipped(m, OptedOut.REASON));
             }
         }
         return out;

@@ -111,17 +111,24 @@ public class Consents {
         }
     }
 
+    /** The members {@link OptedOut} keeps from a message by their id, and the addresses it keeps it from. */
+    public record Refusals(Set<String> members, Set<String> addresses) {
+        public boolean isEmpty() {
+            return members.isEmpty() && addresses.isEmpty();
+        }
+    }
+
     /**
-     * The members among {@code ids} that {@link OptedOut} keeps from a message of {@code category}: by their id, or by
-     * their {@code kind} address ({@code addressOf}; kind null when the channel needs no address).
+     * What {@link OptedOut} keeps a message of {@code category} from among {@code ids}: members by their id, and their
+     * {@code kind} addresses ({@code addressesOf}: each of a member's devices has one; kind null when the channel needs
+     * no address) each on its own, so a suppressed address keeps the message from that device only.
      */
-    public Set<String> optedOut(List<String> ids, String kind, Function<String, String> addressOf, String category) {
+    public Refusals optedOut(List<String> ids, String kind, Function<String, Collection<String>> addressesOf, String category) {
         List<String> keys = new ArrayList<>(kind == null ? ids.size() : ids.size() * 2);
         for (String id : ids) {
             keys.add(memberKey(id));
-            String address = kind == null ? null : addressOf.apply(id);
-            if (address != null) {
-                keys.add(addressKey(kind, address));
+            if (kind != null) {
+                addressesOf.apply(id).forEach(a -> keys.add(addressKey(kind, a)));
             }
         }
         Map<String, Document> found = new HashMap<>();
@@ -130,14 +137,19 @@ public class Consents {
                 found.put(d.getString("_id"), d);
             }
         }
-        Set<String> out = new HashSet<>();
+        Refusals out = new Refusals(new HashSet<>(), new HashSet<>());
         if (found.isEmpty()) {
             return out;
         }
         for (String id : ids) {
-            String address = kind == null ? null : addressOf.apply(id);
-            if (OptedOut.of(found.get(memberKey(id)), address == null ? null : found.get(addressKey(kind, address)), category)) {
-                out.add(id);
+            if (OptedOut.of(found.get(memberKey(id)), null, category)) {
+                out.members().add(id);
+            } else if (kind != null) {
+                for (String address : addressesOf.apply(id)) {
+                    if (OptedOut.of(null, found.get(addressKey(kind, address)), category)) {
+                        out.addresses().add(address);
+                    }
+                }
             }
         }
         return out;

@@ -203,6 +203,39 @@ class FcmDevicesCampaignTest {
     }
 
     @Test
+    void aSuppressedTokenKeepsThePushFromThatDeviceOnlyAndAMemberWithAllSuppressedIsOptedOut() {
+        channel("fcm-suppressed");
+        List<String> ids = List.of("devs-1", "devs-2", "devs-3");
+        Map<String, String> tokens = importMembers("sup-", ids);
+        // devs-1's tablet (not its first device) and both FCM tokens of devs-2 are on the suppression list.
+        given().contentType(ContentType.TEXT).queryParam("kind", "fcm")
+                .body("sup-tok-devs-1-tablet\nsup-tok-devs-2-phone\nsup-tok-devs-2-tablet\n").post("/api/members/suppressions")
+                .then().statusCode(200).body("suppressed", org.hamcrest.Matchers.equalTo(3));
+        Master m = master("instance-sup");
+        long audience = builtAudience(m, ids);
+
+        long campaign = given().contentType(ContentType.JSON).body(Map.of("name", "suppressed devices", "audienceId", audience,
+                        "channel", "fcm-suppressed", "message", Map.of("title", "Sale")))
+                .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        Api.command("campaigns", campaign, "start", 200);
+        tickUntil(m, "campaigns", campaign, "finished");
+
+        Map<String, Integer> expected = new HashMap<>();
+        tokens.forEach((token, member) -> {
+            if (!member.equals("devs-2") && !token.equals("sup-tok-devs-1-tablet")) {
+                expected.put(token, 1);
+            }
+        });
+        assertEquals(expected, pushesPerToken(), "every device but the suppressed ones, once");
+        JsonPath done = Api.get("campaigns", campaign);
+        assertEquals(2, done.getLong("progress.sent"));
+        assertEquals(1, done.getLong("progress.skipped"));
+        given().get("/api/campaigns/" + campaign + "/deliveries/devs-2").then()
+                .body("state", org.hamcrest.Matchers.equalTo("skipped"))
+                .body("reason", org.hamcrest.Matchers.equalTo("opted out"));
+    }
+
+    @Test
     void aCampaignThatPicksAnAppSendsToThatAppsDevicesOnly() {
         channel("fcm-apps");
         String lines = "{\"id\":\"devp-1\",\"devices\":[{\"id\":\"phone\",\"channel\":\"fcm\",\"token\":\"ap-1-shop\",\"app\":\"shop\"},"
