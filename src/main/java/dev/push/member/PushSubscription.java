@@ -1,9 +1,9 @@
 package dev.push.member;
 
+import dev.push.api.HttpUrl;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
-import java.net.URI;
 import java.util.Base64;
 
 /**
@@ -25,7 +25,7 @@ public record PushSubscription(String endpoint, byte[] p256dh, byte[] auth) {
             throw new IllegalArgumentException("is not a push subscription (JSON with endpoint and keys)");
         }
         Object endpoint = json.getValue("endpoint");
-        if (!(endpoint instanceof String url) || !isHttpUrl(url)) {
+        if (!(endpoint instanceof String url) || !HttpUrl.isValid(url)) {
             throw new IllegalArgumentException("endpoint must be an https:// URL (the push service's)");
         }
         Object keys = json.getValue("keys");
@@ -50,14 +50,5 @@ public record PushSubscription(String endpoint, byte[] p256dh, byte[] auth) {
             throw new IllegalArgumentException("keys." + name + " must be " + length + " bytes, not " + bytes.length);
         }
         return bytes;
-    }
-
-    private static boolean isHttpUrl(String s) {
-        try {
-            URI u = URI.create(s);
-            return ("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.push.channel.config;
 
+import dev.push.api.HttpUrl;
 import dev.push.api.ApiException;
 import org.bson.Document;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Set;
 
@@ -43,7 +43,7 @@ public final class SettingsReader {
 
     public String url(String key, String dflt) {
         String s = string(key, dflt);
-        if (s != null && !isHttpUrl(s)) {
+        if (s != null && !HttpUrl.isValid(s)) {
             errors.add(new ApiException.FieldError("settings." + key, "must be an http:// or https:// URL"));
         }
         return s;
@@ -55,15 +55,6 @@ public final class SettingsReader {
                 errors.add(new ApiException.FieldError("settings." + key, "is not a setting of this type (known: "
                         + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
             }
-        }
-    }
-
-    public static boolean isHttpUrl(String s) {
-        try {
-            URI u = URI.create(s);
-            return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 }
