@@ -133,11 +133,15 @@ public class Campaigns {
     }
 
     /**
-     * A new campaign made from {@code series}, a recurring campaign, for one of its occurrences, over
-     * {@code audienceId} (the series' audience, or one rebuilt from its query): the same channel, message(s) and settings, its own claims and counters; it skips the members that the campaigns
-     * {@code skipReached} (earlier runs over the same audience) reached.
+     * The campaign that runs one occurrence of {@code series}, a recurring campaign, made once under {@code id} (taken
+     * when the occurrence was decided): over {@code audienceId} (the series' audience, or one rebuilt from its query),
+     * the same channel, message(s) and settings, its own claims and counters; it skips the members that the campaigns
+     * {@code skipReached} (earlier runs over the same audience) reached. Its {@code timing} is the series', at the
+     * occurrence's {@code day} for a local-time series ({@link DeliveryTiming#ofOccurrence}). Every caller making the
+     * run of one occurrence gets the one campaign.
      */
-    public Task occurrence(Task series, long audienceId, String name, String by, List<Long> skipReached) {
+    public Task occurrence(long id, Task series, long audienceId, String name, String by, List<Long> skipReached,
+                           java.time.LocalDate day) {
         Task t = new Task();
         t.kind = Task.CAMPAIGN;
         t.name = name;
@@ -160,7 +164,8 @@ public class Campaigns {
         t.units = series.units;
         t.skipReached = skipReached.isEmpty() ? null : skipReached;
         t.critical = series.critical;
-        return tasks.create(t, by);
+        t.timing = DeliveryTiming.ofOccurrence(series.timing, day);
+        return tasks.createOnce(t, id, by) ? t : tasks.find(id);
     }
 
     /**

@@ -3,6 +3,9 @@ package dev.push.recurring;
 import dev.push.Api;
 import dev.push.engine.Master;
 import dev.push.engine.TestMasters;
+import dev.push.storage.PushDatabase;
+import dev.push.task.Tasks;
+import com.mongodb.client.model.Filters;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -353,6 +356,71 @@ class RecurringCampaignsTest {
         assertEquals(5, Api.get("campaigns", run2).getInt("progress.sent"));
         assertEquals(3, Api.get("audiences", audience).getInt("progress.sent"), "the series' own audience is left as built");
         assertEquals(2, occurrences(campaign).stream().map(o -> o.get("audience")).distinct().count(), "one audience a run");
+    }
+
+    @Inject
+    PushDatabase database;
+
+    @Inject
+    Tasks tasks;
+
+    /** Campaigns made as the series' run at {@code at}: named for it, over the series' audience. */
+    long runsOf(long series, Instant at) {
+        return database.get("tasks").countDocuments(Filters.and(Filters.eq("name", "campaign · " + at),
+                Filters.eq("audienceId", tasks.find(series).audienceId)));
+    }
+
+    @Test
+    void aDecisionWhoseMasterWasKilledBeforeItsRunGetsExactlyOneRunAndTheSeriesGoesOn() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long campaign = recurringCampaign(Api.memberIds("rec-orphan-", 3), "run");
+        // What a master killed right after its decision's insert leaves: the decision, with its run's id, written as
+        // the decision writes it; no run; the series' next occurrence not yet moved on.
+        long runId = tasks.reserveId();
+        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
+                new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
+                runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), false));
+
+        tickBothAt(FIRST.plusSeconds(2), 5);
+        List<Map<String, Object>> decided = occurrences(campaign);
+        assertEquals(1, decided.size(), "the instant keeps its one decision: " + decided);
+        assertEquals("instance-killed", decided.get(0).get("by"));
+        assertEquals(runId, ((Number) decided.get(0).get("run")).longValue(), "its run under the id the decision took");
+        tickUntil("campaigns", runId, "finished");
+        assertEquals(3, Api.get("campaigns", runId).getInt("progress.sent"));
+        assertEquals(1, runsOf(campaign, FIRST), "exactly one run for the instant");
+
+        tickBothAt(FIRST.plusSeconds(30), 5);
+        assertEquals(1, runsOf(campaign, FIRST), "and no other later");
+        assertEquals(1L, tasks.find(runId).run, "started once: its first run is its only one");
+
+        JsonPath next = runOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        assertEquals(3, next.getInt("progress.sent"), "the series goes on");
+        assertEquals(2, occurrences(campaign).size());
+    }
+
+    @Test
+    void aDecisionToSkipAMissedOccurrenceIsNeverTurnedIntoARun() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long campaign = recurringCampaign(Api.memberIds("rec-orphan-skip-", 2), "skip");
+        // A master decided the instant missed and skipped it, and was killed before moving the series on.
+        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
+                new OccurrenceDecision(FIRST, OccurrenceDecision.MISSED_SKIPPED, 1), "instance-killed",
+                FIRST.plus(Duration.ofHours(1)), null, null, List.of(), false));
+
+        // Masters back within the grace would call the instant on time: the recorded decision stands.
+        tickBothAt(FIRST.plusSeconds(2), 5);
+        tickBothAt(FIRST.plusSeconds(60), 3);
+        List<Map<String, Object>> decided = occurrences(campaign);
+        assertEquals(1, decided.size(), decided.toString());
+        assertEquals("missed-skipped", decided.get(0).get("outcome"));
+        assertNull(decided.get(0).get("run"));
+        assertEquals(0, runsOf(campaign, FIRST), "no run for a skipped instant");
+
+        JsonPath next = runOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        assertEquals(2, next.getInt("progress.sent"), "the series goes on");
     }
 
     @Test
