@@ -80,9 +80,6 @@ public class RecurringCampaigns {
         if (window != null && (window < 1 || window > MAX_WINDOW_DAYS)) {
             throw ApiException.badRequest("skipReachedDays", "must be 1 to " + MAX_WINDOW_DAYS + " days, or absent");
         }
-        if (window != null && t.variants != null) {
-            throw ApiException.badRequest("skipReachedDays", "an A/B campaign's runs send their members in another order: skipping the reached is for single-message campaigns");
-        }
         String audience = request.audience() == null ? FIXED : request.audience();
         if (!audience.equals(FIXED) && !audience.equals(REBUILD)) {
             throw ApiException.badRequest("audience", "must be fixed (each run uses the audience as built) or rebuild"
@@ -92,10 +89,6 @@ public class RecurringCampaigns {
             Task a = tasks.find(t.audienceId);
             if (a == null || a.source == null || !"query".equals(a.source.getString("kind"))) {
                 throw ApiException.badRequest("audience", "rebuild needs a query audience; audience " + t.audienceId + " is not one");
-            }
-            if (window != null) {
-                throw ApiException.badRequest("skipReachedDays", "needs a fixed audience: runs over rebuilt audiences are"
-                        + " not compared member by member");
             }
         }
         Instant first = schedule.after(clock.instant());

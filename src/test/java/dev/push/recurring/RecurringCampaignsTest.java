@@ -358,6 +358,68 @@ class RecurringCampaignsTest {
         assertEquals(2, occurrences(campaign).stream().map(o -> o.get("audience")).distinct().count(), "one audience a run");
     }
 
+    @Test
+    void aRunOverARebuiltAudienceSkipsTheMembersEarlierRunsReachedWithinTheWindow() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        String lot = "rebuild-window-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        importMembers(lot, Api.memberIds(lot + "-", 3));
+        long audience = given().contentType(ContentType.JSON).body(Map.of("name", "by lot", "source",
+                Map.of("kind", "query", "filter", Map.of("lot", lot)))).post("/api/audiences").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        Api.command("audiences", audience, "start", 200);
+        tickUntil("audiences", audience, "finished");
+        long campaign = Api.campaign(audience, "log", 2, 0, 10, 10);
+        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "audience", "rebuild",
+                "skipReachedDays", 2)).put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
+        recurrences.setNext(campaign, Date.from(FIRST));
+
+        JsonPath first = runOnTime(campaign, FIRST);
+        assertEquals(3, first.getInt("progress.sent"));
+
+        importMembers(lot, List.of(lot + "-3", lot + "-4"));
+        JsonPath second = runOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        assertEquals(5, Api.get("audiences", second.getLong("audienceId")).getInt("progress.sent"), "its audience selects 5");
+        assertEquals(2, second.getInt("progress.sent"), "only the 2 members the first run did not reach");
+        assertEquals(3, second.getInt("progress.skipped"));
+        Map<String, String> states = new java.util.HashMap<>();
+        Api.deliveries(second.getLong("id")).forEach(d -> states.put((String) d.get("memberId"), (String) d.get("state")));
+        assertEquals(Map.of(lot + "-0", "skipped", lot + "-1", "skipped", lot + "-2", "skipped", lot + "-3", "sent",
+                lot + "-4", "sent"), states);
+
+        JsonPath third = runOnTime(campaign, FIRST.plus(Duration.ofDays(2)));
+        assertEquals(0, third.getInt("progress.sent"), "all 5 were reached within two days");
+        assertEquals(5, third.getInt("progress.skipped"));
+
+        JsonPath fourth = runOnTime(campaign, FIRST.plus(Duration.ofDays(3)));
+        assertEquals(3, fourth.getInt("progress.sent"), "day 0's 3 are out of the window; day 1 reached the other 2");
+        assertEquals(2, fourth.getInt("progress.skipped"));
+    }
+
+    @Test
+    void anABRunSkipsTheMembersAnEarlierRunReachedWithinTheWindow() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long audience = Api.idsAudience(Api.memberIds("rec-ab-window-", 6));
+        Api.command("audiences", audience, "start", 200);
+        tickUntil("audiences", audience, "finished");
+        long campaign = given().contentType(ContentType.JSON).body(Map.of("name", "campaign", "audienceId", audience,
+                        "channel", "log", "message", Map.of("body", "Our sale"),
+                        "variants", List.of(Map.of("name", "A", "title", "Variant A", "split", 50),
+                                Map.of("name", "B", "title", "Variant B", "split", 50)), "workers", 2, "batchSize", 10))
+                .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "skipReachedDays", 1))
+                .put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
+        recurrences.setNext(campaign, Date.from(FIRST));
+
+        assertEquals(6, runOnTime(campaign, FIRST).getInt("progress.sent"));
+        JsonPath second = runOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        assertEquals(0, second.getInt("progress.sent"), "every member was reached the day before");
+        assertEquals(6, second.getInt("progress.skipped"));
+        JsonPath third = runOnTime(campaign, FIRST.plus(Duration.ofDays(2)));
+        assertEquals(6, third.getInt("progress.sent"), "day 1 reached no one and day 0 is out of the window");
+    }
+
     @Inject
     PushDatabase database;
 
