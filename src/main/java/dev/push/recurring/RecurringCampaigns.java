@@ -56,9 +56,12 @@ public class RecurringCampaigns {
                        boolean paused, Instant skip, List<Instant> next) {
     }
 
-    /** One occurrence: its instant, what was decided, by which instance, and its run (a campaign id) if it ran. */
+    /**
+     * One occurrence: its instant, what was decided, by which instance, and its run (a campaign id) if it runs;
+     * {@code pending} until that run is made and started (or failed, with the reason).
+     */
     public record Occurrence(Instant at, String outcome, int missed, String by, Instant decidedAt, Long run,
-                             String runState, Long audience, String reason) {
+                             String runState, Long audience, String reason, boolean pending) {
     }
 
     public View recur(long campaign, Request request, String by) {
@@ -155,7 +158,7 @@ public class RecurringCampaigns {
             Task t = run == null ? null : tasks.find(run);
             out.add(new Occurrence(o.getDate("at").toInstant(), o.getString("outcome"), o.getInteger("missed", 0),
                     o.getString("by"), o.getDate("decidedAt").toInstant(), run, t == null ? null : t.state,
-                    o.getLong("audience"), o.getString("reason")));
+                    o.getLong("audience"), o.getString("reason"), Boolean.TRUE.equals(o.getBoolean("pending"))));
         }
         return out;
     }

@@ -443,9 +443,13 @@ class RecurringCampaignsTest {
         database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
                 new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
                 runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), false));
+        Map<String, Object> orphan = occurrences(campaign).get(0);
+        assertEquals(List.of(true, runId), List.of(orphan.get("pending"), ((Number) orphan.get("run")).longValue()));
+        assertNull(orphan.get("runState"), "no run yet");
 
         tickBothAt(FIRST.plusSeconds(2), 5);
         List<Map<String, Object>> decided = occurrences(campaign);
+        assertEquals(false, decided.get(0).get("pending"), "its run is made and started");
         assertEquals(1, decided.size(), "the instant keeps its one decision: " + decided);
         assertEquals("instance-killed", decided.get(0).get("by"));
         assertEquals(runId, ((Number) decided.get(0).get("run")).longValue(), "its run under the id the decision took");
