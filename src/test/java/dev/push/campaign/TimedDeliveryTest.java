@@ -345,6 +345,7 @@ class TimedDeliveryTest {
         assertEquals(Set.of("start", "end", "enabled"), openapi.getMap("components.schemas.QuietHours.properties").keySet());
         assertTrue(openapi.getMap("components.schemas.Member.properties").containsKey("timezone"));
         assertTrue(openapi.getMap("components.schemas.Progress.properties").containsKey("held"));
+        assertTrue(openapi.getMap("components.schemas.DeliveryView.properties").containsKey("releaseAt"));
     }
 
     @Test

@@ -100,6 +100,10 @@ class RecurringTimingTest {
 
     /** A recurring campaign over the members, daily at 06:00 UTC, with {@code timing}; its next occurrence at {@code first}. */
     long recurringTimed(Map<String, String> zones, Map<String, Object> timing, Instant first) {
+        return recurringTimed(zones, timing, first, Map.of());
+    }
+
+    long recurringTimed(Map<String, String> zones, Map<String, Object> timing, Instant first, Map<String, Object> recurrence) {
         importMembers(zones);
         long audience = Api.idsAudience(new ArrayList<>(zones.keySet()));
         Api.command("audiences", audience, "start", 200);
@@ -108,7 +112,9 @@ class RecurringTimingTest {
                         "channel", "log", "message", Map.of("title", "Good morning"), "workers", 2, "batchSize", 10,
                         "timing", timing))
                 .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
-        given().contentType(ContentType.JSON).body(Map.of("cron", "0 6 * * *", "zone", "UTC"))
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("cron", "0 6 * * *", "zone", "UTC"));
+        body.putAll(recurrence);
+        given().contentType(ContentType.JSON).body(body)
                 .put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
         recurrences.setNext(campaign, java.util.Date.from(first));
         return campaign;
@@ -208,5 +214,34 @@ class RecurringTimingTest {
         awaitSent(run, 20, true);
         assertEquals(new HashSet<>(zones.keySet()), new HashSet<>(log.deliveredMembers(run)));
         assertEquals(20, log.deliveredMembers(run).size(), "each once");
+    }
+
+    @Test
+    void aTimedRunSkipsTheMembersTheDayBeforesRunReachedAtOnceOrWhenReleased() {
+        twoMasters();
+        String p = "rs-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        Map<String, String> zones = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            zones.put(p + i, i % 2 == 0 ? "UTC" : "Asia/Tokyo");
+        }
+        LocalDate day0 = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(3);
+        Instant first = day0.atTime(6, 0).toInstant(ZoneOffset.UTC);
+        long campaign = recurringTimed(zones, Map.of("quietHours", Map.of("start", "21:00", "end", "08:00")), first,
+                Map.of("skipReachedDays", 1));
+
+        long run0 = runAt(campaign, first);
+        awaitSent(run0, 10, false);
+        moveTo(day0.atTime(8, 0, 1).toInstant(ZoneOffset.UTC));
+        awaitSent(run0, 20, true);
+
+        long run1 = runAt(campaign, first.plus(Duration.ofDays(1)));
+        JsonPath waiting = awaitSent(run1, 0, false);
+        assertEquals(10, waiting.getLong("progress.skipped"), "Tokyo's 10, due at once, were reached the day before");
+        assertEquals(10, waiting.getLong("progress.held"), "the UTC members wait for their quiet hours' end, as any");
+        moveTo(day0.plusDays(1).atTime(8, 0, 1).toInstant(ZoneOffset.UTC));
+        JsonPath done = awaitSent(run1, 0, true);
+        assertEquals(20, done.getLong("progress.skipped"), "and are skipped when released: reached the day before");
+        assertEquals(0, done.getLong("progress.held"));
+        assertEquals(0, log.deliveredMembers(run1).size());
     }
 }
