@@ -85,30 +85,26 @@ public class CampaignChunks {
     }
 
     /**
-     * Members of audience chunk {@code (shard, k)} that earlier campaigns over the same audience reached: those their
-     * record has committed that are neither failed nor skipped (sent, or unknown — maybe sent). {@code members} are
-     * the chunk's members in the order those campaigns sent them (the audience's, for a campaign without variants).
+     * Adds to {@code out} the members a campaign's chunk record shows reached: those it has committed that are
+     * neither failed nor skipped (sent, or unknown — maybe sent). {@code members}: the chunk's members in the order
+     * the campaign sent them, unless the record keeps its own ({@link TimedChunk}). Nothing for a missing record.
      */
-    public java.util.Set<String> reached(List<Long> campaigns, int shard, int k, List<String> members) {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        List<Document> keys = new ArrayList<>(campaigns.size());
-        campaigns.forEach(c -> keys.add(key(c, shard, k)));
-        for (Document record : findAll(keys)) {
-            if (record == null) {
-                continue;
-            }
-            java.util.Set<String> notReached = new java.util.HashSet<>();
-            for (String list : List.of("failed", "skipped")) {
-                record.getList(list, Document.class, List.of()).forEach(d -> notReached.add(d.getString("m")));
-            }
-            int committed = Math.min(record.getInteger("committed", 0), members.size());
-            for (int i = 0; i < committed; i++) {
-                if (!notReached.contains(members.get(i))) {
-                    out.add(members.get(i));
-                }
+    static void reachedIn(Document record, List<String> members, java.util.Set<String> out) {
+        if (record == null) {
+            return;
+        }
+        TimedChunk timed = TimedChunk.of(record);
+        List<String> order = timed != null ? timed.order() : members;
+        java.util.Set<String> notReached = new java.util.HashSet<>();
+        for (String list : List.of("failed", "skipped")) {
+            record.getList(list, Document.class, List.of()).forEach(d -> notReached.add(d.getString("m")));
+        }
+        int committed = Math.min(record.getInteger("committed", 0), order.size());
+        for (int i = 0; i < committed; i++) {
+            if (!notReached.contains(order.get(i))) {
+                out.add(order.get(i));
             }
         }
-        return out;
     }
 
     /** Chunk records by key, in the given order; missing ones are null. */

@@ -169,6 +169,7 @@ public class CampaignDelivery implements TaskKind {
         private List<String> ids;
         /** Members of the current chunk an earlier run of the campaign's series reached within its window. */
         private java.util.Set<String> reachedBefore = java.util.Set.of();
+        private final ReachedByEarlierRuns reached;
         /** Where this run stops in the chunk: its end, or the end of its test members. */
         private int end;
         private Document chunkKey;
@@ -210,6 +211,7 @@ public class CampaignDelivery implements TaskKind {
             this.testOnly = phase != null && !Variants.WINNER.equals(phase);
             this.timing = DeliveryTiming.of(campaign.timing);
             this.held = HeldWaves.read(unit);
+            this.reached = new ReachedByEarlierRuns(campaign, audience, tasks, claims, audienceChunks);
         }
 
         @Override
@@ -257,13 +259,12 @@ public class CampaignDelivery implements TaskKind {
                 List<String> members = read != null ? read : audienceChunks.read(audienceId, at.shard(), at.k());
                 read = null;
                 int stop = members.size();
+                reachedBefore = reached.in(at.shard(), at.k(), members);
                 if (variants != null) {
                     VariantAssignment.Arranged arranged = variants.arrange(members);
                     members = arranged.members();
                     stop = testOnly ? arranged.tested() : stop;
                 }
-                reachedBefore = campaign.skipReached == null ? java.util.Set.of()
-                        : claims.reached(campaign.skipReached, at.shard(), at.k(), members);
                 // Sent at once (no pacing wait): a new claim reserves the first sub-batch in the same write.
                 int ahead = campaign.qps <= 0 && slowdown() == 0 ? batchSize(stop) : 0;
                 Document record = claims.claim(campaign.id, at.shard(), at.k(), worker.workerId(), members, ahead);
@@ -300,8 +301,9 @@ public class CampaignDelivery implements TaskKind {
                 ids = arranged.order();
                 return advance() ? CHUNK_DONE : FENCED;
             }
+            List<String> members = arranged == null || !reached.none() ? audienceChunks.read(audienceId, at.shard(), at.k()) : null;
+            reachedBefore = reached.none() ? java.util.Set.of() : reached.in(at.shard(), at.k(), members);
             if (arranged == null) {
-                List<String> members = audienceChunks.read(audienceId, at.shard(), at.k());
                 Date firstStart = campaign.timing.getDate("startedAt");
                 arranged = TimedChunk.arrange(timing, members, memberStore.zones(members),
                         firstStart == null ? now : firstStart.toInstant(), now);

@@ -24,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -133,11 +134,15 @@ public class Campaigns {
     }
 
     /**
-     * A new campaign made from {@code series}, a recurring campaign, for one of its occurrences, over
-     * {@code audienceId} (the series' audience, or one rebuilt from its query): the same channel, message(s) and settings, its own claims and counters; it skips the members that the campaigns
-     * {@code skipReached} (earlier runs over the same audience) reached.
+     * The campaign that runs one occurrence of {@code series}, a recurring campaign, made once under {@code id} (taken
+     * when the occurrence was decided): over {@code audienceId} (the series' audience, or one rebuilt from its query),
+     * the same channel, message(s) and settings, its own claims and counters; it skips the members that the campaigns
+     * {@code skipReached} (earlier runs over the same audience) reached. Its {@code timing} is the series', at the
+     * occurrence's {@code day} for a local-time series ({@link DeliveryTiming#ofOccurrence}). Every caller making the
+     * run of one occurrence gets the one campaign.
      */
-    public Task occurrence(Task series, long audienceId, String name, String by, List<Long> skipReached) {
+    public Task occurrence(long id, Task series, long audienceId, String name, String by, List<Long> skipReached,
+                           java.time.LocalDate day) {
         Task t = new Task();
         t.kind = Task.CAMPAIGN;
         t.name = name;
@@ -160,7 +165,8 @@ public class Campaigns {
         t.units = series.units;
         t.skipReached = skipReached.isEmpty() ? null : skipReached;
         t.critical = series.critical;
-        return tasks.create(t, by);
+        t.timing = DeliveryTiming.ofOccurrence(series.timing, day);
+        return tasks.createOnce(t, id, by) ? t : tasks.find(id);
     }
 
     /**
@@ -299,14 +305,21 @@ public class Campaigns {
                                @JsonInclude(JsonInclude.Include.NON_NULL) Date convertedAt,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Double value,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String link,
-                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DeviceDelivery> devices) {
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DeviceDelivery> devices,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Date releaseAt) {
         DeliveryView(String memberId, String state, String reason, Boolean retryable) {
-            this(memberId, state, reason, retryable, null, null, null, null, null, null, null, List.of());
+            this(memberId, state, reason, retryable, null, null, null, null, null, null, null, List.of(), null);
+        }
+
+        /** A member held for a later wave of a timed campaign, released at {@code at}. */
+        static DeliveryView held(String memberId, Instant at, String zone) {
+            return new DeliveryView(memberId, HELD, "held until " + HeldWaves.localTime(at, zone) + " " + zone, null,
+                    null, null, null, null, null, null, null, List.of(), Date.from(at));
         }
 
         DeliveryView withDevices(List<DeviceDelivery> each) {
             return new DeliveryView(memberId, state, reason, retryable, variant, deliveredAt, openedAt, clickedAt,
-                    convertedAt, value, link, each == null ? List.of() : each);
+                    convertedAt, value, link, each == null ? List.of() : each, releaseAt);
         }
 
         DeliveryView withEvents(Map<String, Document> events) {
@@ -316,17 +329,17 @@ public class Campaigns {
             Document converted = events.get(Engagement.CONVERTED);
             return new DeliveryView(memberId, state, reason, retryable, variant, at(events, Engagement.DELIVERED),
                     at(events, Engagement.OPENED), at(events, Engagement.CLICKED), at(events, Engagement.CONVERTED),
-                    converted == null || !(converted.get("value") instanceof Number n) ? null : n.doubleValue(), link, devices);
+                    converted == null || !(converted.get("value") instanceof Number n) ? null : n.doubleValue(), link, devices, releaseAt);
         }
 
         DeliveryView withLink(String sent) {
             return new DeliveryView(memberId, state, reason, retryable, variant, deliveredAt, openedAt, clickedAt,
-                    convertedAt, value, sent, devices);
+                    convertedAt, value, sent, devices, releaseAt);
         }
 
         DeliveryView withVariant(String name) {
             return new DeliveryView(memberId, state, reason, retryable, name, deliveredAt, openedAt, clickedAt,
-                    convertedAt, value, link, devices);
+                    convertedAt, value, link, devices, releaseAt);
         }
 
         /** Whether the member has the event ({@code clicked} …). */
@@ -348,13 +361,15 @@ public class Campaigns {
     public record DeliveryPage(List<DeliveryView> items, String next) {
     }
 
-    static final Set<String> STATES = Set.of("sent", "failed", "skipped", "unknown", "expired", "pending");
+    /** The state of a member a timed campaign holds for a later wave (its local time, or the end of its quiet hours). */
+    static final String HELD = "held";
+    static final Set<String> STATES = Set.of("sent", "failed", "skipped", "unknown", "expired", HELD, "pending");
 
     /** Which deliveries to list: a state, an event the member must have ({@code with}) or must not have ({@code without}). */
     public record DeliveryFilter(String state, String with, String without) {
         public DeliveryFilter {
             if (state != null && !STATES.contains(state)) {
-                throw ApiException.badRequest("state", "must be one of sent, failed, skipped, unknown, expired, pending");
+                throw ApiException.badRequest("state", "must be one of sent, failed, skipped, unknown, expired, held, pending");
             }
             for (String[] e : new String[][]{{"with", with}, {"without", without}}) {
                 if (e[1] != null && !Engagement.TYPES.contains(e[1])) {
@@ -421,7 +436,7 @@ public class Campaigns {
             }
             visited++;
             List<String> ids = audienceChunks.read(audience.id, s, k);
-            ChunkOutcomes outcomes = new ChunkOutcomes(claims.find(id, s, k), variants, ids);
+            ChunkOutcomes outcomes = new ChunkOutcomes(claims.find(id, s, k), variants, ids, clock.instant());
             Map<String, Map<String, Document>> memberEvents = events
                     ? engagements.of(id, ids.subList(Math.min(i, ids.size()), ids.size()), Engagement.TYPES) : Map.of();
             while (i < ids.size() && found < limit) {
@@ -454,7 +469,8 @@ public class Campaigns {
         if (at != null) {
             VariantAssignment variants = VariantAssignment.of(c);
             List<String> chunk = variants == null ? null : audienceChunks.read(audience.id, at.shard(), at.chunk());
-            DeliveryView v = new ChunkOutcomes(claims.find(id, at.shard(), at.chunk()), variants, chunk).of(at.index(), memberId)
+            DeliveryView v = new ChunkOutcomes(claims.find(id, at.shard(), at.chunk()), variants, chunk, clock.instant())
+                    .of(at.index(), memberId)
                     .withEvents(engagements.of(id, List.of(memberId), Engagement.TYPES).get(memberId))
                     .withVariant(variantName(c, variants, memberId));
             return v.withLink(sentLink(c, memberId));
@@ -494,11 +510,14 @@ public class Campaigns {
     /**
      * Reads the outcome of each member of one chunk record. A member is pending while the record's {@code committed}
      * has not passed its position in delivery order: its audience position, or for an A/B campaign its position in
-     * the chunk arranged test split first ({@link VariantAssignment#arrange}).
+     * the chunk arranged test split first ({@link VariantAssignment#arrange}); held instead, with its release time,
+     * while the wave of a timed chunk ({@link TimedChunk}) it is in has not come.
      */
     private static final class ChunkOutcomes {
         private final Map<String, Integer> positions;
         private final int committed;
+        private final TimedChunk timed;
+        private final Instant now;
         private final Map<String, Document> failed = new HashMap<>();
         private final Map<String, Document> skipped = new HashMap<>();
         private final Set<String> unknown = new HashSet<>();
@@ -508,9 +527,10 @@ public class Campaigns {
 
         /** {@code chunk}: the chunk's members in audience order, needed for an A/B campaign ({@code variants}). */
         @SuppressWarnings("unchecked")
-        ChunkOutcomes(Document record, VariantAssignment variants, List<String> chunk) {
+        ChunkOutcomes(Document record, VariantAssignment variants, List<String> chunk, Instant now) {
             this.committed = record == null ? 0 : record.getInteger("committed", 0);
-            TimedChunk timed = TimedChunk.of(record);
+            this.now = now;
+            this.timed = TimedChunk.of(record);
             this.positions = variants == null && timed == null ? null : new HashMap<>();
             if (variants != null || timed != null) {
                 // A timed chunk's delivery order is its record's; an A/B chunk's is its arrangement.
@@ -544,7 +564,10 @@ public class Campaigns {
         private DeliveryView outcome(int position, String member) {
             int at = positions == null ? position : positions.get(member);
             if (at >= committed) {
-                return new DeliveryView(member, "pending", null, null);
+                TimedChunk.Wave wave = timed == null ? null : timed.waveOf(at);
+                return wave != null && wave.at() > now.getEpochSecond()
+                        ? DeliveryView.held(member, Instant.ofEpochSecond(wave.at()), wave.zone())
+                        : new DeliveryView(member, "pending", null, null);
             }
             for (List<Integer> range : expired) {
                 if (at >= range.get(0) && at < range.get(1)) {

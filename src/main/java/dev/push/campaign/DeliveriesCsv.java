@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  */
 final class DeliveriesCsv {
     static final String TYPE = "text/csv";
-    static final String HEADER = "member,state,reason,retryable,deliveredAt,openedAt,clickedAt,convertedAt,value,variant";
+    static final String HEADER = "member,state,reason,retryable,deliveredAt,openedAt,clickedAt,convertedAt,value,variant,releaseAt";
 
     private DeliveriesCsv() {
     }
@@ -32,7 +32,7 @@ final class DeliveriesCsv {
                     w.write(v.memberId() + "," + v.state() + "," + text(v.reason()) + ","
                             + (v.retryable() == null ? "" : v.retryable()) + "," + time(v.deliveredAt()) + ","
                             + time(v.openedAt()) + "," + time(v.clickedAt()) + "," + time(v.convertedAt()) + ","
-                            + (v.value() == null ? "" : v.value()) + "," + text(v.variant()) + "\r\n");
+                            + (v.value() == null ? "" : v.value()) + "," + text(v.variant()) + "," + time(v.releaseAt()) + "\r\n");
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

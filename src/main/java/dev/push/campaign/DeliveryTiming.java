@@ -153,6 +153,25 @@ public final class DeliveryTiming {
         return out.containsKey("date") || quiet != null ? out : null;
     }
 
+    /**
+     * The {@code timing} of a recurring campaign's run: the series' rule (zone, local time and {@code passed}, quiet
+     * hours) without its state, and for a local-time series the occurrence's own {@code day} (its date in the series'
+     * schedule zone) in place of the series' date. Null when the series has none.
+     */
+    public static Document ofOccurrence(Document series, LocalDate day) {
+        if (series == null) {
+            return null;
+        }
+        Document out = new Document("zone", series.getString("zone"));
+        if (series.getString("time") != null) {
+            out.append("date", day.toString()).append("time", series.getString("time")).append("passed", series.getString("passed"));
+        }
+        if (series.get("quiet") != null) {
+            out.append("quiet", series.get("quiet"));
+        }
+        return out;
+    }
+
     private static Document window(LocalTime start, LocalTime end, String field) {
         if (start.equals(end)) {
             throw ApiException.badRequest(field, "is an empty window: start and end are both " + start);

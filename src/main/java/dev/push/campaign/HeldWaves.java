@@ -99,7 +99,7 @@ public class HeldWaves implements ClockedStep {
             List<String> zones = new ArrayList<>();
             long members = 0;
             for (Map.Entry<String, Long> e : atNext.entrySet()) {
-                zones.add(HOUR.format(next.atZone(ZoneId.of(e.getKey()))) + " " + e.getKey());
+                zones.add(localTime(next, e.getKey()) + " " + e.getKey());
                 members += e.getValue();
             }
             wave = String.join(", ", zones) + String.format(Locale.ROOT, " (%,d members)", members);
@@ -107,6 +107,11 @@ public class HeldWaves implements ClockedStep {
         return new TaskKind.RunEnd(TaskState.PAUSED, "waiting for " + wave, Updates.combine(
                 Updates.set("timing.waiting", true), Updates.set("timing.next", Date.from(next)),
                 Updates.set("timing.wave", wave), Updates.set("timing.held", total)));
+    }
+
+    /** {@code at} as the hour and minute it is in {@code zone}: how a wave is named ("08:00 Europe/Paris"). */
+    static String localTime(Instant at, String zone) {
+        return HOUR.format(at.atZone(ZoneId.of(zone)));
     }
 
     /** The held members a unit records: per release instant (epoch second) and zone. */

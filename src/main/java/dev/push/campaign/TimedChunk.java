@@ -87,6 +87,16 @@ record TimedChunk(List<String> order, int passed, List<Wave> waves) {
         return end;
     }
 
+    /** The wave the member at {@code position} of {@link #order} is in; null past the end. */
+    Wave waveOf(int position) {
+        for (Wave w : waves) {
+            if (position < w.to()) {
+                return w;
+            }
+        }
+        return null;
+    }
+
     /** The waves still held from position {@code from} on: members per release instant and zone. */
     void heldFrom(int from, Map<List<Object>, Long> into) {
         int start = 0;

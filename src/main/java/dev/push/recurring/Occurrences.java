@@ -9,17 +9,22 @@ import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 
 /**
  * The one writer of {@code occurrences}: what was decided for each scheduled instant of a recurring campaign,
- * <pre>{_id: "campaign@instant", campaign, at, outcome, missed, by, decidedAt, run?, reason?}</pre>
+ * <pre>{_id: "campaign@instant", campaign, at, outcome, missed, by, decidedAt, reason?,
+ *  and for an occurrence that runs: run (its campaign's id, taken with the decision), day, skipReached?, rebuild?,
+ *  audience? (the rebuilt one), pending (until its run is made and started, or failed)}</pre>
  * The {@code _id} is the uniqueness: the master whose insert wins decides the instant, every other insert for it
  * fails on the duplicate key, so an instant has one outcome and at most one run across the cluster and restarts —
- * no lock that could expire.
+ * no lock that could expire. The run's id is in the decision, so making the run is idempotent too
+ * ({@link PendingOccurrenceRuns}).
  */
 @ApplicationScoped
 public class Occurrences {
@@ -37,41 +42,64 @@ public class Occurrences {
         return campaign + "@" + at;
     }
 
+    /**
+     * The decision as recorded: {@code run} is the id its run will have (null for one that does not run), made over
+     * an audience rebuilt from the series' query when {@code rebuild}, skipping the members the runs
+     * {@code skipReached} reached, at the local date {@code day} (the instant's date in the series' zone).
+     */
+    static Document decision(long campaign, OccurrenceDecision d, String by, Instant decidedAt, Long run,
+                             java.time.LocalDate day, List<Long> skipReached, boolean rebuild) {
+        Document o = new Document("_id", key(campaign, d.at())).append("campaign", campaign).append("at", Date.from(d.at()))
+                .append("outcome", d.outcome()).append("missed", d.missed()).append("by", by)
+                .append("decidedAt", Date.from(decidedAt));
+        if (run != null) {
+            o.append("run", run).append("day", day.toString()).append("pending", true);
+            if (!skipReached.isEmpty()) {
+                o.append("skipReached", skipReached);
+            }
+            if (rebuild) {
+                o.append("rebuild", true);
+            }
+        }
+        return o;
+    }
+
     /** Records the decision; false when the instant was decided already (by this master or another). */
     boolean decide(Document occurrence) {
         return PushDatabase.insertIfAbsent(coll(), occurrence);
     }
 
-    void ran(String key, long run) {
-        coll().updateOne(Filters.eq("_id", key), Updates.set("run", run));
+    /** Occurrences whose run is not yet made and started. */
+    List<Document> pending() {
+        return coll().find(Filters.eq("pending", true)).into(new ArrayList<>());
     }
 
-    /** Records the run and the audience being rebuilt for it; the run waits ({@code building}) until it is built. */
-    void building(String key, long run, long audience) {
-        coll().updateOne(Filters.eq("_id", key), Updates.combine(Updates.set("run", run), Updates.set("audience", audience),
-                Updates.set("building", true)));
+    /**
+     * Records the audience rebuilt for the occurrence's run, unless one was recorded already; answers the recorded
+     * one (this one when the caller's write won).
+     */
+    long rebuiltAudience(String key, long audience) {
+        coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.exists("audience", false)), Updates.set("audience", audience));
+        return coll().find(Filters.eq("_id", key)).first().getLong("audience");
     }
 
-    /** Ends the wait of a run for its audience; true for the one caller whose change it was. */
-    boolean built(String key) {
-        return coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("building", true)), Updates.unset("building"))
-                .getMatchedCount() == 1;
+    /** The occurrence's run is started (or failed, with {@code reason}): nothing more to make. */
+    void made(String key, String reason) {
+        Bson done = Updates.unset("pending");
+        coll().updateOne(Filters.eq("_id", key), reason == null ? done : Updates.combine(done, Updates.set("reason", reason)));
     }
 
-    /** Occurrences whose run waits for its audience's build. */
-    List<Document> building() {
-        return coll().find(Filters.eq("building", true)).into(new ArrayList<>());
-    }
-
-    void failed(String key, String reason) {
-        coll().updateOne(Filters.eq("_id", key), Updates.set("reason", reason));
+    /** A decision that runs and whose series no longer exists: it ends with the reason, without a run. */
+    void orphaned(String key, String reason) {
+        coll().updateOne(Filters.eq("_id", key), Updates.combine(Updates.unset("pending"), Updates.unset("run"),
+                Updates.set("reason", reason)));
     }
 
     /** The runs of a recurring campaign's occurrences at or after {@code from} and before {@code before}. */
     List<Long> runsSince(long campaign, Instant from, Instant before) {
         List<Long> out = new ArrayList<>();
-        coll().find(Filters.and(Filters.eq("campaign", campaign), Filters.gte("at", java.util.Date.from(from)),
-                Filters.lt("at", java.util.Date.from(before)))).forEach(o -> {
+        coll().find(Filters.and(Filters.eq("campaign", campaign), Filters.gte("at", Date.from(from)),
+                Filters.lt("at", Date.from(before)))).forEach(o -> {
             if (o.get("run") instanceof Long run) {
                 out.add(run);
             }

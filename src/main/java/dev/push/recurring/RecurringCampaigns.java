@@ -56,9 +56,12 @@ public class RecurringCampaigns {
                        boolean paused, Instant skip, List<Instant> next) {
     }
 
-    /** One occurrence: its instant, what was decided, by which instance, and its run (a campaign id) if it ran. */
+    /**
+     * One occurrence: its instant, what was decided, by which instance, and its run (a campaign id) if it runs;
+     * {@code pending} until that run is made and started (or failed, with the reason).
+     */
     public record Occurrence(Instant at, String outcome, int missed, String by, Instant decidedAt, Long run,
-                             String runState, Long audience, String reason) {
+                             String runState, Long audience, String reason, boolean pending) {
     }
 
     public View recur(long campaign, Request request, String by) {
@@ -80,9 +83,6 @@ public class RecurringCampaigns {
         if (window != null && (window < 1 || window > MAX_WINDOW_DAYS)) {
             throw ApiException.badRequest("skipReachedDays", "must be 1 to " + MAX_WINDOW_DAYS + " days, or absent");
         }
-        if (window != null && t.variants != null) {
-            throw ApiException.badRequest("skipReachedDays", "an A/B campaign's runs send their members in another order: skipping the reached is for single-message campaigns");
-        }
         String audience = request.audience() == null ? FIXED : request.audience();
         if (!audience.equals(FIXED) && !audience.equals(REBUILD)) {
             throw ApiException.badRequest("audience", "must be fixed (each run uses the audience as built) or rebuild"
@@ -92,10 +92,6 @@ public class RecurringCampaigns {
             Task a = tasks.find(t.audienceId);
             if (a == null || a.source == null || !"query".equals(a.source.getString("kind"))) {
                 throw ApiException.badRequest("audience", "rebuild needs a query audience; audience " + t.audienceId + " is not one");
-            }
-            if (window != null) {
-                throw ApiException.badRequest("skipReachedDays", "needs a fixed audience: runs over rebuilt audiences are"
-                        + " not compared member by member");
             }
         }
         Instant first = schedule.after(clock.instant());
@@ -162,7 +158,7 @@ public class RecurringCampaigns {
             Task t = run == null ? null : tasks.find(run);
             out.add(new Occurrence(o.getDate("at").toInstant(), o.getString("outcome"), o.getInteger("missed", 0),
                     o.getString("by"), o.getDate("decidedAt").toInstant(), run, t == null ? null : t.state,
-                    o.getLong("audience"), o.getString("reason")));
+                    o.getLong("audience"), o.getString("reason"), Boolean.TRUE.equals(o.getBoolean("pending"))));
         }
         return out;
     }

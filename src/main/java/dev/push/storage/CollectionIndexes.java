@@ -62,6 +62,7 @@ public class CollectionIndexes {
             new Unindexed("ChannelConfigs", "version", KEYED),
             new Unindexed("Templates", "version", KEYED),
             new Unindexed("Recurrences", "skip", KEYED),
+            new Unindexed("Occurrences", "audience", KEYED),
             new Unindexed("Tasks", "stagedUpload", KEYED),
             new Unindexed("Tasks", "run", KEYED),
             new Unindexed("Sends", "state", KEYED),
@@ -119,7 +120,7 @@ public class CollectionIndexes {
         // recurring campaigns: the due ones by their next occurrence; a campaign's occurrences newest first.
         out.add(index("recurrences", new Document("next", 1), "Recurrences"));
         out.add(index("occurrences", new Document("campaign", 1).append("at", -1), "Occurrences"));
-        out.add(new Index("occurrences", new Document("building", 1), new IndexOptions().sparse(true), Set.of("Occurrences")));
+        out.add(new Index("occurrences", new Document("pending", 1), new IndexOptions().sparse(true), Set.of("Occurrences")));
         return out;
     }
 

@@ -45,14 +45,40 @@ public class Tasks {
     }
 
     public Task create(Task t, String by) {
-        Date now = new Date();
         t.id = collections.nextId("task");
+        insert(t, by);
+        return t;
+    }
+
+    /**
+     * Creates {@code t} under an id taken earlier ({@link #reserveId}), once: false when a task of that id exists
+     * already, so that every caller making the same task from the same decision makes one.
+     */
+    public boolean createOnce(Task t, long id, String by) {
+        t.id = id;
+        try {
+            insert(t, by);
+            return true;
+        } catch (com.mongodb.MongoWriteException e) {
+            if (e.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    /** A task id, taken now for a task made later ({@link #createOnce}). */
+    public long reserveId() {
+        return collections.nextId("task");
+    }
+
+    private void insert(Task t, String by) {
+        Date now = new Date();
         t.state = TaskState.READY.wire();
         t.createdAt = now;
         t.updatedAt = now;
         t.history = new ArrayList<>(List.of(new Transition(now, null, TaskState.READY.wire(), by, "created")));
         coll().insertOne(t);
-        return t;
     }
 
     /** Entries a task's history keeps, the latest: a task flapping between reboot and started adds two a time. */
@@ -157,7 +183,7 @@ public class Tasks {
     public Task startRun(Task seen, TaskState from, long total, String by, String reason, org.bson.Document details,
                          Bson condition, Bson extra) {
         Task moved = move(coll(), seen.id, from, TaskState.STARTED, by, reason, details, condition,
-                Updates.combine(newRun(seen, total), extra));
+                extra == null ? newRun(seen, total) : Updates.combine(newRun(seen, total), extra));
         if (moved != null) {
             commanded.fire(new TaskCommanded(seen.id, TaskState.Command.START));
         }

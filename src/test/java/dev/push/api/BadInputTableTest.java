@@ -277,6 +277,8 @@ class BadInputTableTest {
         t.add(new Bad("recurrence: no time zone", "PUT", rec, "application/json", "{'cron':'0 9 * * *'}", 400, "\"field\":\"zone\""));
         t.add(new Bad("recurrence: a missed policy that is neither run nor skip", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','missed':'maybe'}", 400, "\"field\":\"missed\""));
         t.add(new Bad("recurrence: a window of 0 days", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','skipReachedDays':0}", 400, "\"field\":\"skipReachedDays\""));
+        t.add(new Bad("recurrence: a window over a year", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','skipReachedDays':367}", 400, "\"field\":\"skipReachedDays\""));
+        t.add(new Bad("deliveries in a state spelled 'holding'", "GET", c + "/" + campaign + "/deliveries?state=holding", null, null, 400, "held"));
         t.add(new Bad("recurrence: an audience that is neither fixed nor rebuild", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','audience':'fresh'}", 400, "\"field\":\"audience\""));
         t.add(new Bad("recurrence: rebuilding a list audience", "PUT", rec, "application/json", "{'cron':'0 9 * * *','zone':'UTC','audience':'rebuild'}", 400, "needs a query audience"));
         t.add(new Bad("recurrence: none to read", "GET", rec, null, null, 404, "recurrence"));

@@ -203,9 +203,10 @@ class AbCampaignTest {
         Map<String, String> exported = new java.util.HashMap<>();
         String[] lines = given().accept("text/csv").get("/api/campaigns/" + c + "/deliveries").then().statusCode(200)
                 .extract().asString().split("\r\n");
+        int variant = List.of(lines[0].split(",")).indexOf("variant");
         for (int i = 1; i < lines.length; i++) {
             String[] cells = lines[i].split(",", -1);
-            exported.put(cells[0], cells[cells.length - 1]);
+            exported.put(cells[0], cells[variant]);
         }
         for (Map<String, Object> d : Api.deliveries(c)) {
             int v = assignment.tested((String) d.get("memberId"));

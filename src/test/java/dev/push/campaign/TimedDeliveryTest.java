@@ -265,6 +265,42 @@ class TimedDeliveryTest {
     }
 
     @Test
+    void aHeldMemberReadsHeldWithItsReleaseTimeUntilItsWaveSendsIt() throws InterruptedException {
+        Map<String, String> zoneOf = new LinkedHashMap<>();
+        zoneOf.put("tz-h-utc", "UTC");
+        zoneOf.put("tz-h-east", "Etc/GMT-6");
+        importMembers(zoneOf);
+        long campaign = timedCampaign(Api.builtAudience(new ArrayList<>(zoneOf.keySet())), quietAroundNow(), Map.of());
+        Instant startedAt = clock.instant();
+        Api.command("campaigns", campaign, "start", 200);
+        JsonPath waiting = awaitWave(campaign, 1, false);
+        Instant opens = quietEnd(waiting, startedAt);
+        String end = waiting.getString("timing.quiet.end");
+
+        JsonPath held = given().get("/api/campaigns/" + campaign + "/deliveries/tz-h-utc").then().statusCode(200).extract().jsonPath();
+        assertEquals("held", held.getString("state"));
+        assertEquals(opens, Instant.parse(held.getString("releaseAt")));
+        assertEquals("held until " + end + " UTC", held.getString("reason"));
+        JsonPath sent = given().get("/api/campaigns/" + campaign + "/deliveries/tz-h-east").then().statusCode(200).extract().jsonPath();
+        assertEquals("sent", sent.getString("state"));
+        assertNull(sent.getString("releaseAt"));
+        assertEquals(List.of("tz-h-utc"), given().queryParam("state", "held").get("/api/campaigns/" + campaign + "/deliveries")
+                .then().statusCode(200).extract().jsonPath().getList("items.memberId"));
+        assertEquals(List.of(), given().queryParam("state", "pending").get("/api/campaigns/" + campaign + "/deliveries")
+                .then().statusCode(200).extract().jsonPath().getList("items"), "a held member is not pending");
+        String[] csv = given().accept("text/csv").get("/api/campaigns/" + campaign + "/deliveries").then().statusCode(200)
+                .extract().asString().split("\r\n");
+        assertEquals(List.of("tz-h-utc,held,held until " + end + " UTC,,,,,,,," + opens),
+                java.util.Arrays.stream(csv).filter(l -> l.startsWith("tz-h-utc,")).toList());
+
+        moveTo(opens.plusSeconds(1));
+        awaitWave(campaign, 2, true);
+        JsonPath released = given().get("/api/campaigns/" + campaign + "/deliveries/tz-h-utc").then().statusCode(200).extract().jsonPath();
+        assertEquals("sent", released.getString("state"));
+        assertNull(released.getString("releaseAt"));
+    }
+
+    @Test
     void aCriticalCampaignIsSentInsideQuietHours() throws InterruptedException {
         Map<String, String> zoneOf = quietMembers("tz-c-");
         long audience = Api.builtAudience(new ArrayList<>(zoneOf.keySet()));
@@ -309,6 +345,7 @@ class TimedDeliveryTest {
         assertEquals(Set.of("start", "end", "enabled"), openapi.getMap("components.schemas.QuietHours.properties").keySet());
         assertTrue(openapi.getMap("components.schemas.Member.properties").containsKey("timezone"));
         assertTrue(openapi.getMap("components.schemas.Progress.properties").containsKey("held"));
+        assertTrue(openapi.getMap("components.schemas.DeliveryView.properties").containsKey("releaseAt"));
     }
 
     @Test

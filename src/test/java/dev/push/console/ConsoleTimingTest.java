@@ -88,6 +88,11 @@ class ConsoleTimingTest extends ConsoleTest {
         assertEquals(2, browser.number("[data-stat=held]"));
         String line = browser.text("[data-next-release]");
         assertTrue(line.startsWith("Next release ") && line.endsWith("waiting for " + end + " UTC (2 members)"), line);
+        browser.awaitVisible("[data-list=deliveries] tbody tr");
+        assertEquals(List.of("held", "held"), browser.driver.findElements(org.openqa.selenium.By.cssSelector(
+                "[data-list=deliveries] tbody .outcome")).stream().map(e -> e.getText()).toList());
+        assertEquals(2, browser.driver.findElements(org.openqa.selenium.By.cssSelector("[data-list=deliveries] [data-release]")).size(),
+                "each with its release time");
         browser.screenshot("campaign-waiting");
     }
 }

@@ -3,6 +3,9 @@ package dev.push.recurring;
 import dev.push.Api;
 import dev.push.engine.Master;
 import dev.push.engine.TestMasters;
+import dev.push.storage.PushDatabase;
+import dev.push.task.Tasks;
+import com.mongodb.client.model.Filters;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -353,6 +356,137 @@ class RecurringCampaignsTest {
         assertEquals(5, Api.get("campaigns", run2).getInt("progress.sent"));
         assertEquals(3, Api.get("audiences", audience).getInt("progress.sent"), "the series' own audience is left as built");
         assertEquals(2, occurrences(campaign).stream().map(o -> o.get("audience")).distinct().count(), "one audience a run");
+    }
+
+    @Test
+    void aRunOverARebuiltAudienceSkipsTheMembersEarlierRunsReachedWithinTheWindow() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        String lot = "rebuild-window-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        importMembers(lot, Api.memberIds(lot + "-", 3));
+        long audience = given().contentType(ContentType.JSON).body(Map.of("name", "by lot", "source",
+                Map.of("kind", "query", "filter", Map.of("lot", lot)))).post("/api/audiences").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        Api.command("audiences", audience, "start", 200);
+        tickUntil("audiences", audience, "finished");
+        long campaign = Api.campaign(audience, "log", 2, 0, 10, 10);
+        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "audience", "rebuild",
+                "skipReachedDays", 2)).put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
+        recurrences.setNext(campaign, Date.from(FIRST));
+
+        JsonPath first = runOnTime(campaign, FIRST);
+        assertEquals(3, first.getInt("progress.sent"));
+
+        importMembers(lot, List.of(lot + "-3", lot + "-4"));
+        JsonPath second = runOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        assertEquals(5, Api.get("audiences", second.getLong("audienceId")).getInt("progress.sent"), "its audience selects 5");
+        assertEquals(2, second.getInt("progress.sent"), "only the 2 members the first run did not reach");
+        assertEquals(3, second.getInt("progress.skipped"));
+        Map<String, String> states = new java.util.HashMap<>();
+        Api.deliveries(second.getLong("id")).forEach(d -> states.put((String) d.get("memberId"), (String) d.get("state")));
+        assertEquals(Map.of(lot + "-0", "skipped", lot + "-1", "skipped", lot + "-2", "skipped", lot + "-3", "sent",
+                lot + "-4", "sent"), states);
+
+        JsonPath third = runOnTime(campaign, FIRST.plus(Duration.ofDays(2)));
+        assertEquals(0, third.getInt("progress.sent"), "all 5 were reached within two days");
+        assertEquals(5, third.getInt("progress.skipped"));
+
+        JsonPath fourth = runOnTime(campaign, FIRST.plus(Duration.ofDays(3)));
+        assertEquals(3, fourth.getInt("progress.sent"), "day 0's 3 are out of the window; day 1 reached the other 2");
+        assertEquals(2, fourth.getInt("progress.skipped"));
+    }
+
+    @Test
+    void anABRunSkipsTheMembersAnEarlierRunReachedWithinTheWindow() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long audience = Api.idsAudience(Api.memberIds("rec-ab-window-", 6));
+        Api.command("audiences", audience, "start", 200);
+        tickUntil("audiences", audience, "finished");
+        long campaign = given().contentType(ContentType.JSON).body(Map.of("name", "campaign", "audienceId", audience,
+                        "channel", "log", "message", Map.of("body", "Our sale"),
+                        "variants", List.of(Map.of("name", "A", "title", "Variant A", "split", 50),
+                                Map.of("name", "B", "title", "Variant B", "split", 50)), "workers", 2, "batchSize", 10))
+                .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "skipReachedDays", 1))
+                .put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
+        recurrences.setNext(campaign, Date.from(FIRST));
+
+        assertEquals(6, runOnTime(campaign, FIRST).getInt("progress.sent"));
+        JsonPath second = runOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        assertEquals(0, second.getInt("progress.sent"), "every member was reached the day before");
+        assertEquals(6, second.getInt("progress.skipped"));
+        JsonPath third = runOnTime(campaign, FIRST.plus(Duration.ofDays(2)));
+        assertEquals(6, third.getInt("progress.sent"), "day 1 reached no one and day 0 is out of the window");
+    }
+
+    @Inject
+    PushDatabase database;
+
+    @Inject
+    Tasks tasks;
+
+    /** Campaigns made as the series' run at {@code at}: named for it, over the series' audience. */
+    long runsOf(long series, Instant at) {
+        return database.get("tasks").countDocuments(Filters.and(Filters.eq("name", "campaign · " + at),
+                Filters.eq("audienceId", tasks.find(series).audienceId)));
+    }
+
+    @Test
+    void aDecisionWhoseMasterWasKilledBeforeItsRunGetsExactlyOneRunAndTheSeriesGoesOn() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long campaign = recurringCampaign(Api.memberIds("rec-orphan-", 3), "run");
+        // What a master killed right after its decision's insert leaves: the decision, with its run's id, written as
+        // the decision writes it; no run; the series' next occurrence not yet moved on.
+        long runId = tasks.reserveId();
+        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
+                new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
+                runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), false));
+        Map<String, Object> orphan = occurrences(campaign).get(0);
+        assertEquals(List.of(true, runId), List.of(orphan.get("pending"), ((Number) orphan.get("run")).longValue()));
+        assertNull(orphan.get("runState"), "no run yet");
+
+        tickBothAt(FIRST.plusSeconds(2), 5);
+        List<Map<String, Object>> decided = occurrences(campaign);
+        assertEquals(false, decided.get(0).get("pending"), "its run is made and started");
+        assertEquals(1, decided.size(), "the instant keeps its one decision: " + decided);
+        assertEquals("instance-killed", decided.get(0).get("by"));
+        assertEquals(runId, ((Number) decided.get(0).get("run")).longValue(), "its run under the id the decision took");
+        tickUntil("campaigns", runId, "finished");
+        assertEquals(3, Api.get("campaigns", runId).getInt("progress.sent"));
+        assertEquals(1, runsOf(campaign, FIRST), "exactly one run for the instant");
+
+        tickBothAt(FIRST.plusSeconds(30), 5);
+        assertEquals(1, runsOf(campaign, FIRST), "and no other later");
+        assertEquals(1L, tasks.find(runId).run, "started once: its first run is its only one");
+
+        JsonPath next = runOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        assertEquals(3, next.getInt("progress.sent"), "the series goes on");
+        assertEquals(2, occurrences(campaign).size());
+    }
+
+    @Test
+    void aDecisionToSkipAMissedOccurrenceIsNeverTurnedIntoARun() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long campaign = recurringCampaign(Api.memberIds("rec-orphan-skip-", 2), "skip");
+        // A master decided the instant missed and skipped it, and was killed before moving the series on.
+        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
+                new OccurrenceDecision(FIRST, OccurrenceDecision.MISSED_SKIPPED, 1), "instance-killed",
+                FIRST.plus(Duration.ofHours(1)), null, null, List.of(), false));
+
+        // Masters back within the grace would call the instant on time: the recorded decision stands.
+        tickBothAt(FIRST.plusSeconds(2), 5);
+        tickBothAt(FIRST.plusSeconds(60), 3);
+        List<Map<String, Object>> decided = occurrences(campaign);
+        assertEquals(1, decided.size(), decided.toString());
+        assertEquals("missed-skipped", decided.get(0).get("outcome"));
+        assertNull(decided.get(0).get("run"));
+        assertEquals(0, runsOf(campaign, FIRST), "no run for a skipped instant");
+
+        JsonPath next = runOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        assertEquals(2, next.getInt("progress.sent"), "the series goes on");
     }
 
     @Test

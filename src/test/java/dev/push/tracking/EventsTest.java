@@ -92,7 +92,7 @@ class EventsTest {
         String csv = given().accept("text/csv").get("/api/campaigns/" + campaign + "/deliveries")
                 .then().statusCode(200).contentType("text/csv").extract().asString();
         String[] lines = csv.split("\r\n");
-        assertEquals("member,state,reason,retryable,deliveredAt,openedAt,clickedAt,convertedAt,value,variant", lines[0]);
+        assertEquals("member,state,reason,retryable,deliveredAt,openedAt,clickedAt,convertedAt,value,variant,releaseAt", lines[0]);
         assertEquals(31, lines.length, "a header and one line per member");
         Map<String, String> opened = new HashMap<>();
         for (int i = 1; i < lines.length; i++) {

@@ -74,7 +74,8 @@ export function recurrencePanel(t) {
     h('h3', {}, 'Occurrences'),
     runs.length ? table(['When', 'Outcome', 'Run', 'Decided by'], runs.map((o) => h('tr', { 'data-occurrence': o.at },
       h('td', {}, when(o.at)), h('td', {}, o.outcome, o.missed ? ` (${o.missed} missed)` : ''),
-      h('td', {}, o.run ? h('a', { href: `#/campaigns/${o.run}` }, `#${o.run}`) : '—', o.runState ? ` ${o.runState}` : ''),
+      h('td', {}, o.run ? h('a', { href: `#/campaigns/${o.run}` }, `#${o.run}`) : '—', o.runState ? ` ${o.runState}` : '',
+        o.pending ? h('span', { class: 'muted', 'data-pending': '' }, ' being made') : '', o.reason ? h('span', { class: 'small' }, ` · ${o.reason}`) : ''),
       h('td', { class: 'mono small' }, o.by))))
       : h('p', { class: 'muted' }, 'None yet.'));
 

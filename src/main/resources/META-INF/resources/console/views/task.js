@@ -282,14 +282,14 @@ function campaignParts(t, reload) {
     : showTemplate()));
   const retries = retry(t.id, reload);
   const state = h('select', { id: 'delivery-state', 'aria-label': 'Outcome' },
-    h('option', { value: '' }, 'Any outcome'), ['sent', 'failed', 'skipped', 'unknown', 'pending'].map((s) => h('option', { value: s }, s)));
+    h('option', { value: '' }, 'Any outcome'), ['sent', 'failed', 'skipped', 'unknown', 'expired', 'held', 'pending'].map((s) => h('option', { value: s }, s)));
   const deliveries = pagedList((after) => {
     const q = new URLSearchParams({ limit: 50 });
     if (after) q.set('after', after);
     if (state.value) q.set('state', state.value);
     return get(`/api/campaigns/${t.id}/deliveries?${q}`).then((p) => ({
       rows: p.items.map((d) => h('tr', {}, h('td', {}, h('a', { href: `#/members?id=${encodeURIComponent(d.memberId)}` }, d.memberId)),
-        h('td', {}, h('span', { class: `outcome outcome-${d.state}` }, d.state)), h('td', { class: 'small' }, d.reason || ''))),
+        h('td', {}, h('span', { class: `outcome outcome-${d.state}` }, d.state)), h('td', { class: 'small' }, d.reason || '', d.releaseAt ? h('span', { 'data-release': '' }, ` · released at ${when(d.releaseAt)}`) : null))),
       next: p.next,
     }));
   }, ['Member', 'Outcome', 'Reason'], 'deliveries');
