@@ -71,7 +71,10 @@ public class AudienceBuild implements TaskKind {
     /**
      * A built audience keeps its chunk layout: chunks per shard, as its units wrote them (each unit its run of
      * shards, in unit order; a query scan's one unit all of them); what unfinished attempts wrote beyond it goes
-     * ({@link StrayChunkSweep}).
+     * ({@link StrayChunkSweep}). The first build of a list or an upload has nothing beyond it: no chunk of the
+     * audience existed before it, and every attempt writes each shard from the same staged ids (they cannot
+     * change while it runs), so to the same number of chunks. It is not swept (the sweep is most of a small
+     * build's time).
      */
     @Override
     public Bson finished(Task audience, List<Document> units) {
@@ -80,7 +83,9 @@ public class AudienceBuild implements TaskKind {
             // A unit completed before builds were sized is one shard with its chunk count.
             layout.addAll(u.containsKey("layout") ? u.getList("layout", Integer.class) : List.of(u.getInteger("chunks", 0)));
         }
-        strays.sweep(audience.id, layout);
+        if (audience.run > 1 || !AudienceSource.of(audience.source).namesMembers()) {
+            strays.sweep(audience.id, layout);
+        }
         return Updates.set("layout", layout);
     }
 
