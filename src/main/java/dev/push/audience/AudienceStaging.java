@@ -1,7 +1,6 @@
 package dev.push.audience;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import dev.push.storage.PushDatabase;
 import dev.push.member.Shards;
