@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.bson.Document;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -47,9 +48,41 @@ public class AudienceChunks {
 
     /** All ids of one shard of a built audience, in chunk order. */
     public List<String> readShard(long audience, int shard, int chunks) {
-        List<String> out = new ArrayList<>();
-        for (int k = 0; k < chunks; k++) {
-            out.addAll(read(audience, shard, k));
+        return readShards(audience, shard, List.of(chunks)).get(0);
+    }
+
+    /**
+     * All ids of consecutive shards from {@code firstShard} of a built audience, {@code chunks} each: per shard
+     * its ids in chunk order, read by key in slices of 100 over all of them.
+     */
+    public List<List<String>> readShards(long audience, int firstShard, List<Integer> chunks) {
+        List<Document> keys = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            for (int k = 0; k < chunks.get(i); k++) {
+                keys.add(key(audience, firstShard + i, k));
+            }
+        }
+        return idsByShard(coll(), keys, firstShard, chunks.size());
+    }
+
+    /**
+     * The ids of the chunks with these keys ({@code s} from {@code firstShard}, {@code shards} of them), per shard
+     * in chunk order, read by key in slices of 100 (staged chunks have the same shape).
+     */
+    @SuppressWarnings("unchecked")
+    static List<List<String>> idsByShard(MongoCollection<Document> coll, List<Document> keys, int firstShard, int shards) {
+        List<Document> docs = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += 100) {
+            coll.find(Filters.in("_id", keys.subList(from, Math.min(keys.size(), from + 100)))).into(docs);
+        }
+        docs.sort(Comparator.comparing((Document d) -> ((Document) d.get("_id")).getInteger("s"))
+                .thenComparing(d -> ((Document) d.get("_id")).getInteger("k")));
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < shards; i++) {
+            out.add(new ArrayList<>());
+        }
+        for (Document d : docs) {
+            out.get(((Document) d.get("_id")).getInteger("s") - firstShard).addAll((List<String>) d.get("ids"));
         }
         return out;
     }
@@ -79,16 +112,30 @@ public class AudienceChunks {
      * the number of chunks.
      */
     public int writeShard(long audience, int shard, List<String> ids) {
+        return writeShards(audience, shard, List.of(ids)).get(0);
+    }
+
+    /**
+     * Writes the ids of consecutive shards from {@code firstShard} as chunks 0..n-1 of each, replacing what an
+     * earlier attempt left, in writes of up to {@link #WRITE_BATCH} chunks over all of them; answers the number of
+     * chunks of each shard.
+     */
+    public List<Integer> writeShards(long audience, int firstShard, List<List<String>> idsPerShard) {
         List<Document> batch = new ArrayList<>();
-        int k = 0;
-        for (int from = 0; from < ids.size(); from += SIZE, k++) {
-            batch.add(chunk(audience, shard, k, ids.subList(from, Math.min(ids.size(), from + SIZE))));
-            if (batch.size() == WRITE_BATCH) {
-                write(batch);
+        List<Integer> written = new ArrayList<>(idsPerShard.size());
+        for (int i = 0; i < idsPerShard.size(); i++) {
+            List<String> ids = idsPerShard.get(i);
+            int k = 0;
+            for (int from = 0; from < ids.size(); from += SIZE, k++) {
+                batch.add(chunk(audience, firstShard + i, k, ids.subList(from, Math.min(ids.size(), from + SIZE))));
+                if (batch.size() == WRITE_BATCH) {
+                    write(batch);
+                }
             }
+            written.add(k);
         }
         write(batch);
-        return k;
+        return written;
     }
 
     static Document chunk(long audience, int shard, int k, List<String> ids) {

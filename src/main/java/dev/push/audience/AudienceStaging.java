@@ -1,7 +1,6 @@
 package dev.push.audience;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import dev.push.storage.PushDatabase;
 import dev.push.member.Shards;
@@ -46,22 +45,23 @@ public class AudienceStaging {
         return new Writer(audience, upload, shards);
     }
 
-    @SuppressWarnings("unchecked")
     public List<String> readShard(long audience, int upload, int shard, int chunks) {
-        List<String> out = new ArrayList<>();
-        for (int from = 0; from < chunks; from += 100) {
-            List<Document> keys = new ArrayList<>();
-            for (int k = from; k < Math.min(chunks, from + 100); k++) {
-                keys.add(key(audience, upload, shard, k));
-            }
-            List<Document> docs = coll().find(Filters.in("_id", keys)).into(new ArrayList<>());
-            docs.sort((x, y) -> Integer.compare(((Document) x.get("_id")).getInteger("k"),
-                    ((Document) y.get("_id")).getInteger("k")));
-            for (Document d : docs) {
-                out.addAll((List<String>) d.get("ids"));
+        return readShards(audience, upload, shard, List.of(chunks)).get(0);
+    }
+
+    /**
+     * The staged ids of consecutive shards from {@code firstShard}, {@code chunks} staged chunks each: per shard
+     * its ids in chunk order, read by key in slices of 100 over all of them (a few shards of one chunk each are
+     * one read).
+     */
+    public List<List<String>> readShards(long audience, int upload, int firstShard, List<Integer> chunks) {
+        List<Document> keys = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            for (int k = 0; k < chunks.get(i); k++) {
+                keys.add(key(audience, upload, firstShard + i, k));
             }
         }
-        return out;
+        return AudienceChunks.idsByShard(coll(), keys, firstShard, chunks.size());
     }
 
     /** Removes one upload's staged chunks, by key. */

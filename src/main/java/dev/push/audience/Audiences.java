@@ -6,6 +6,7 @@ import com.mongodb.client.model.Updates;
 import dev.push.api.ApiException;
 import dev.push.member.MemberIdFile;
 import dev.push.member.Shards;
+import dev.push.task.SizedUnits;
 import dev.push.task.Task;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
@@ -49,7 +50,6 @@ public class Audiences {
         t.workers = req.workers() == null ? 4 : req.workers();
         t.qps = req.qps() == null ? 0 : req.qps();
         t.shards = req.shards() == null ? Shards.DEFAULT_COUNT : req.shards();
-        t.units = source instanceof AudienceSource.Query ? 1 : t.shards;
         if (source instanceof AudienceSource.Combine combine) {
             for (int i = 0; i < combine.audiences().size(); i++) {
                 Long id = combine.audiences().get(i);
@@ -90,7 +90,6 @@ public class Audiences {
         t.workers = audience.workers;
         t.qps = audience.qps;
         t.shards = audience.shards;
-        t.units = 1;
         t.source = audience.source;
         return tasks.create(t, by);
     }
@@ -156,7 +155,10 @@ public class Audiences {
         }
     }
 
-    /** Checks an audience may be built and answers the number of members it will read. */
+    /**
+     * Checks an audience may be built and answers the number of members it will read; sizes the run's units to
+     * them ({@link SizedUnits}; a query is scanned in one unit).
+     */
     public long startCheck(Task t) {
         Task user = Task.<Task>mongoCollection().find(Filters.and(Filters.eq("kind", Task.CAMPAIGN),
                 Filters.eq("audienceId", t.id), Filters.gt("run", 0L))).first();
@@ -168,10 +170,14 @@ public class Audiences {
         if (source.namesMembers() && t.staged == null) {
             throw ApiException.conflict("audience " + t.id + " has no ids yet: upload a file first");
         }
-        if (source instanceof AudienceSource.Combine combine) {
-            return combinedSources(t.id, combine).stream().mapToLong(src -> src.progress.sent).sum();
+        if (source instanceof AudienceSource.Query) {
+            t.units = 1;
+            return 0;
         }
-        return source instanceof AudienceSource.Query ? 0 : t.stagedLines;
+        long read = source instanceof AudienceSource.Combine combine
+                ? combinedSources(t.id, combine).stream().mapToLong(src -> src.progress.sent).sum() : t.stagedLines;
+        t.units = SizedUnits.count(read, t.workers, t.shards);
+        return read;
     }
 
     /** The audiences a combine reads, each required to be built. */

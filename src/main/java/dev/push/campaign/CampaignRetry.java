@@ -12,6 +12,7 @@ import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
 import dev.push.task.Progress;
+import dev.push.task.SizedUnits;
 import dev.push.task.Task;
 import dev.push.task.TaskUnits;
 import dev.push.task.TaskState;
@@ -214,7 +215,7 @@ public class CampaignRetry {
             for (Document record : claims.findAll(keys.subList(from, Math.min(keys.size(), from + CampaignChunks.KEY_SLICE)))) {
                 if (record != null) {
                     int shard = ((Document) record.get("_id")).getInteger("s");
-                    byUnit.computeIfAbsent(CampaignUnits.unitOf(shard, campaign.units, campaign.shards), u -> new Progress())
+                    byUnit.computeIfAbsent(SizedUnits.unitOf(shard, campaign.units, campaign.shards), u -> new Progress())
                             .add(CampaignChunks.counts(record));
                 }
             }

@@ -15,6 +15,7 @@ import dev.push.template.Templates;
 import dev.push.tracking.Engagement;
 import dev.push.tracking.Engagements;
 import dev.push.tracking.Funnels;
+import dev.push.task.SizedUnits;
 import dev.push.task.Task;
 import dev.push.task.TaskState;
 import dev.push.task.Tasks;
@@ -283,7 +284,7 @@ public class Campaigns {
         if (audience.disabled) {
             throw ApiException.conflict("audience " + audience.id + " is disabled");
         }
-        campaign.units = CampaignUnits.count(audience.progress.sent, campaign.workers, audience.shards);
+        campaign.units = SizedUnits.count(audience.progress.sent, campaign.workers, audience.shards);
         return audience.progress.sent;
     }
 

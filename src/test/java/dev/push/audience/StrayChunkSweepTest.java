@@ -85,4 +85,33 @@ class StrayChunkSweepTest {
         assertEquals(expected.size(), members.size(), "no member twice");
         assertEquals(expected, new HashSet<>(members));
     }
+
+    @Test
+    void anUploadBuiltAgainFromFewerIdsRemovesTheChunksTheFirstBuildWroteBeyondItsLayout() {
+        long id = given().contentType(ContentType.JSON).body(Map.of("name", "uploaded twice",
+                        "source", Map.of("kind", "upload"), "workers", 2, "shards", SHARDS))
+                .post("/api/audiences").then().statusCode(201).extract().jsonPath().getLong("id");
+        upload(id, 0, MEMBERS);
+        AudienceBuildTest.build(id);
+        List<Integer> first = tasks.find(id).layout;
+        upload(id, 0, MEMBERS / 3);
+        Api.command("audiences", id, "start", 200);
+        Api.awaitState("audiences", id, "finished", Duration.ofSeconds(60));
+        List<Integer> second = tasks.find(id).layout;
+
+        for (int s = 0; s < SHARDS; s++) {
+            assertTrue(second.get(s) < first.get(s), "shard " + s + " shrank: " + first + " → " + second);
+        }
+        assertEquals(List.of(), chunksBetween(id, second, first), "no chunk beyond the final layout");
+        List<String> members = AudienceBuildTest.members(id);
+        assertEquals(MEMBERS / 3, members.size(), "no member twice");
+        assertEquals(IntStream.range(0, MEMBERS / 3).mapToObj(i -> "up-stray-" + i).collect(Collectors.toSet()),
+                new HashSet<>(members));
+    }
+
+    static void upload(long audience, int from, int to) {
+        String file = IntStream.range(from, to).mapToObj(i -> "up-stray-" + i).collect(Collectors.joining("\n"));
+        given().contentType(ContentType.TEXT).body(file).put("/api/audiences/" + audience + "/upload")
+                .then().statusCode(200).body("accepted", equalTo(to - from));
+    }
 }

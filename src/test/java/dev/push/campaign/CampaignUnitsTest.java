@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.task.SizedUnits;
 import dev.push.task.Task;
 import org.junit.jupiter.api.Test;
 
@@ -10,30 +11,9 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** A campaign's run is sized to its audience: a unit per 1,000 members, at least one per worker, at most one per shard. */
+/** A campaign's unit walks the chunks of its run of shards ({@link SizedUnits}). */
 class CampaignUnitsTest {
     static final int SHARDS = 256;
-
-    @Test
-    void aSmallAudienceGetsOneUnitPerWorker() {
-        assertEquals(1, CampaignUnits.count(1_000, 1, SHARDS));
-        assertEquals(4, CampaignUnits.count(1_000, 4, SHARDS));
-        assertEquals(4, CampaignUnits.count(0, 4, SHARDS));
-    }
-
-    @Test
-    void unitsGrowWithTheAudienceOnePerThousandMembers() {
-        assertEquals(3, CampaignUnits.count(2_500, 1, SHARDS));
-        assertEquals(20, CampaignUnits.count(20_000, 4, SHARDS));
-        assertEquals(40, CampaignUnits.count(40_000, 4, SHARDS));
-    }
-
-    @Test
-    void aLargeAudienceGetsOneUnitPerShard() {
-        assertEquals(SHARDS, CampaignUnits.count(256_000, 4, SHARDS));
-        assertEquals(SHARDS, CampaignUnits.count(1_000_000, 4, SHARDS));
-        assertEquals(SHARDS, CampaignUnits.count(10_000, 300, SHARDS));
-    }
 
     @Test
     void everyUnitCountWalksEveryChunkOfTheAudienceExactlyOnce() {
@@ -51,7 +31,7 @@ class CampaignUnitsTest {
             for (int u = 0; u < units; u++) {
                 List<CampaignUnits.Chunk> walk = CampaignUnits.chunks(u, units, audience);
                 for (CampaignUnits.Chunk c : walk) {
-                    assertEquals(u, CampaignUnits.unitOf(c.shard(), units, SHARDS), "a chunk's record is counted in the unit that walks it");
+                    assertEquals(u, SizedUnits.unitOf(c.shard(), units, SHARDS), "a chunk's record is counted in the unit that walks it");
                 }
                 walked.addAll(walk);
                 steps += walk.size();
