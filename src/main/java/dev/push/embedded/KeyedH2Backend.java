@@ -149,29 +149,17 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
     }
 
     /**
-     * A collection's documents, keyed by id ({@link DocumentIds}) and stored as BSON ({@link BsonDocumentType}) in a
-     * map of their own name; the stock backend's map of Java-serialized documents, in a file it wrote or an earlier
-     * Push wrote, is copied over once and removed, and so is an earlier Push's map of BSON documents in H2's id order
-     * ({@link #BSON_ONLY}; renamed instead of copied when none of its ids is an embedded document, the order then being
-     * the same). Ids stay the keys, so the indexes (which map keys to ids) stay valid.
+     * A collection's documents, keyed by id and stored as BSON ({@link BsonDocumentType}) in a
+     * map of their own name; the stock backend's map of Java-serialized documents, in a file it
+     * wrote or an earlier Push wrote, is copied over once and removed. Ids stay the keys, so the
+     * indexes (which map keys to ids) stay valid.
      */
     static MVMap<Object, Document> openDocuments(MVStore store, String namespace) {
-        String name = documentsMap(namespace);
-        String bsonOnly = "databases." + namespace + BSON_ONLY;
-        if (store.hasMap(bsonOnly) && !store.hasMap(name)) {
-            MVMap<Object, Document> earlier = store.openMap(bsonOnly, bson());
-            if (earlier.isEmpty() || earlier.lastKey() instanceof String || earlier.lastKey() instanceof Number) {
-                store.renameMap(earlier, name);
-            }
-        }
-        MVMap<Object, Document> documents = store.openMap(name, bson());
-        moveOnce(store, bsonOnly, bson(), documents);
-        moveOnce(store, "databases." + namespace, documents);
+        MVMap<Object, Document> documents = store.openMap(documentsMap(namespace), bson());
+        String stock = "databases." + namespace;
+        moveOnce(store, stock, documents);
         return documents;
     }
-
-    /** Suffix of the document maps before ids that are documents were ordered by {@link DocumentIds}. */
-    static final String BSON_ONLY = "$bson";
 
     /** Moves the entries of the map named {@code stockName}, if the file has one, into {@code into}, and removes it. */
     private static <K, V> void moveOnce(MVStore store, String stockName, MVMap<K, V> into) {
@@ -190,22 +178,18 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
     }
 
     /** Suffix of a unique index's map in the order of {@link StringFirstKeys}; the stock name stays free for the old map. */
-    static final String KEYED_INDEX = "$i";
-    /** Suffix of the first keyed order: strings first, everything else in H2's order. */
+    static final String KEYED_INDEX = "$k";
+    /** Suffix of the order before numbers came after strings (strings first, everything else in H2's order). */
     static final String STRINGS_ONLY_INDEX = "$s";
-    /** Suffix of the order of strings, then numbers, everything else in H2's order (never released; copied like the others). */
-    static final String STRINGS_AND_NUMBERS_INDEX = "$k";
 
     /**
      * A unique index's map in the order of {@link StringFirstKeys}; a map of an earlier order, in a file an earlier Push
-     * wrote (the stock order by the stock name, strings first by {@link #STRINGS_ONLY_INDEX} or
-     * {@link #STRINGS_AND_NUMBERS_INDEX}), is copied over once and
+     * wrote (the stock order by the stock name, strings first by {@link #STRINGS_ONLY_INDEX}), is copied over once and
      * removed (the keys and positions are the same, only their order differs).
      */
     static MVMap<KeyValue, Object> openIndex(MVStore store, String stockName) {
         MVMap<KeyValue, Object> index = store.openMap(stockName + KEYED_INDEX, keyedIndex());
         moveOnce(store, stockName + STRINGS_ONLY_INDEX, keyedIndex(), index);
-        moveOnce(store, stockName + STRINGS_AND_NUMBERS_INDEX, keyedIndex(), index);
         moveOnce(store, stockName, index);
         return index;
     }
@@ -215,22 +199,21 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
     }
 
     private static void removeDocuments(MVStore store, String namespace) {
-        for (String name : List.of(documentsMap(namespace), "databases." + namespace + BSON_ONLY)) {
-            if (store.hasMap(name)) {
-                store.removeMap(store.openMap(name, bson()));
-            }
+        String name = documentsMap(namespace);
+        if (store.hasMap(name)) {
+            store.removeMap(store.openMap(name, bson()));
         }
     }
 
     /**
-     * "databases.<namespace>$ids": '$' cannot occur in a collection name, and the prefix is the
+     * "databases.<namespace>$bson": '$' cannot occur in a collection name, and the prefix is the
      * one the stock database drops its maps by.
      */
     static String documentsMap(String namespace) {
-        return "databases." + namespace + "$ids";
+        return "databases." + namespace + "$bson";
     }
 
-    static MVMap.Builder<Object, Document> bson() {
-        return new MVMap.Builder<Object, Document>().keyType(DocumentIds.INSTANCE).valueType(BsonDocumentType.INSTANCE);
+    private static MVMap.Builder<Object, Document> bson() {
+        return new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE);
     }
 }

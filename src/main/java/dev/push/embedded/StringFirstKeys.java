@@ -7,20 +7,18 @@ import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
 
 import de.bwaldvogel.mongo.backend.KeyValue;
-import de.bwaldvogel.mongo.bson.Document;
 
 /**
  * The key type of the H2 unique indexes: keys of one string (every id and key Push writes) are ordered as strings, ahead
  * of all others; keys of one number (the index normalizes numbers to doubles, like the ids of sends) come next, ordered
- * as numbers; then keys of one embedded document (the chunk records' ids) in {@link ExactDocumentOrder}; all others keep
- * H2's order after them. H2's own type compares a key it does not know, like an index's {@link KeyValue},
+ * as numbers; all others keep H2's order after them. H2's own type compares a key it does not know, like an index's {@link KeyValue},
  * by Java-serializing both sides at every comparison: that was the largest cost of a keyed insert or update (JFR of the
  * channel, cap and send benchmarks, docs/benchmarks.md). An index written under an older order is copied over once when
  * opened ({@link KeyedH2Backend}). A total order, consistent with {@link KeyValue#equals}: equal single strings, and
  * equal single doubles ({@link Double#compare}), are equal keys.
  * <p>
- * Keys of one string, one double or one document are also written as such behind a tag of their own
- * ({@link #ONE_STRING}, {@link #ONE_DOUBLE}, {@link #ONE_DOCUMENT}: BSON), not Java-serialized:
+ * Keys of one string or one double are also written as such behind a tag of their own ({@link #ONE_STRING},
+ * {@link #ONE_DOUBLE}), not Java-serialized:
  * H2 rewrites every key of a page it changed at each commit, and a new {@code ObjectOutputStream} per key was, after the
  * order, the next largest cost of keyed writes (JFR of {@code bench/run caps}). Other keys, and keys a file already holds,
  * are read and written as H2 does.
@@ -30,7 +28,6 @@ final class StringFirstKeys extends ObjectDataType {
     /** A tag {@link ObjectDataType} does not use (its tags are 0–19 and 32–119). */
     static final byte ONE_STRING = 125;
     static final byte ONE_DOUBLE = 126;
-    static final byte ONE_DOCUMENT = 127;
 
     private StringFirstKeys() {
     }
@@ -59,22 +56,7 @@ final class StringFirstKeys extends ObjectDataType {
         if (q != null) {
             return 1;
         }
-        Document m = singleDocument(a);
-        Document n = singleDocument(b);
-        if (m != null && n != null) {
-            return ExactDocumentOrder.compare(m, n, super::compare);
-        }
-        if (m != null) {
-            return -1;
-        }
-        if (n != null) {
-            return 1;
-        }
         return super.compare(a, b);
-    }
-
-    private static Document singleDocument(Object key) {
-        return key instanceof KeyValue k && k.size() == 1 && k.get(0) instanceof Document d ? d : null;
     }
 
     private static Double singleDouble(Object key) {
@@ -97,12 +79,6 @@ final class StringFirstKeys extends ObjectDataType {
             buff.put(ONE_DOUBLE).putDouble(d);
             return;
         }
-        Document document = singleDocument(key);
-        if (document != null) {
-            buff.put(ONE_DOCUMENT);
-            ExactDocumentOrder.write(buff, document);
-            return;
-        }
         super.write(buff, key);
     }
 
@@ -116,10 +92,6 @@ final class StringFirstKeys extends ObjectDataType {
         if (tag == ONE_DOUBLE) {
             buff.get();
             return new KeyValue(buff.getDouble());
-        }
-        if (tag == ONE_DOCUMENT) {
-            buff.get();
-            return new KeyValue(ExactDocumentOrder.read(buff));
         }
         return super.read(buff);
     }

@@ -193,57 +193,6 @@ class EmbeddedDatabaseTest {
         }
     }
 
-    @Test
-    void documentMapsOfTheEarlierIdOrderAreCopiedOrRenamedAndStillFindEveryId(@TempDir Path temp) {
-        Path dir = temp.resolve("data");
-        try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(dir, 0));
-             MongoClient client = MongoClients.create(database.connectionString())) {
-            for (int k = 0; k < 300; k++) {
-                claims(client).insertOne(new Document("_id", new Document("c", 4L).append("s", k % 7).append("k", k)).append("n", k));
-                client.getDatabase("push").getCollection("members").insertOne(new Document("_id", "m-" + k).append("n", k));
-            }
-        }
-        // Rewrite each document map as the previous Push left it: "$bson", ids in H2's own order.
-        org.h2.mvstore.MVStore store = new org.h2.mvstore.MVStore.Builder()
-            .fileName(dir.resolve(EmbeddedDatabase.FILE_NAME).toString()).open();
-        try {
-            for (String namespace : java.util.List.of("push.campaign_chunks", "push.members")) {
-                var current = store.openMap(KeyedH2Backend.documentsMap(namespace), KeyedH2Backend.bson());
-                var earlier = store.openMap("databases." + namespace + KeyedH2Backend.BSON_ONLY,
-                    new org.h2.mvstore.MVMap.Builder<Object, de.bwaldvogel.mongo.bson.Document>().valueType(BsonDocumentType.INSTANCE));
-                earlier.putAll(current);
-                store.removeMap(current);
-            }
-        } finally {
-            store.close();
-        }
-
-        for (int open = 0; open < 2; open++) {
-            try (EmbeddedDatabase database = EmbeddedDatabase.start(EmbeddedDatabase.Settings.h2(dir, 0));
-                 MongoClient client = MongoClients.create(database.connectionString())) {
-                for (int k = 0; k < 300; k += 11) {
-                    assertEquals(k, claims(client).find(new Document("_id", new Document("c", 4L).append("s", k % 7).append("k", k)))
-                        .first().getInteger("n"));
-                    assertEquals(k, client.getDatabase("push").getCollection("members").find(new Document("_id", "m-" + k))
-                        .first().getInteger("n"));
-                }
-                assertThrows(com.mongodb.MongoWriteException.class,
-                    () -> claims(client).insertOne(new Document("_id", new Document("c", 4L).append("s", 3).append("k", 3))));
-                assertEquals(300, claims(client).countDocuments());
-                assertEquals(300, client.getDatabase("push").getCollection("members").countDocuments());
-            }
-        }
-        store = new org.h2.mvstore.MVStore.Builder().fileName(dir.resolve(EmbeddedDatabase.FILE_NAME).toString()).readOnly().open();
-        try {
-            for (String namespace : java.util.List.of("push.campaign_chunks", "push.members")) {
-                assertFalse(store.hasMap("databases." + namespace + KeyedH2Backend.BSON_ONLY), namespace);
-                assertTrue(store.hasMap(KeyedH2Backend.documentsMap(namespace)), namespace);
-            }
-        } finally {
-            store.close();
-        }
-    }
-
     /** Writes {@code file} with the stock H2 backend, as a file an earlier Push (or mongo-java-server itself) left. */
     private static void withStockBackend(Path file, java.util.function.Consumer<MongoClient> writes) {
         H2Backend stockBackend = new H2Backend(file.toString());
