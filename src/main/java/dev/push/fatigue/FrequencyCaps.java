@@ -71,7 +71,7 @@ public class FrequencyCaps {
 
     /** Gives back the slots {@code kept} took for the members the channel failed: they were not pushed. */
     public void giveBack(Kept kept, List<Outcome> outcomes) {
-        if (kept.policy() == null) {
+        if (kept.policy() == null || outcomes.stream().noneMatch(o -> o.status() == Outcome.Status.FAILED)) {
             return;
         }
         Set<String> took = new HashSet<>(kept.to().size() * 2);

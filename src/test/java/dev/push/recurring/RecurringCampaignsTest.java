@@ -321,21 +321,34 @@ class RecurringCampaignsTest {
         given().contentType("application/x-ndjson").body(ndjson.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/members/import").then().statusCode(200);
     }
 
-    @Test
-    void eachRunRebuildsTheAudienceFromItsQueryAtThatMoment() throws Exception {
-        master("instance-a", clockA);
-        master("instance-b", clockB);
-        String lot = "rebuild-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    /** Imports three members of {@code lot} and builds the audience of the query {@code lot == lot}; answers its id. */
+    long queryAudienceOfThree(String lot) {
         importMembers(lot, Api.memberIds(lot + "-", 3));
         long audience = given().contentType(ContentType.JSON).body(Map.of("name", "by lot", "source",
                 Map.of("kind", "query", "filter", Map.of("lot", lot)))).post("/api/audiences").then().statusCode(201)
                 .extract().jsonPath().getLong("id");
         Api.command("audiences", audience, "start", 200);
         tickUntil("audiences", audience, "finished");
+        return audience;
+    }
+
+    /** A log campaign over {@code audience} recurring at 09:00 Paris over a rebuilt audience, first due at FIRST. */
+    long dailyRebuiltSeries(long audience, Map<String, Object> more) {
         long campaign = Api.campaign(audience, "log", 2, 0, 10, 10);
-        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "audience", "rebuild"))
-                .put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
+        Map<String, Object> recurrence = new java.util.HashMap<>(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "audience", "rebuild"));
+        recurrence.putAll(more);
+        given().contentType(ContentType.JSON).body(recurrence).put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
         recurrences.setNext(campaign, Date.from(FIRST));
+        return campaign;
+    }
+
+    @Test
+    void eachRunRebuildsTheAudienceFromItsQueryAtThatMoment() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        String lot = "rebuild-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        long audience = queryAudienceOfThree(lot);
+        long campaign = dailyRebuiltSeries(audience, Map.of());
 
         tickBothAt(FIRST.plusSeconds(1), 3);
         Map<String, Object> first = occurrences(campaign).get(0);
@@ -363,16 +376,8 @@ class RecurringCampaignsTest {
         master("instance-a", clockA);
         master("instance-b", clockB);
         String lot = "rebuild-window-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        importMembers(lot, Api.memberIds(lot + "-", 3));
-        long audience = given().contentType(ContentType.JSON).body(Map.of("name", "by lot", "source",
-                Map.of("kind", "query", "filter", Map.of("lot", lot)))).post("/api/audiences").then().statusCode(201)
-                .extract().jsonPath().getLong("id");
-        Api.command("audiences", audience, "start", 200);
-        tickUntil("audiences", audience, "finished");
-        long campaign = Api.campaign(audience, "log", 2, 0, 10, 10);
-        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "audience", "rebuild",
-                "skipReachedDays", 2)).put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
-        recurrences.setNext(campaign, Date.from(FIRST));
+        long audience = queryAudienceOfThree(lot);
+        long campaign = dailyRebuiltSeries(audience, Map.of("skipReachedDays", 2));
 
         JsonPath first = runOnTime(campaign, FIRST);
         assertEquals(3, first.getInt("progress.sent"));

@@ -194,9 +194,14 @@ class FcmDevicesCampaignTest {
     }
 
     long cappedCampaign(long audience, Master m) {
-        long campaign = given().contentType(ContentType.JSON).body(Map.of("name", "capped devices", "audienceId", audience,
-                        "channel", "fcm-capped", "category", "promotions", "message", Map.of("title", "News")))
-                .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        return finishedCampaign(m, Map.of("name", "capped devices", "audienceId", audience,
+                "channel", "fcm-capped", "category", "promotions", "message", Map.of("title", "News")));
+    }
+
+    /** Creates the campaign {@code body} describes, starts it and ticks {@code m} until it is finished; answers its id. */
+    static long finishedCampaign(Master m, Map<String, Object> body) {
+        long campaign = given().contentType(ContentType.JSON).body(body).post("/api/campaigns").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
         Api.command("campaigns", campaign, "start", 200);
         tickUntil(m, "campaigns", campaign, "finished");
         return campaign;
@@ -214,11 +219,8 @@ class FcmDevicesCampaignTest {
         Master m = master("instance-sup");
         long audience = builtAudience(m, ids);
 
-        long campaign = given().contentType(ContentType.JSON).body(Map.of("name", "suppressed devices", "audienceId", audience,
-                        "channel", "fcm-suppressed", "message", Map.of("title", "Sale")))
-                .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
-        Api.command("campaigns", campaign, "start", 200);
-        tickUntil(m, "campaigns", campaign, "finished");
+        long campaign = finishedCampaign(m, Map.of("name", "suppressed devices", "audienceId", audience,
+                "channel", "fcm-suppressed", "message", Map.of("title", "Sale")));
 
         Map<String, Integer> expected = new HashMap<>();
         tokens.forEach((token, member) -> {
@@ -277,11 +279,7 @@ class FcmDevicesCampaignTest {
         Master m = master("instance-l");
         long audience = builtAudience(m, List.of("devl-1"));
 
-        long campaign = given().contentType(ContentType.JSON).body(Map.of("name", "hello", "audienceId", audience,
-                "channel", "fcm-locales", "template", "devices-hello")).post("/api/campaigns").then().statusCode(201)
-                .extract().jsonPath().getLong("id");
-        Api.command("campaigns", campaign, "start", 200);
-        tickUntil(m, "campaigns", campaign, "finished");
+        finishedCampaign(m, Map.of("name", "hello", "audienceId", audience, "channel", "fcm-locales", "template", "devices-hello"));
 
         assertEquals(Map.of("lc-fr", "Bonjour", "lc-none", "Hallo"), fcm.sent().stream().collect(Collectors.toMap(
                 FakeFcm.Sent::token, s -> s.message().getJsonObject("notification").getString("title"))));
