@@ -16,7 +16,9 @@ import org.bson.Document;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The members of built audiences ({@code audience_chunks}): per shard a run of chunks
@@ -44,6 +46,22 @@ public class AudienceChunks {
     public List<String> read(long audience, int shard, int k) {
         Document d = coll().find(Filters.eq("_id", key(audience, shard, k))).first();
         return d == null ? List.of() : (List<String>) d.get("ids");
+    }
+
+    /** Chunk {@code k} of shard {@code shard}. */
+    public record At(int shard, int k) {
+    }
+
+    /** The ids of each of these chunks, in the order given (an empty list for one that does not exist), read by key in one query. */
+    @SuppressWarnings("unchecked")
+    public List<List<String>> read(long audience, List<At> chunks) {
+        List<Document> keys = chunks.stream().map(c -> key(audience, c.shard(), c.k())).toList();
+        Map<At, List<String>> found = new HashMap<>();
+        for (Document d : coll().find(Filters.in("_id", keys))) {
+            Document id = (Document) d.get("_id");
+            found.put(new At(id.getInteger("s"), id.getInteger("k")), (List<String>) d.get("ids"));
+        }
+        return chunks.stream().map(c -> found.getOrDefault(c, List.of())).toList();
     }
 
     /** All ids of one shard of a built audience, in chunk order. */

@@ -159,7 +159,7 @@ public class CampaignDelivery implements TaskKind {
         private final long audienceId;
         private final Document unitKey;
         /** The audience chunks this unit walks; the cursor indexes them. */
-        private final List<CampaignUnits.Chunk> walk;
+        private final List<AudienceChunks.At> walk;
         private final Progress base;
         private final VariantAssignment variants;
         /** Whether this run sends the test split only (winner mode before the winner): each chunk's test members. */
@@ -175,8 +175,7 @@ public class CampaignDelivery implements TaskKind {
         private Document chunkKey;
         private Progress chunk;
         private int pos;
-        /** The cursor's chunk's members when {@link #claimGroup} read them and sends that chunk alone. */
-        private List<String> read;
+        private final ChunkReadAhead ahead;
         /** A group of small chunks claimed together, sent by the next step. */
         private List<Document> groupKeys;
         private List<List<String>> groupMembers;
@@ -204,6 +203,8 @@ public class CampaignDelivery implements TaskKind {
             this.audienceId = audience.id;
             this.unitKey = (Document) unit.get("_id");
             this.walk = CampaignUnits.chunks(unitKey.getInteger("s"), campaign.units, audience);
+            this.ahead = new ChunkReadAhead(audienceChunks, audience.id, walk, audience.progress.sent,
+                    audience.layout.stream().mapToInt(Integer::intValue).sum(), batchSize(Integer.MAX_VALUE));
             this.cursor = unit.getInteger("cursor", 0);
             this.base = Progress.of((Document) unit.get("base"));
             this.variants = VariantAssignment.of(campaign);
@@ -252,12 +253,11 @@ public class CampaignDelivery implements TaskKind {
                 }
                 // The chunk is this unit's current one only once claimed (a step repeated after a
                 // database error opens it again).
-                CampaignUnits.Chunk at = walk.get(cursor);
+                AudienceChunks.At at = walk.get(cursor);
                 if (timing != null) {
                     return openTimed(at);
                 }
-                List<String> members = read != null ? read : audienceChunks.read(audienceId, at.shard(), at.k());
-                read = null;
+                List<String> members = ahead.at(cursor);
                 int stop = members.size();
                 reachedBefore = reached.in(at.shard(), at.k(), members);
                 if (variants != null) {
@@ -286,7 +286,7 @@ public class CampaignDelivery implements TaskKind {
          * now from the members' zones and kept by the claim. This run sends the members due by now, all of the rest
          * once the campaign has expired (counted expired); the others stay held for a later run.
          */
-        private int openTimed(CampaignUnits.Chunk at) {
+        private int openTimed(AudienceChunks.At at) {
             Document key = CampaignChunks.key(campaign.id, at.shard(), at.k());
             Instant now = clock.instant();
             Document seen = claims.find(key);
@@ -301,7 +301,7 @@ public class CampaignDelivery implements TaskKind {
                 ids = arranged.order();
                 return advance() ? CHUNK_DONE : FENCED;
             }
-            List<String> members = arranged == null || !reached.none() ? audienceChunks.read(audienceId, at.shard(), at.k()) : null;
+            List<String> members = arranged == null || !reached.none() ? ahead.at(cursor) : null;
             reachedBefore = reached.none() ? java.util.Set.of() : reached.in(at.shard(), at.k(), members);
             if (arranged == null) {
                 Date firstStart = campaign.timing.getDate("startedAt");
@@ -464,11 +464,8 @@ public class CampaignDelivery implements TaskKind {
             List<List<String>> members = new ArrayList<>();
             int total = 0;
             for (int i = cursor; i < walk.size(); i++) {
-                CampaignUnits.Chunk at = walk.get(i);
-                List<String> chunkMembers = audienceChunks.read(audienceId, at.shard(), at.k());
-                if (i == cursor) {
-                    read = chunkMembers;
-                }
+                AudienceChunks.At at = walk.get(i);
+                List<String> chunkMembers = ahead.at(i);
                 if (total + chunkMembers.size() > limit) {
                     break;
                 }
@@ -481,7 +478,6 @@ public class CampaignDelivery implements TaskKind {
             }
             groupKeys = keys;
             groupMembers = members;
-            read = null;
             return true;
         }
 
@@ -613,6 +609,7 @@ public class CampaignDelivery implements TaskKind {
             }
             base.add(chunk);
             cursor++;
+            ahead.passed(cursor);
             ids = null;
             chunk = null;
             if (cursor >= walk.size()) {

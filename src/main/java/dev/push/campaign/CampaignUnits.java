@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.audience.AudienceChunks;
 import dev.push.task.SizedUnits;
 import dev.push.task.Task;
 
@@ -14,16 +15,12 @@ public final class CampaignUnits {
     private CampaignUnits() {
     }
 
-    /** A chunk of the audience: shard {@code s}, chunk {@code k} of it. */
-    record Chunk(int shard, int k) {
-    }
-
     /** The chunks {@code unit} walks, in order: its shards' chunks, shard by shard; its cursor indexes this list. */
-    static List<Chunk> chunks(int unit, int units, Task audience) {
-        List<Chunk> out = new ArrayList<>();
+    static List<AudienceChunks.At> chunks(int unit, int units, Task audience) {
+        List<AudienceChunks.At> out = new ArrayList<>();
         for (int s = SizedUnits.firstShard(unit, units, audience.shards); s < SizedUnits.firstShard(unit + 1, units, audience.shards); s++) {
             for (int k = 0; k < audience.layout.get(s); k++) {
-                out.add(new Chunk(s, k));
+                out.add(new AudienceChunks.At(s, k));
             }
         }
         return out;

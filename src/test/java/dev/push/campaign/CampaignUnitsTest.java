@@ -1,5 +1,6 @@
 package dev.push.campaign;
 
+import dev.push.audience.AudienceChunks;
 import dev.push.task.SizedUnits;
 import dev.push.task.Task;
 import org.junit.jupiter.api.Test;
@@ -26,11 +27,11 @@ class CampaignUnitsTest {
             chunks += s % 3;
         }
         for (int units = 1; units <= SHARDS; units++) {
-            Set<CampaignUnits.Chunk> walked = new HashSet<>();
+            Set<AudienceChunks.At> walked = new HashSet<>();
             int steps = 0;
             for (int u = 0; u < units; u++) {
-                List<CampaignUnits.Chunk> walk = CampaignUnits.chunks(u, units, audience);
-                for (CampaignUnits.Chunk c : walk) {
+                List<AudienceChunks.At> walk = CampaignUnits.chunks(u, units, audience);
+                for (AudienceChunks.At c : walk) {
                     assertEquals(u, SizedUnits.unitOf(c.shard(), units, SHARDS), "a chunk's record is counted in the unit that walks it");
                 }
                 walked.addAll(walk);
@@ -49,7 +50,7 @@ class CampaignUnitsTest {
         for (int s = 0; s < SHARDS; s++) {
             audience.layout.add(2);
         }
-        assertEquals(List.of(new CampaignUnits.Chunk(7, 0), new CampaignUnits.Chunk(7, 1)), CampaignUnits.chunks(7, SHARDS, audience),
+        assertEquals(List.of(new AudienceChunks.At(7, 0), new AudienceChunks.At(7, 1)), CampaignUnits.chunks(7, SHARDS, audience),
                 "campaigns started before sizing (a unit per shard) keep their layout");
     }
 }
