@@ -126,6 +126,28 @@ final class KeyLookup {
         return null;
     }
 
+    /**
+     * What a document found in the document map under one of the filter's exact ids must still meet: the filter without
+     * its top-level {@code _id} when that is an exact value, {@code {$eq: X}} or {@code {$in: [...]}}, since the
+     * lookup by key met it already; otherwise, or when a positional projection ({@code "a.$"}) reads the filter, the
+     * filter itself. Matching a {@code $in} of n ids again cost n comparisons a document (n² a query), each normalizing
+     * both values, the largest cost of reading documents by key in slices.
+     */
+    static Document withoutExactIds(Document filter, Document projection) {
+        if (!filter.containsKey(ID) || projection != null && projection.keySet().stream().anyMatch(k -> k.contains("$"))) {
+            return filter;
+        }
+        Object condition = filter.get(ID);
+        boolean met = isExactValue(condition) || condition instanceof Document operators && operators.size() == 1
+            && (operators.containsKey("$eq") || operators.containsKey("$in")) && exactIds(condition) != null;
+        if (!met) {
+            return filter;
+        }
+        Document rest = new Document(filter);
+        rest.remove(ID);
+        return rest;
+    }
+
     private static boolean isIdIndex(Index<?> index) {
         List<IndexKey> keys = index.getKeys();
         return index.isUnique() && keys.size() == 1 && ID.equals(keys.get(0).getKey());

@@ -62,7 +62,8 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
 
     private QueryResult find(Document filter, Document orderBy, int skip, int limit, int batchSize,
                              Document projection) {
-        List<Object> positions = byDocumentKey(filter);
+        Set<Object> unresolved = new LinkedHashSet<>();
+        List<Object> positions = byDocumentKey(filter, unresolved);
         if (positions == null) {
             UnaryOperator<Document> project = idOnlyProjection(projection);
             if (project != null && streamable(filter, orderBy, skip, limit, batchSize)) {
@@ -82,11 +83,13 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
         // order the stock H2 collection sorts by. Ties under a sort then come out exactly as they would unnarrowed.
         // Where the stock index would have served the filter, its order: the ids' value order (even under $natural).
         boolean stockIndexServes = getIndexes().stream().anyMatch(index -> index.canHandle(filter));
+        boolean direct = unresolved.isEmpty();
         Comparator<Object> natural = stockIndexServes ? ValueComparator.asc()
             : isNaturalDescending(orderBy) ? ValueComparator.desc()
             : documents.getKeyType()::compare;
         positions.sort(natural);
-        return matchDocuments(filter, positions, orderBy, skip, limit, batchSize, projection);
+        return matchDocuments(direct ? KeyLookup.withoutExactIds(filter, projection) : filter, positions, orderBy, skip,
+            limit, batchSize, projection);
     }
 
     /**
@@ -97,14 +100,13 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
      * document with numbers of another type): those are looked up in the index as before. A
      * string equals only the same string, so a string not found is not there.
      */
-    private List<Object> byDocumentKey(Document filter) {
+    private List<Object> byDocumentKey(Document filter, Set<Object> unresolved) {
         Object condition = KeyLookup.idCondition(filter);
         List<Object> ids = condition == null ? null : KeyLookup.exactIds(condition);
         if (ids == null) {
             return null;
         }
         Set<Object> positions = new LinkedHashSet<>();
-        List<Object> unresolved = new ArrayList<>();
         for (Object id : ids) {
             if (documents.containsKey(id)) {
                 positions.add(id);
