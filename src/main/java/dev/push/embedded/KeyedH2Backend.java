@@ -214,6 +214,6 @@ public final class KeyedH2Backend extends H2Backend implements KeyedBackend {
     }
 
     private static MVMap.Builder<Object, Document> bson() {
-        return new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE);
+        return new MVMap.Builder<Object, Document>().keyType(SerializedKeyCache.INSTANCE).valueType(BsonDocumentType.INSTANCE);
     }
 }

@@ -1,0 +1,76 @@
+package dev.push.embedded;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.h2.mvstore.type.ObjectDataType;
+
+import de.bwaldvogel.mongo.bson.Document;
+
+/**
+ * The key type of the document maps: H2's own order and format, with the cost of comparing document ids cut. H2 orders
+ * a key it has no type for, such as an embedded-document id ({@code {c, s, k}} of a claim record, {@code {a, s, k}} of
+ * an audience chunk), by Java-serializing both sides at every comparison: a lookup by such an id serialized about
+ * 2 × log₂(n) documents (JFR of {@code bench/run caps}: 17 % of the service's samples). Here a search serializes the
+ * id it looks for once, and each page's keys once while the page lives (a weak cache keyed by the page's key array,
+ * which H2 replaces rather than changes: {@code Page.setKey} clones it). The bytes compared are the ones H2 compares,
+ * so the order (and with it the natural order of unsorted answers) is unchanged, and so is the file.
+ */
+final class SerializedKeyCache extends ObjectDataType {
+    static final SerializedKeyCache INSTANCE = new SerializedKeyCache();
+
+    /** Per page key array: each key as it was when serialized, and its bytes. */
+    private record PageKeys(AtomicReferenceArray<Object> keys, AtomicReferenceArray<byte[]> bytes) {
+    }
+
+    private final Map<Object[], PageKeys> pages = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private SerializedKeyCache() {
+    }
+
+    @Override
+    public int binarySearch(Object key, Object storageObj, int size, int initialGuess) {
+        if (!(key instanceof Document)) {
+            return super.binarySearch(key, storageObj, size, initialGuess);
+        }
+        Object[] storage = (Object[]) storageObj;
+        byte[] sought = serialize(key);
+        PageKeys cached = pages.computeIfAbsent(storage,
+            s -> new PageKeys(new AtomicReferenceArray<>(s.length), new AtomicReferenceArray<>(s.length)));
+        int low = 0;
+        int high = size - 1;
+        // As H2's search: the guess is the cached index plus one (0: none yet).
+        int x = initialGuess - 1;
+        if (x < 0 || x > high) {
+            x = high >>> 1;
+        }
+        while (low <= high) {
+            int compare = compare(sought, key, storage[x], cached, x);
+            if (compare > 0) {
+                low = x + 1;
+            } else if (compare < 0) {
+                high = x - 1;
+            } else {
+                return x;
+            }
+            x = (low + high) >>> 1;
+        }
+        return ~low;
+    }
+
+    /** H2's comparison of a document id with a page's key {@code i}, its bytes serialized once. */
+    private int compare(byte[] sought, Object key, Object stored, PageKeys cached, int i) {
+        if (!(stored instanceof Document) || i >= cached.keys.length()) {
+            return compare(key, stored);
+        }
+        byte[] bytes = cached.keys.get(i) == stored ? cached.bytes.get(i) : null;
+        if (bytes == null) {
+            bytes = serialize(stored);
+            cached.bytes.set(i, bytes);
+            cached.keys.set(i, stored);
+        }
+        return compareNotNull(sought, bytes);
+    }
+}
