@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -61,12 +63,15 @@ public class CapPolicies {
                         .append("category", policy.category()).append("channel", policy.channel()).append("limits", limits)
                         .append("at", Date.from(clock.instant())).append("by", by),
                 new ReplaceOptions().upsert(true));
+        read = null;
         return policy;
     }
 
     /** Removes the policy of a category over one channel ({@code channel}) or all channels (null); false if none. */
     public boolean delete(String category, String channel) {
-        return policies().deleteOne(Filters.eq("_id", CapPolicy.id(category, channel))).getDeletedCount() == 1;
+        boolean deleted = policies().deleteOne(Filters.eq("_id", CapPolicy.id(category, channel))).getDeletedCount() == 1;
+        read = null;
+        return deleted;
     }
 
     /** Every policy, by key. */
@@ -78,17 +83,37 @@ public class CapPolicies {
         return out;
     }
 
-    /** The policy a push of {@code category} on {@code channel} counts under, or null when none caps it. */
+    /** How long this instance answers from the policies it read: a policy put or removed elsewhere applies here within it. */
+    static final long REREAD_AFTER_NANOS = 1_000_000_000L;
+
+    private record Read(long at, Map<String, CapPolicy> byId) {
+    }
+
+    private volatile Read read;
+
+    /**
+     * The policy a push of {@code category} on {@code channel} counts under, or null when none caps it. Every send and
+     * every campaign sub-batch asks, so the few policies are read at most once a second (and again at once after a
+     * change made through this instance), not once a push.
+     */
     public CapPolicy applying(String category, String channel) {
-        String specific = CapPolicy.id(category, channel);
-        Document all = null;
-        for (Document d : policies().find(Filters.in("_id", List.of(specific, CapPolicy.id(category, null))))) {
-            if (specific.equals(d.getString("_id"))) {
-                return of(d);
+        Map<String, CapPolicy> byId = current();
+        CapPolicy specific = byId.get(CapPolicy.id(category, channel));
+        return specific != null ? specific : byId.get(CapPolicy.id(category, null));
+    }
+
+    private Map<String, CapPolicy> current() {
+        Read r = read;
+        long now = System.nanoTime();
+        if (r == null || now - r.at >= REREAD_AFTER_NANOS) {
+            Map<String, CapPolicy> byId = new HashMap<>();
+            for (Document d : policies().find()) {
+                byId.put(d.getString("_id"), of(d));
             }
-            all = d;
+            r = new Read(now, byId);
+            read = r;
         }
-        return all == null ? null : of(all);
+        return r.byId;
     }
 
     private static CapPolicy of(Document d) {
