@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import org.bson.Document;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,12 +84,14 @@ class RecurringCampaignsTest {
     Recurrences recurrences;
 
     final List<Master> masters = new ArrayList<>();
+    final List<MovableClock> clocks = new ArrayList<>();
     final MovableClock clockA = new MovableClock(Instant.now());
     final MovableClock clockB = new MovableClock(Instant.now());
 
-    Master master(String name, Clock clock) {
+    Master master(String name, MovableClock clock) {
         Master m = TestMasters.master(name, clock, List.of(runs));
         masters.add(m);
+        clocks.add(clock);
         return m;
     }
 
@@ -97,9 +100,14 @@ class RecurringCampaignsTest {
         masters.forEach(m -> m.drain(2_000));
     }
 
-    /** Ticks every master until the task reaches the state. */
+    /**
+     * Ticks every master until the task reaches the state, each master's clock moving on by the 50 ms between ticks:
+     * heartbeats and leases are judged by whether their values (written with that clock) change, so on a clock that
+     * stood still a run lasting past the heartbeat (2 s) or lease (5 s) timeout would be taken for dead and taken over.
+     */
     void tickUntil(String kinds, long id, String state) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            clocks.forEach(c -> c.set(c.instant().plusMillis(50)));
             masters.forEach(Master::tick);
             return state.equals(Api.get(kinds, id).getString("state"));
         });
@@ -447,7 +455,7 @@ class RecurringCampaignsTest {
         long runId = tasks.reserveId();
         database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
                 new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
-                runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), false));
+                runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), null));
         Map<String, Object> orphan = occurrences(campaign).get(0);
         assertEquals(List.of(true, runId), List.of(orphan.get("pending"), ((Number) orphan.get("run")).longValue()));
         assertNull(orphan.get("runState"), "no run yet");
@@ -471,6 +479,85 @@ class RecurringCampaignsTest {
         assertEquals(2, occurrences(campaign).size());
     }
 
+    @Inject
+    dev.push.audience.Audiences audiences;
+
+    /** Audiences rebuilt for an occurrence at {@code at} from the query of {@code lot}: named for it, with that query. */
+    long rebuiltFor(String lot, Instant at) {
+        return database.get("tasks").countDocuments(Filters.and(Filters.eq("kind", "audience"),
+                Filters.eq("name", "campaign · " + at), Filters.eq("source.filter.lot", lot)));
+    }
+
+    /** Campaigns made as a run at {@code at} over the audience {@code audience}. */
+    long runsOver(long audience, Instant at) {
+        return database.get("tasks").countDocuments(Filters.and(Filters.eq("kind", "campaign"),
+                Filters.eq("name", "campaign · " + at), Filters.eq("audienceId", audience)));
+    }
+
+    /**
+     * What a master killed after it made its occurrence's rebuilt audience and before it made the run leaves: the
+     * decision, with the ids its run and audience take, written as the decision writes it; the audience, made under
+     * its id as the master made it (ready, never built); no run; the series' next occurrence not yet moved on.
+     * Answers the decision's audience id.
+     */
+    long killedAfterRebuildingItsAudience(long campaign, long runId) {
+        long audienceId = tasks.reserveId();
+        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
+                new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
+                runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), audienceId));
+        audiences.rebuild(tasks.find(tasks.find(campaign).audienceId), audienceId, "campaign · " + FIRST, RecurringRuns.BY);
+        return audienceId;
+    }
+
+    @Test
+    void aRebuiltAudienceWhoseMasterWasKilledBeforeItsRunIsTheOneTheRunIsMadeOverAndBuiltOnce() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        String lot = "rebuild-killed-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        long campaign = dailyRebuiltSeries(queryAudienceOfThree(lot), Map.of());
+        long runId = tasks.reserveId();
+        long audienceId = killedAfterRebuildingItsAudience(campaign, runId);
+        assertEquals("ready", Api.get("audiences", audienceId).getString("state"), "left ready, never built");
+
+        tickBothAt(FIRST.plusSeconds(2), 5);
+        tickUntil("campaigns", runId, "finished");
+        List<Map<String, Object>> decided = occurrences(campaign);
+        assertEquals(1, decided.size(), "the instant keeps its one decision: " + decided);
+        assertEquals(List.of("instance-killed", audienceId, runId, false), List.of(decided.get(0).get("by"),
+                ((Number) decided.get(0).get("audience")).longValue(), ((Number) decided.get(0).get("run")).longValue(),
+                decided.get(0).get("pending")));
+        assertEquals(1, rebuiltFor(lot, FIRST), "one audience for the occurrence: the one the killed master made");
+        assertEquals(audienceId, Api.get("campaigns", runId).getLong("audienceId"), "the run is made over it");
+        assertEquals(1L, tasks.find(audienceId).run, "built once");
+        assertEquals(3, Api.get("audiences", audienceId).getInt("progress.sent"));
+        assertEquals(3, Api.get("campaigns", runId).getInt("progress.sent"));
+        Map<String, Long> sends = new java.util.HashMap<>();
+        Api.deliveries(runId).forEach(d -> sends.merge(d.get("memberId") + " " + d.get("state"), 1L, Long::sum));
+        assertEquals(Map.of(lot + "-0 sent", 1L, lot + "-1 sent", 1L, lot + "-2 sent", 1L), sends, "each member sent once");
+
+        tickBothAt(FIRST.plusSeconds(30), 5);
+        assertEquals(List.of(1L, 1L, 1L, 1L), List.of(rebuiltFor(lot, FIRST), runsOver(audienceId, FIRST),
+                tasks.find(audienceId).run, tasks.find(runId).run), "nothing more made, built or started later");
+    }
+
+    @Test
+    void aRebuiltAudienceWhoseSeriesWasDeletedBeforeItsRunWasMadeIsDeleted() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        String lot = "rebuild-gone-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        long campaign = dailyRebuiltSeries(queryAudienceOfThree(lot), Map.of());
+        long runId = tasks.reserveId();
+        long audienceId = killedAfterRebuildingItsAudience(campaign, runId);
+        given().delete("/api/campaigns/" + campaign).then().statusCode(204);
+
+        tickBothAt(FIRST.plusSeconds(2), 3);
+        Document decided = database.get(Occurrences.COLLECTION).find(Filters.eq("_id", Occurrences.key(campaign, FIRST))).first();
+        assertEquals("campaign " + campaign + " no longer exists", decided.getString("reason"));
+        assertNull(decided.get("pending"), "it ends without a run");
+        assertNull(tasks.find(audienceId), "its audience, never started, is deleted");
+        assertEquals(List.of(0L, 0L), List.of(rebuiltFor(lot, FIRST), runsOver(audienceId, FIRST)), "nothing left for the occurrence");
+    }
+
     @Test
     void aDecisionToSkipAMissedOccurrenceIsNeverTurnedIntoARun() throws Exception {
         master("instance-a", clockA);
@@ -479,7 +566,7 @@ class RecurringCampaignsTest {
         // A master decided the instant missed and skipped it, and was killed before moving the series on.
         database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
                 new OccurrenceDecision(FIRST, OccurrenceDecision.MISSED_SKIPPED, 1), "instance-killed",
-                FIRST.plus(Duration.ofHours(1)), null, null, List.of(), false));
+                FIRST.plus(Duration.ofHours(1)), null, null, List.of(), null));
 
         // Masters back within the grace would call the instant on time: the recorded decision stands.
         tickBothAt(FIRST.plusSeconds(2), 5);
