@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * Each master, every tick: for each recurring campaign whose next occurrence has come, decide it
- * ({@link OccurrenceDecision}), record the decision under the instant's unique key with the id its run will have (and
- * its rebuilt audience, when the series rebuilds it) ({@link Occurrences}), move the campaign's next occurrence on ({@link Recurrences#advance}), and — the master whose
- * record won — make the occurrence's run and start it ({@link PendingOccurrenceRuns}). Every master may do this at once:
+ * ({@link OccurrenceDecision}), record the decision under the instant's unique key with the ids its run and, when the
+ * series rebuilds its audience, that audience will have ({@link Occurrences}), move the campaign's next occurrence on
+ * ({@link Recurrences#advance}), and — the master whose record won — make the occurrence's run and start it
+ * ({@link PendingOccurrenceRuns}). Every master may do this at once:
  * two deciding one instant make one record and one run; a decision whose master stopped before its run was made is
  * taken up by any master.
  */
