@@ -78,9 +78,10 @@ public class Audiences {
 
     /**
      * A new audience with the same query as {@code audience}, built afresh (a recurring campaign's occurrence
-     * rebuilds its audience from its query at that moment).
+     * rebuilds its audience from its query at that moment), made under the id {@code id} taken earlier, once: every
+     * caller making it for the same decision gets the one audience of that id.
      */
-    public Task rebuild(Task audience, String name, String by) {
+    public Task rebuild(Task audience, long id, String name, String by) {
         if (!(AudienceSource.of(audience.source) instanceof AudienceSource.Query)) {
             throw ApiException.conflict("audience " + audience.id + " is not a query audience: only a query is rebuilt");
         }
@@ -91,7 +92,7 @@ public class Audiences {
         t.qps = audience.qps;
         t.shards = audience.shards;
         t.source = audience.source;
-        return tasks.create(t, by);
+        return tasks.createOnce(t, id, by) ? t : tasks.find(id);
     }
 
     public record UploadResult(long accepted, long rejected, List<Reject> rejects) {

@@ -19,12 +19,13 @@ import java.util.List;
 /**
  * The one writer of {@code occurrences}: what was decided for each scheduled instant of a recurring campaign,
  * <pre>{_id: "campaign@instant", campaign, at, outcome, missed, by, decidedAt, reason?,
- *  and for an occurrence that runs: run (its campaign's id, taken with the decision), day, skipReached?, rebuild?,
- *  audience? (the rebuilt one), pending (until its run is made and started, or failed)}</pre>
+ *  and for an occurrence that runs: run (its campaign's id, taken with the decision), day, skipReached?,
+ *  audience? (the id its rebuilt audience will have, taken with the decision), pending (until its run is made and
+ *  started, or failed)}</pre>
  * The {@code _id} is the uniqueness: the master whose insert wins decides the instant, every other insert for it
  * fails on the duplicate key, so an instant has one outcome and at most one run across the cluster and restarts —
- * no lock that could expire. The run's id is in the decision, so making the run is idempotent too
- * ({@link PendingOccurrenceRuns}).
+ * no lock that could expire. The run's id and its rebuilt audience's are in the decision, so making them is
+ * idempotent too ({@link PendingOccurrenceRuns}).
  */
 @ApplicationScoped
 public class Occurrences {
@@ -44,11 +45,12 @@ public class Occurrences {
 
     /**
      * The decision as recorded: {@code run} is the id its run will have (null for one that does not run), made over
-     * an audience rebuilt from the series' query when {@code rebuild}, skipping the members the runs
-     * {@code skipReached} reached, at the local date {@code day} (the instant's date in the series' zone).
+     * the audience of id {@code rebuilt}, rebuilt from the series' query (null: over the series' audience), skipping
+     * the members the runs {@code skipReached} reached, at the local date {@code day} (the instant's date in the
+     * series' zone).
      */
     static Document decision(long campaign, OccurrenceDecision d, String by, Instant decidedAt, Long run,
-                             java.time.LocalDate day, List<Long> skipReached, boolean rebuild) {
+                             java.time.LocalDate day, List<Long> skipReached, Long rebuilt) {
         Document o = new Document("_id", key(campaign, d.at())).append("campaign", campaign).append("at", Date.from(d.at()))
                 .append("outcome", d.outcome()).append("missed", d.missed()).append("by", by)
                 .append("decidedAt", Date.from(decidedAt));
@@ -57,8 +59,8 @@ public class Occurrences {
             if (!skipReached.isEmpty()) {
                 o.append("skipReached", skipReached);
             }
-            if (rebuild) {
-                o.append("rebuild", true);
+            if (rebuilt != null) {
+                o.append("audience", rebuilt);
             }
         }
         return o;
@@ -72,15 +74,6 @@ public class Occurrences {
     /** Occurrences whose run is not yet made and started. */
     List<Document> pending() {
         return coll().find(Filters.eq("pending", true)).into(new ArrayList<>());
-    }
-
-    /**
-     * Records the audience rebuilt for the occurrence's run, unless one was recorded already; answers the recorded
-     * one (this one when the caller's write won).
-     */
-    long rebuiltAudience(String key, long audience) {
-        coll().updateOne(Filters.and(Filters.eq("_id", key), Filters.exists("audience", false)), Updates.set("audience", audience));
-        return coll().find(Filters.eq("_id", key)).first().getLong("audience");
     }
 
     /** The occurrence's run is started (or failed, with {@code reason}): nothing more to make. */

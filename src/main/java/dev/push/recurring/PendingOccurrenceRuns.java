@@ -11,26 +11,22 @@ import jakarta.inject.Inject;
 import org.bson.Document;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
 /**
  * The rule that every occurrence decided to run gets its one run, started once, whoever decided it and whenever that
- * master stopped. The decision carries the run's id ({@link Occurrences#decision}) and stays {@code pending} until the
- * run is started (or failed); each step here is safe to repeat: the run is inserted under that id (a second insert
- * fails on the duplicate key), a rebuilt audience is recorded on the occurrence only if none is, and a start is a
- * compare-and-set from {@code ready}. The master that decided makes the run at once; every master, every tick, carries
- * on the pending ones — a master killed between its decision and its run leaves one, and a run over a rebuilt
- * audience waits for its build. Only the one step that is not free to repeat, building a new audience (a second
- * would be thrown away), is left to the deciding master for {@link #ORPHANED_AFTER}.
+ * master stopped. The decision carries the run's id and, when the series rebuilds its audience, the rebuilt
+ * audience's ({@link Occurrences#decision}), and stays {@code pending} until the run is started (or failed); each step
+ * here is safe to repeat: the audience and the run are inserted under those ids (a second insert fails on the
+ * duplicate key and the caller carries on with the one made), and a start is a compare-and-set from {@code ready}. So
+ * a master killed anywhere between its decision and its run's start leaves nothing that is not the occurrence's own,
+ * and nothing is made or built twice. The master that decided makes the run at once; every master, every tick, carries
+ * on the pending ones — a master killed midway leaves one, and a run over a rebuilt audience waits for its build.
  */
 @ApplicationScoped
 public class PendingOccurrenceRuns {
     private static final Logger LOG = Logger.getLogger(PendingOccurrenceRuns.class);
-    /** How long the deciding master has to rebuild its run's audience before every master may (masters tick every second). */
-    static final Duration ORPHANED_AFTER = Duration.ofSeconds(10);
 
     @Inject
     Occurrences occurrences;
@@ -44,14 +40,9 @@ public class PendingOccurrenceRuns {
     @Inject
     Audiences audiences;
 
-    /** Every master, every tick: the pending occurrences, but a young one still to rebuild its audience. */
-    void takeUp(Instant now) {
-        Instant before = now.minus(ORPHANED_AFTER);
+    /** Every master, every tick: the pending occurrences. */
+    void takeUp() {
         for (Document o : occurrences.pending()) {
-            if (Boolean.TRUE.equals(o.getBoolean("rebuild")) && o.get("audience") == null
-                    && o.getDate("decidedAt").toInstant().isAfter(before)) {
-                continue;
-            }
             try {
                 make(o);
             } catch (RuntimeException e) {
@@ -65,26 +56,20 @@ public class PendingOccurrenceRuns {
     void make(Document o) {
         String key = o.getString("_id");
         long runId = o.getLong("run");
+        Long audienceId = o.getLong("audience");
         Task series = tasks.find(o.getLong("campaign"));
         Task run = tasks.find(runId);
         if (run == null && series == null) {
-            occurrences.orphaned(key, "campaign " + o.getLong("campaign") + " no longer exists");
+            end(key, audienceId, "campaign " + o.getLong("campaign") + " no longer exists");
             return;
         }
         String name = (series == null ? run.name : series.name + " · " + o.getDate("at").toInstant());
-        Long audienceId = o.getLong("audience");
-        if (Boolean.TRUE.equals(o.getBoolean("rebuild")) && audienceId == null && run == null) {
-            Task rebuilt;
+        if (run == null && audienceId != null && tasks.find(audienceId) == null) {
             try {
-                rebuilt = audiences.rebuild(tasks.get(Task.AUDIENCE, series.audienceId), name, RecurringRuns.BY);
+                audiences.rebuild(tasks.get(Task.AUDIENCE, series.audienceId), audienceId, name, RecurringRuns.BY);
             } catch (ApiException e) {
                 occurrences.orphaned(key, "its audience could not be rebuilt: " + e.getMessage());
                 return;
-            }
-            audienceId = occurrences.rebuiltAudience(key, rebuilt.id);
-            if (audienceId.longValue() != rebuilt.id) {
-                // Another master recorded its own first: this one was never started, and goes.
-                tasks.delete(rebuilt);
             }
         }
         if (run == null) {
@@ -107,6 +92,15 @@ public class PendingOccurrenceRuns {
             occurrences.made(key, null);
         } catch (ApiException e) {
             fail(key, run, "could not start at its occurrence: " + e.getMessage());
+        }
+    }
+
+    /** An occurrence that will have no run: it ends with the reason, and its rebuilt audience goes if never started. */
+    private void end(String key, Long audienceId, String reason) {
+        occurrences.orphaned(key, reason);
+        Task audience = audienceId == null ? null : tasks.find(audienceId);
+        if (audience != null && audience.taskState() == TaskState.READY) {
+            tasks.delete(audience);
         }
     }
 

@@ -14,9 +14,10 @@ import java.util.List;
 
 /**
  * Each master, every tick: for each recurring campaign whose next occurrence has come, decide it
- * ({@link OccurrenceDecision}), record the decision under the instant's unique key with the id its run will have
- * ({@link Occurrences}), move the campaign's next occurrence on ({@link Recurrences#advance}), and — the master whose
- * record won — make the occurrence's run and start it ({@link PendingOccurrenceRuns}). Every master may do this at once:
+ * ({@link OccurrenceDecision}), record the decision under the instant's unique key with the ids its run and, when the
+ * series rebuilds its audience, that audience will have ({@link Occurrences}), move the campaign's next occurrence on
+ * ({@link Recurrences#advance}), and — the master whose record won — make the occurrence's run and start it
+ * ({@link PendingOccurrenceRuns}). Every master may do this at once:
  * two deciding one instant make one record and one run; a decision whose master stopped before its run was made is
  * taken up by any master.
  */
@@ -47,7 +48,7 @@ public class RecurringRuns implements ClockedStep {
                 LOG.warnf(e, "recurring campaign %s: could not decide its occurrence", r.get("_id"));
             }
         }
-        pending.takeUp(now.toInstant());
+        pending.takeUp();
     }
 
     private void decide(String instanceId, Document r, Instant now) {
@@ -64,9 +65,9 @@ public class RecurringRuns implements ClockedStep {
                     : occurrences.runsSince(campaign, d.at().minus(Duration.ofDays(window)), d.at());
             decision = Occurrences.decision(campaign, d, instanceId, now, tasks.reserveId(),
                     d.at().atZone(schedule.zone()).toLocalDate(), skipReached,
-                    RecurringCampaigns.REBUILD.equals(r.getString("audience")));
+                    RecurringCampaigns.REBUILD.equals(r.getString("audience")) ? tasks.reserveId() : null);
         } else {
-            decision = Occurrences.decision(campaign, d, instanceId, now, null, null, List.of(), false);
+            decision = Occurrences.decision(campaign, d, instanceId, now, null, null, List.of(), null);
         }
         boolean won = occurrences.decide(decision);
         Instant following = schedule.after(now);

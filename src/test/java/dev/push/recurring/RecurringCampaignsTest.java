@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import org.bson.Document;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,12 +84,14 @@ class RecurringCampaignsTest {
     Recurrences recurrences;
 
     final List<Master> masters = new ArrayList<>();
+    final List<MovableClock> clocks = new ArrayList<>();
     final MovableClock clockA = new MovableClock(Instant.now());
     final MovableClock clockB = new MovableClock(Instant.now());
 
-    Master master(String name, Clock clock) {
+    Master master(String name, MovableClock clock) {
         Master m = TestMasters.master(name, clock, List.of(runs));
         masters.add(m);
+        clocks.add(clock);
         return m;
     }
 
@@ -97,9 +100,14 @@ class RecurringCampaignsTest {
         masters.forEach(m -> m.drain(2_000));
     }
 
-    /** Ticks every master until the task reaches the state. */
+    /**
+     * Ticks every master until the task reaches the state, each master's clock moving on by the 50 ms between ticks:
+     * heartbeats and leases are judged by whether their values (written with that clock) change, so on a clock that
+     * stood still a run lasting past the heartbeat (2 s) or lease (5 s) timeout would be taken for dead and taken over.
+     */
     void tickUntil(String kinds, long id, String state) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            clocks.forEach(c -> c.set(c.instant().plusMillis(50)));
             masters.forEach(Master::tick);
             return state.equals(Api.get(kinds, id).getString("state"));
         });
@@ -425,6 +433,114 @@ class RecurringCampaignsTest {
         assertEquals(6, third.getInt("progress.sent"), "day 1 reached no one and day 0 is out of the window");
     }
 
+    /** Runs the A/B occurrence at {@code at} on time until its test split is sent (it waits for a winner); answers the run's id. */
+    long testSplitOnTime(long campaign, Instant at) throws Exception {
+        tickBothAt(at.plusSeconds(1), 2);
+        Map<String, Object> decided = occurrences(campaign).get(0);
+        assertEquals(at.toString(), decided.get("at"));
+        long run = ((Number) decided.get("run")).longValue();
+        tickUntil("campaigns", run, "paused");
+        assertEquals("waiting", Api.get("campaigns", run).getString("winner.phase"));
+        return run;
+    }
+
+    /** The operator picks B as the run's winner; answers the run once the holdout is sent. */
+    JsonPath winnerSent(long run) {
+        given().contentType(ContentType.JSON).body(Map.of("variant", "B")).post("/api/campaigns/" + run + "/winner")
+                .then().statusCode(200);
+        tickUntil("campaigns", run, "finished");
+        return Api.get("campaigns", run);
+    }
+
+    /** Each member the run has a record of, with its state. */
+    static Map<String, Object> states(long run) {
+        Map<String, Object> out = new java.util.HashMap<>();
+        Api.deliveries(run).forEach(d -> assertNull(out.put((String) d.get("memberId"), d.get("state")), "one record a member"));
+        return out;
+    }
+
+    /** What a run records for {@code members}: skipped for those in {@code reached}, sent for the others. */
+    static Map<String, Object> expected(List<String> members, java.util.Set<String> reached) {
+        Map<String, Object> out = new java.util.HashMap<>();
+        members.forEach(m -> out.put(m, reached.contains(m) ? "skipped" : "sent"));
+        return out;
+    }
+
+    /** What a run records once its test split is sent: {@link #expected} for its test split, the holdout pending. */
+    static Map<String, Object> afterSplit(List<String> members, List<String> tested, java.util.Set<String> reached) {
+        Map<String, Object> out = new java.util.HashMap<>();
+        members.forEach(m -> out.put(m, "pending"));
+        out.putAll(expected(tested, reached));
+        return out;
+    }
+
+    static long count(Map<String, Object> states, String state) {
+        return states.values().stream().filter(state::equals).count();
+    }
+
+    @Test
+    void anABRunInWinnerModeSkipsTheMembersEarlierRunsReachedInTheTestSplitAndTheWinnersPhase() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        List<String> members = Api.memberIds("rec-ab-winner-", 40);
+        // Two shards: chunks of many members, so a run's records are read right only in the order it sent them.
+        long audience = given().contentType(ContentType.JSON).body(Map.of("name", "ids audience", "source",
+                Map.of("kind", "ids", "ids", members), "shards", 2)).post("/api/audiences").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        Api.command("audiences", audience, "start", 200);
+        tickUntil("audiences", audience, "finished");
+        long campaign = given().contentType(ContentType.JSON).body(Map.of("name", "campaign", "audienceId", audience,
+                        "channel", "log", "message", Map.of("body", "Our sale"),
+                        "variants", List.of(Map.of("name", "A", "title", "Variant A", "split", 25),
+                                Map.of("name", "B", "title", "Variant B", "split", 25)),
+                        "winner", Map.of("holdout", 50, "metric", "converted", "wait", "PT1H", "fallback", "stop"),
+                        "workers", 2, "batchSize", 10))
+                .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        given().contentType(ContentType.JSON).body(Map.of("cron", "0 9 * * *", "zone", "Europe/Paris", "skipReachedDays", 1))
+                .put("/api/campaigns/" + campaign + "/recurrence").then().statusCode(200);
+        recurrences.setNext(campaign, Date.from(FIRST));
+
+        // Day 0: the test split only; its winner is never picked, so day 0 reached exactly its test split.
+        long run0 = testSplitOnTime(campaign, FIRST);
+        List<String> tested0 = members.stream().filter(m -> tested(run0, m)).toList();
+        java.util.Set<String> reached0 = new java.util.HashSet<>(tested0);
+        assertEquals(afterSplit(members, tested0, java.util.Set.of()), states(run0));
+
+        // Day 1 (day 0 within its window): its own test split, then its holdout, each sending only whom day 0 did not reach.
+        long run1 = testSplitOnTime(campaign, FIRST.plus(Duration.ofDays(1)));
+        List<String> tested1 = members.stream().filter(m -> tested(run1, m)).toList();
+        Map<String, Object> split1 = states(run1);
+        assertEquals(afterSplit(members, tested1, reached0), split1, "the test split skips whom day 0 reached");
+        assertTrue(count(split1, "sent") > 0 && count(split1, "skipped") > 0, "the splits cross: " + split1);
+        assertEquals(List.of(count(split1, "sent"), count(split1, "skipped")), List.of(Api.get("campaigns", run1)
+                .getLong("progress.sent"), Api.get("campaigns", run1).getLong("progress.skipped")));
+        JsonPath done1 = winnerSent(run1);
+        Map<String, Object> all1 = states(run1);
+        assertEquals(expected(members, reached0), all1, "the winner's phase skips whom day 0 reached, and only them");
+        assertEquals(List.of(40L - tested0.size(), (long) tested0.size()),
+                List.of(done1.getLong("progress.sent"), done1.getLong("progress.skipped")));
+        assertTrue(count(all1, "sent") > count(split1, "sent") && count(all1, "skipped") > count(split1, "skipped"),
+                "the holdout has members of both kinds: " + all1);
+
+        // Day 2 (day 0 out of its window): day 1 reached everyone day 0 had not, in both of its phases.
+        java.util.Set<String> reached1 = new java.util.HashSet<>(members);
+        reached1.removeAll(reached0);
+        long run2 = testSplitOnTime(campaign, FIRST.plus(Duration.ofDays(2)));
+        List<String> tested2 = members.stream().filter(m -> tested(run2, m)).toList();
+        assertEquals(afterSplit(members, tested2, reached1), states(run2), "the test split skips whom day 1 reached");
+        JsonPath done2 = winnerSent(run2);
+        assertEquals(expected(members, reached1), states(run2), "and so does the winner's phase");
+        assertEquals(List.of((long) tested0.size(), 40L - tested0.size()),
+                List.of(done2.getLong("progress.sent"), done2.getLong("progress.skipped")),
+                "day 2 sends exactly whom day 0 reached");
+    }
+
+    /** Whether the member is in the run's test split (25 % A, 25 % B), by the assignment's documented hash. */
+    static boolean tested(long run, String member) {
+        return new dev.push.variant.VariantAssignment(run, List.of(25, 25), 0).tested(member)
+                != dev.push.variant.VariantAssignment.HOLDOUT;
+    }
+
     @Inject
     PushDatabase database;
 
@@ -447,7 +563,7 @@ class RecurringCampaignsTest {
         long runId = tasks.reserveId();
         database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
                 new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
-                runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), false));
+                runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), null));
         Map<String, Object> orphan = occurrences(campaign).get(0);
         assertEquals(List.of(true, runId), List.of(orphan.get("pending"), ((Number) orphan.get("run")).longValue()));
         assertNull(orphan.get("runState"), "no run yet");
@@ -471,6 +587,85 @@ class RecurringCampaignsTest {
         assertEquals(2, occurrences(campaign).size());
     }
 
+    @Inject
+    dev.push.audience.Audiences audiences;
+
+    /** Audiences rebuilt for an occurrence at {@code at} from the query of {@code lot}: named for it, with that query. */
+    long rebuiltFor(String lot, Instant at) {
+        return database.get("tasks").countDocuments(Filters.and(Filters.eq("kind", "audience"),
+                Filters.eq("name", "campaign · " + at), Filters.eq("source.filter.lot", lot)));
+    }
+
+    /** Campaigns made as a run at {@code at} over the audience {@code audience}. */
+    long runsOver(long audience, Instant at) {
+        return database.get("tasks").countDocuments(Filters.and(Filters.eq("kind", "campaign"),
+                Filters.eq("name", "campaign · " + at), Filters.eq("audienceId", audience)));
+    }
+
+    /**
+     * What a master killed after it made its occurrence's rebuilt audience and before it made the run leaves: the
+     * decision, with the ids its run and audience take, written as the decision writes it; the audience, made under
+     * its id as the master made it (ready, never built); no run; the series' next occurrence not yet moved on.
+     * Answers the decision's audience id.
+     */
+    long killedAfterRebuildingItsAudience(long campaign, long runId) {
+        long audienceId = tasks.reserveId();
+        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
+                new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
+                runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), audienceId));
+        audiences.rebuild(tasks.find(tasks.find(campaign).audienceId), audienceId, "campaign · " + FIRST, RecurringRuns.BY);
+        return audienceId;
+    }
+
+    @Test
+    void aRebuiltAudienceWhoseMasterWasKilledBeforeItsRunIsTheOneTheRunIsMadeOverAndBuiltOnce() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        String lot = "rebuild-killed-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        long campaign = dailyRebuiltSeries(queryAudienceOfThree(lot), Map.of());
+        long runId = tasks.reserveId();
+        long audienceId = killedAfterRebuildingItsAudience(campaign, runId);
+        assertEquals("ready", Api.get("audiences", audienceId).getString("state"), "left ready, never built");
+
+        tickBothAt(FIRST.plusSeconds(2), 5);
+        tickUntil("campaigns", runId, "finished");
+        List<Map<String, Object>> decided = occurrences(campaign);
+        assertEquals(1, decided.size(), "the instant keeps its one decision: " + decided);
+        assertEquals(List.of("instance-killed", audienceId, runId, false), List.of(decided.get(0).get("by"),
+                ((Number) decided.get(0).get("audience")).longValue(), ((Number) decided.get(0).get("run")).longValue(),
+                decided.get(0).get("pending")));
+        assertEquals(1, rebuiltFor(lot, FIRST), "one audience for the occurrence: the one the killed master made");
+        assertEquals(audienceId, Api.get("campaigns", runId).getLong("audienceId"), "the run is made over it");
+        assertEquals(1L, tasks.find(audienceId).run, "built once");
+        assertEquals(3, Api.get("audiences", audienceId).getInt("progress.sent"));
+        assertEquals(3, Api.get("campaigns", runId).getInt("progress.sent"));
+        Map<String, Long> sends = new java.util.HashMap<>();
+        Api.deliveries(runId).forEach(d -> sends.merge(d.get("memberId") + " " + d.get("state"), 1L, Long::sum));
+        assertEquals(Map.of(lot + "-0 sent", 1L, lot + "-1 sent", 1L, lot + "-2 sent", 1L), sends, "each member sent once");
+
+        tickBothAt(FIRST.plusSeconds(30), 5);
+        assertEquals(List.of(1L, 1L, 1L, 1L), List.of(rebuiltFor(lot, FIRST), runsOver(audienceId, FIRST),
+                tasks.find(audienceId).run, tasks.find(runId).run), "nothing more made, built or started later");
+    }
+
+    @Test
+    void aRebuiltAudienceWhoseSeriesWasDeletedBeforeItsRunWasMadeIsDeleted() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        String lot = "rebuild-gone-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        long campaign = dailyRebuiltSeries(queryAudienceOfThree(lot), Map.of());
+        long runId = tasks.reserveId();
+        long audienceId = killedAfterRebuildingItsAudience(campaign, runId);
+        given().delete("/api/campaigns/" + campaign).then().statusCode(204);
+
+        tickBothAt(FIRST.plusSeconds(2), 3);
+        Document decided = database.get(Occurrences.COLLECTION).find(Filters.eq("_id", Occurrences.key(campaign, FIRST))).first();
+        assertEquals("campaign " + campaign + " no longer exists", decided.getString("reason"));
+        assertNull(decided.get("pending"), "it ends without a run");
+        assertNull(tasks.find(audienceId), "its audience, never started, is deleted");
+        assertEquals(List.of(0L, 0L), List.of(rebuiltFor(lot, FIRST), runsOver(audienceId, FIRST)), "nothing left for the occurrence");
+    }
+
     @Test
     void aDecisionToSkipAMissedOccurrenceIsNeverTurnedIntoARun() throws Exception {
         master("instance-a", clockA);
@@ -479,7 +674,7 @@ class RecurringCampaignsTest {
         // A master decided the instant missed and skipped it, and was killed before moving the series on.
         database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
                 new OccurrenceDecision(FIRST, OccurrenceDecision.MISSED_SKIPPED, 1), "instance-killed",
-                FIRST.plus(Duration.ofHours(1)), null, null, List.of(), false));
+                FIRST.plus(Duration.ofHours(1)), null, null, List.of(), null));
 
         // Masters back within the grace would call the instant on time: the recorded decision stands.
         tickBothAt(FIRST.plusSeconds(2), 5);
