@@ -87,7 +87,7 @@ final class FcmChannel implements Channel {
         } catch (RuntimeException e) {
             return Uni.createFrom().item(Outcome.failed(r.memberId(), "message does not render: " + e.getMessage(), false));
         }
-        return post(body, 1, false, System.nanoTime()).map(answer -> {
+        return settings.backoff().retrying(() -> post(body, false), Answer::givenUp).map(answer -> {
             if (answer.ok()) {
                 return Outcome.sent(r.memberId());
             }
@@ -140,11 +140,18 @@ final class FcmChannel implements Channel {
     }
 
     /** What FCM answered to one message. */
-    record Answer(boolean ok, String code, String reason, boolean retryable, boolean invalidToken, long retryAfterMillis) {
+    record Answer(boolean ok, String code, String reason, boolean retryable, boolean invalidToken, long retryAfterMillis)
+            implements Backoff.Attempt {
         static final Answer OK = new Answer(true, null, null, false, false, -1);
+
+        /** The last answer of a message the backoff stopped trying, {@code why} added to its reason. */
+        Answer givenUp(String why) {
+            return new Answer(false, code, reason + why, true, false, -1);
+        }
     }
 
-    private Uni<Answer> post(byte[] body, int attempt, boolean reauthorized, long since) {
+    /** One attempt; a refused access token is renewed and the message sent again once within it. */
+    private Uni<Answer> post(byte[] body, boolean reauthorized) {
         return tokens.get().onItem().transformToUni(token -> client.postAbs(sendUrl).idleTimeout(settings.timeoutMs())
                         .putHeader("Authorization", "Bearer " + token)
                         .putHeader("Content-Type", "application/json; UTF-8")
@@ -156,30 +163,8 @@ final class FcmChannel implements Channel {
                             return answer(response);
                         }))
                 .onFailure().recoverWithItem(e -> new Answer(false, null, "FCM send failed: " + e.getMessage(), true, false, -1))
-                .onItem().transformToUni(answer -> {
-                    if ("UNAUTHENTICATED".equals(answer.code()) && !reauthorized) {
-                        return post(body, attempt, true, since);
-                    }
-                    if (answer.ok() || !answer.retryable()) {
-                        return Uni.createFrom().item(answer);
-                    }
-                    Backoff backoff = settings.backoff();
-                    if (attempt >= backoff.attempts()) {
-                        return Uni.createFrom().item(new Answer(false, answer.code(), answer.reason() + " (after " + attempt
-                                + " attempts)", true, false, -1));
-                    }
-                    long wait = answer.retryAfterMillis() >= 0 ? answer.retryAfterMillis() : backoff.delayAfter(attempt);
-                    if (wait > backoff.maxRetryAfterMillis() && answer.retryAfterMillis() >= 0) {
-                        return Uni.createFrom().item(new Answer(false, answer.code(), answer.reason() + " (Retry-After "
-                                + Backoff.describe(wait) + " is beyond the channel's limit)", true, false, -1));
-                    }
-                    if (!backoff.fits(since, wait)) {
-                        return Uni.createFrom().item(new Answer(false, answer.code(), answer.reason() + " (retry budget of " + Backoff.describe(backoff.budgetMillis()) + " used up after " + attempt + " attempts)",
-                                true, false, -1));
-                    }
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.max(1, wait)))
-                            .onItem().transformToUni(x -> post(body, attempt + 1, reauthorized, since));
-                });
+                .onItem().transformToUni(answer -> "UNAUTHENTICATED".equals(answer.code()) && !reauthorized
+                        ? post(body, true) : Uni.createFrom().item(answer));
     }
 
     static Answer answer(HttpResponse<Buffer> response) {

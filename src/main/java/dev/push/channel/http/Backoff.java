@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -34,34 +35,51 @@ public record Backoff(int attempts, long baseMillis, long maxMillis, long maxRet
         return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
     }
 
+    /** What one attempt answered, as the backoff judges it: whether trying again may succeed, the delay asked (-1: none), why. */
+    public interface Attempt {
+        boolean retryable();
+
+        long retryAfterMillis();
+
+        String reason();
+    }
+
     /**
      * Runs {@code attempt} (null: it succeeded) until it succeeds, fails for good, or this backoff ends it: attempts
      * used up, a Retry-After beyond {@code maxRetryAfterMillis}, or the budget spent. Answers null or the last failure,
      * its reason saying why no further attempt was made.
      */
     public Uni<SendFailure> retrying(Supplier<Uni<SendFailure>> attempt) {
-        return retrying(attempt, 1, System.nanoTime());
+        return retrying(attempt, (last, why) -> SendFailure.retryable(last.reason() + why));
     }
 
-    private Uni<SendFailure> retrying(Supplier<Uni<SendFailure>> attempt, int made, long since) {
-        return attempt.get().onItem().transformToUni(failure -> {
-            if (failure == null || !failure.retryable()) {
-                return Uni.createFrom().item(failure);
+    /**
+     * The same for any answer: runs {@code attempt} until its answer is null or not retryable, or this backoff ends it;
+     * then the last answer, or {@code givenUp} of it and the words saying why no further attempt was made.
+     */
+    public <T extends Attempt> Uni<T> retrying(Supplier<Uni<T>> attempt, BiFunction<T, String, T> givenUp) {
+        return retrying(attempt, givenUp, 1, System.nanoTime());
+    }
+
+    private <T extends Attempt> Uni<T> retrying(Supplier<Uni<T>> attempt, BiFunction<T, String, T> givenUp, int made, long since) {
+        return attempt.get().onItem().transformToUni(answer -> {
+            if (answer == null || !answer.retryable()) {
+                return Uni.createFrom().item(answer);
             }
             if (made >= attempts) {
-                return Uni.createFrom().item(SendFailure.retryable(failure.reason() + " (after " + made + " attempts)"));
+                return Uni.createFrom().item(givenUp.apply(answer, " (after " + made + " attempts)"));
             }
-            long wait = failure.retryAfterMillis() >= 0 ? failure.retryAfterMillis() : delayAfter(made);
-            if (wait > maxRetryAfterMillis && failure.retryAfterMillis() >= 0) {
-                return Uni.createFrom().item(SendFailure.retryable(failure.reason() + " (Retry-After " + describe(wait)
+            long wait = answer.retryAfterMillis() >= 0 ? answer.retryAfterMillis() : delayAfter(made);
+            if (wait > maxRetryAfterMillis && answer.retryAfterMillis() >= 0) {
+                return Uni.createFrom().item(givenUp.apply(answer, " (Retry-After " + describe(wait)
                         + " is beyond the channel's limit of " + describe(maxRetryAfterMillis) + ")"));
             }
             if (!fits(since, wait)) {
-                return Uni.createFrom().item(SendFailure.retryable(failure.reason() + " (retry budget of "
-                        + describe(budgetMillis) + " used up after " + made + " attempts)"));
+                return Uni.createFrom().item(givenUp.apply(answer, " (retry budget of " + describe(budgetMillis)
+                        + " used up after " + made + " attempts)"));
             }
             return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.max(1, wait)))
-                    .onItem().transformToUni(x -> retrying(attempt, made + 1, since));
+                    .onItem().transformToUni(x -> retrying(attempt, givenUp, made + 1, since));
         });
     }
 

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
  * Why one request to a provider did not succeed, whether trying later may, and the delay the provider asked for
  * ({@code Retry-After} in ms, -1 for none).
  */
-public record SendFailure(String reason, boolean retryable, long retryAfterMillis) {
+public record SendFailure(String reason, boolean retryable, long retryAfterMillis) implements Backoff.Attempt {
     public static SendFailure permanent(String reason) {
         return new SendFailure(reason, false, -1);
     }
