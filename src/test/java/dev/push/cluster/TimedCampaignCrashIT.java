@@ -57,7 +57,7 @@ class TimedCampaignCrashIT {
     static final int MEMBERS = 1_000;
     static final int WORKERS = 4;
     static final int BATCH = 25;
-    static final int QPS = 100;
+    static final int QPS = 80;
     static final long LEAD_SECONDS = 20;
     static final Duration READY = Duration.ofMinutes(3);
 
