@@ -44,8 +44,9 @@ import io.restassured.path.json.JsonPath;
  * <li>the database process is killed (kill -9) while the campaign waits and is started again on the same H2 file;
  * ticks pass: nobody is released, the held count and the release instant are as before;</li>
  * <li>the surviving instance is killed and two instances are started with clocks shifted so that the end of the quiet
- * hours comes {@value #LEAD_SECONDS} s (real time) later; the held wave is released, and one of them is killed while
- * both send it; the survivor finishes.</li>
+ * hours comes, on their clocks, as long after their start as the first two took to start plus {@link #MARGIN}: they
+ * are up before it, so an early release would show; the held wave is released, and one of them is killed while both
+ * send it; the survivor finishes.</li>
  * </ol>
  * The sink answers each push 100 ms after receiving it, so pushes are in flight at each kill. Checked member by
  * member: nobody received twice; the counters equal the records; every member received is recorded sent or
@@ -58,7 +59,8 @@ class TimedCampaignCrashIT {
     static final int WORKERS = 4;
     static final int BATCH = 25;
     static final int QPS = 80;
-    static final long LEAD_SECONDS = 20;
+    /** How long before the end of the quiet hours (their clock) the shifted instances should be up, at least. */
+    static final Duration MARGIN = Duration.ofSeconds(10);
     static final Duration READY = Duration.ofMinutes(3);
 
     Path work;
@@ -87,10 +89,12 @@ class TimedCampaignCrashIT {
         sink = new DeliverySink();
         sink.answerAfter(Duration.ofMillis(100));
         database = TestDatabase.embedded("timed", work);
+        long launched = System.nanoTime();
         ServiceProcess a = instance("timed-a", Duration.ZERO);
         ServiceProcess b = instance("timed-b", Duration.ZERO);
         a.awaitReady(READY);
         b.awaitReady(READY);
+        Duration startup = Duration.ofNanos(System.nanoTime() - launched);
         Set<String> outside = new HashSet<>();
         Set<String> inside = new HashSet<>();
         long audience = membersAndAudience(a.base(), outside, inside);
@@ -131,9 +135,9 @@ class TimedCampaignCrashIT {
         assertEquals(waiting.getLong("progress.sent"), stillWaiting.getLong("progress.sent"));
         assertEquals(Set.of(), received(campaign, inside), "nobody released early");
 
-        // 3. later clocks: the end of the quiet hours comes LEAD_SECONDS from now; kill -9 of an instance in that wave.
+        // 3. later clocks: the end of the quiet hours comes a start-up and a margin from now; kill -9 in that wave.
         a.kill();
-        Duration offset = Duration.between(Instant.now(), next).minusSeconds(LEAD_SECONDS).truncatedTo(ChronoUnit.SECONDS);
+        Duration offset = Duration.between(Instant.now(), next).minus(startup).minus(MARGIN).truncatedTo(ChronoUnit.SECONDS);
         long shiftedAt = System.currentTimeMillis();
         ServiceProcess c = instance("timed-c", offset);
         ServiceProcess d = instance("timed-d", offset);
@@ -233,6 +237,8 @@ class TimedCampaignCrashIT {
         awaitTrue(Duration.ofSeconds(120), () -> {
             JsonPath c = task(api, campaign);
             assertTrue(!"failed".equals(c.getString("state")), "campaign failed: " + c.getString("stateReason"));
+            assertTrue(!"finished".equals(c.getString("state")), "finished without waiting for the end of the quiet hours: "
+                    + c.getLong("progress.sent") + " sent");
             return "paused".equals(c.getString("state")) && Boolean.TRUE.equals(c.getBoolean("timing.waiting"));
         });
         return task(api, campaign);
