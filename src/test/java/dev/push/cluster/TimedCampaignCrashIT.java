@@ -153,6 +153,7 @@ class TimedCampaignCrashIT {
 
         ClusterFaultIT.Delivered delivered = assertEveryMemberAccountedFor(sink, c.base(), campaign, done, MEMBERS);
         assertEquals(0, done.getLong("progress.held"), "nobody left held");
+        assertEquals(MEMBERS, done.getLong("progress.processed"));
         assertEquals(MEMBERS, done.getLong("progress.sent") + done.getLong("progress.unknown"), "every member sent or unknown");
         long unknown = done.getLong("progress.unknown");
         long bound = (long) BATCH * (firstKillWorkers + secondKillWorkers);
