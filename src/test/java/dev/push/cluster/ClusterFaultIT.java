@@ -244,7 +244,7 @@ class ClusterFaultIT {
         long campaign = campaign(2_000);
         awaitTrue(Duration.ofSeconds(60), () -> sink.of(campaign).size() >= MEMBERS * 4 / 10);
         ServiceProcess victim = busiest(campaign);
-        String victimId = instanceId(victim);
+        String victimId = victim.instanceId();
         Map<Integer, Long> held = unitsHeldBy(campaign, victimId);
         int victimWorkers = workersByInstance(campaign).getOrDefault(victimId, 0);
         long killedAt = System.currentTimeMillis();
@@ -284,7 +284,7 @@ class ClusterFaultIT {
             return seen.get().getLong("[0].counts.processed") >= MATCHING / 5 && seen.get().getString("[0].owner") != null;
         });
         String owner = seen.get().getString("[0].owner");
-        ServiceProcess victim = instances.stream().filter(p -> p.alive() && owner.startsWith(instanceId(p) + "/")).findFirst().orElseThrow();
+        ServiceProcess victim = instances.stream().filter(p -> p.alive() && owner.startsWith(p.instanceId() + "/")).findFirst().orElseThrow();
         long stagedAtKill = seen.get().getLong("[0].counts.processed");
         victim.kill();
         assertFalse("done".equals(given().baseUri(api()).get("/api/tasks/" + query + "/units").then().extract().jsonPath()
@@ -350,7 +350,7 @@ class ClusterFaultIT {
         ServiceProcess fourth = newInstance("joining", "PT0S").awaitReady(READY);
         long readyAt = System.nanoTime();
         instances.add(fourth);
-        String fourthId = instanceId(fourth);
+        String fourthId = fourth.instanceId();
         awaitTrue(Duration.ofSeconds(30), () -> workersByInstance(campaign).getOrDefault(fourthId, 0) >= WORKERS / 4);
         double joined = (System.nanoTime() - readyAt) / 1e9;
         // Joined: the rest may go unpaced (qps takes effect while running), so the scenario does not wait out 500/s.
@@ -440,11 +440,7 @@ class ClusterFaultIT {
 
     /** The campaign's worker slots held now, counted by instance. */
     static Map<String, Integer> workersByInstance(long campaign) {
-        Map<String, Integer> out = new HashMap<>();
-        for (Document s : collection("workers").find(Filters.eq("task", campaign))) {
-            out.merge(s.getString("instance"), 1, Integer::sum);
-        }
-        return out;
+        return database.workersByInstance(campaign);
     }
 
     /** Units the instance's workers hold now, with how many members each had processed. */
@@ -480,11 +476,6 @@ class ClusterFaultIT {
         return n == null ? 0 : ((Number) n).longValue();
     }
 
-    static String instanceId(ServiceProcess p) {
-        return given().baseUri(p.base()).get("/q/health/ready").then().extract().jsonPath()
-                .getString("checks.find { it.name == 'instance' }.data.instance");
-    }
-
     /** The members this instance's query scans read for the audience, from its Prometheus metrics (0 if none). */
     static long scanned(ServiceProcess p, long audience) {
         String metrics = given().baseUri(p.base()).get("/q/metrics").then().statusCode(200).extract().asString();
@@ -512,6 +503,21 @@ class ClusterFaultIT {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /** Every member's outcome in a campaign, as "state" or "state: reason", read page by page from the API. */
+    static Map<String, String> outcomes(String api, long campaign) {
+        Map<String, String> out = new HashMap<>();
+        String after = "";
+        do {
+            JsonPath page = given().baseUri(api).queryParam("limit", 10_000).queryParam("after", after)
+                    .get("/api/campaigns/" + campaign + "/deliveries").then().statusCode(200).extract().jsonPath();
+            for (Map<String, Object> d : page.<Map<String, Object>>getList("items")) {
+                out.put((String) d.get("memberId"), d.get("state") + (d.get("reason") == null ? "" : ": " + d.get("reason")));
+            }
+            after = page.getString("next");
+        } while (after != null);
+        return out;
     }
 
     /** The members of a campaign whose delivery record is in {@code state}, read page by page from the API. */
@@ -544,7 +550,7 @@ class ClusterFaultIT {
     static ServiceProcess busiest(long campaign) {
         Map<String, Integer> byInstance = workersByInstance(campaign);
         return instances.stream().filter(ServiceProcess::alive)
-                .max(java.util.Comparator.comparingInt(p -> byInstance.getOrDefault(instanceId(p), 0))).orElseThrow();
+                .max(java.util.Comparator.comparingInt(p -> byInstance.getOrDefault(p.instanceId(), 0))).orElseThrow();
     }
 
     /**

@@ -45,6 +45,18 @@ final class DeliverySink implements AutoCloseable {
         });
     }
 
+    /** Answers each request this long after recording it (a slow receiver), so pushes are in flight at a kill. */
+    void answerAfter(java.time.Duration delay) {
+        sink.answerAfter(delay);
+    }
+
+    /** How many times each member was received, over every campaign. */
+    Map<String, Integer> timesByMember() {
+        Map<String, Integer> times = new HashMap<>();
+        received.forEach(r -> times.merge(r.member(), 1, Integer::sum));
+        return times;
+    }
+
     String url() {
         return sink.url("/hook");
     }

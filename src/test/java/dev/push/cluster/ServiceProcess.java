@@ -114,6 +114,12 @@ final class ServiceProcess {
         return log.toPath();
     }
 
+    /** The instance id its readiness check reports (the prefix of its workers' ids). */
+    String instanceId() {
+        return io.restassured.RestAssured.given().baseUri(base()).get("/q/health/ready").then().extract().jsonPath()
+                .getString("checks.find { it.name == 'instance' }.data.instance");
+    }
+
     long pid() {
         return process.pid();
     }

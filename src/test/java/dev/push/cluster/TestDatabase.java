@@ -21,13 +21,15 @@ import java.util.UUID;
  */
 final class TestDatabase implements AutoCloseable {
     private final ServiceProcess process;
+    private final int port;
     private final String uri;
     private final String name;
     private final MongoClient client;
     private long externalPid;
 
-    private TestDatabase(ServiceProcess process, String uri, String name) {
+    private TestDatabase(ServiceProcess process, int port, String uri, String name) {
         this.process = process;
+        this.port = port;
         this.uri = uri;
         this.name = name;
         this.client = MongoClients.create(uri);
@@ -36,13 +38,21 @@ final class TestDatabase implements AutoCloseable {
     static TestDatabase start(String purpose, Path logs) throws IOException, InterruptedException {
         String external = System.getenv(MongoTestResource.ENVIRONMENT);
         if (external != null && !external.isBlank()) {
-            return new TestDatabase(null, external, "push_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8));
+            return new TestDatabase(null, 0, external, "push_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8));
         }
+        return embedded(purpose, logs);
+    }
+
+    /**
+     * Always the packaged service's {@code --database-only} process, whatever {@value MongoTestResource#ENVIRONMENT}
+     * says: for tests that kill the process holding the embedded database ({@link #kill}, {@link #restart}).
+     */
+    static TestDatabase embedded(String purpose, Path logs) throws IOException, InterruptedException {
         int port = ClusterFaultIT.freePort();
         ServiceProcess p = ServiceProcess.database(port, Files.createTempDirectory("push-" + purpose + "-db"), logs).start()
                 .awaitReady(Duration.ofSeconds(30));
         ClusterFaultIT.awaitPort(port);
-        return new TestDatabase(p, "mongodb://127.0.0.1:" + port, "push");
+        return new TestDatabase(p, port, "mongodb://127.0.0.1:" + port, "push");
     }
 
     String uri() {
@@ -56,6 +66,33 @@ final class TestDatabase implements AutoCloseable {
 
     MongoDatabase database() {
         return client.getDatabase(name);
+    }
+
+    /** kill -9 of the embedded database's process: nothing flushed or closed beyond what was already synced. */
+    void kill() throws InterruptedException {
+        embeddedProcess().kill();
+    }
+
+    /** The same command again, on the same H2 file and port (the instances reconnect by themselves). */
+    void restart() throws IOException, InterruptedException {
+        embeddedProcess().start().awaitReady(Duration.ofSeconds(30));
+        ClusterFaultIT.awaitPort(port);
+    }
+
+    private ServiceProcess embeddedProcess() {
+        if (process == null) {
+            throw new IllegalStateException("an external MongoDB is not this test's to kill: use TestDatabase.embedded");
+        }
+        return process;
+    }
+
+    /** The task's worker slots held now, counted by instance id. */
+    Map<String, Integer> workersByInstance(long task) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        for (Document s : database().getCollection("workers").find(new Document("task", task))) {
+            out.merge(s.getString("instance"), 1, Integer::sum);
+        }
+        return out;
     }
 
     /** SIGSTOP: the database stops answering, its connections stay open (a long GC pause or a stalled disk). */

@@ -47,6 +47,7 @@ public final class WebhookSink implements AutoCloseable {
     private final AtomicLong count = new AtomicLong();
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     private volatile Function<Received, Answer> script = r -> Answer.ok();
+    private volatile long answerAfterMillis;
 
     /** A sink that keeps every request. */
     public WebhookSink() throws Exception {
@@ -71,7 +72,12 @@ public final class WebhookSink implements AutoCloseable {
             Answer a = script.apply(r);
             var resp = req.response().setStatusCode(a.status());
             a.headers().forEach(resp::putHeader);
-            resp.end(a.body());
+            long after = answerAfterMillis;
+            if (after > 0) {
+                vertx.setTimer(after, t -> resp.end(a.body()));
+            } else {
+                resp.end(a.body());
+            }
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -82,6 +88,14 @@ public final class WebhookSink implements AutoCloseable {
     /** How the sink answers from now on; it sees every request, on the sink's event loop. */
     public void answer(Function<Received, Answer> script) {
         this.script = script;
+    }
+
+    /**
+     * Holds every answer this long (the request is recorded and scripted at once): a slow receiver, so that pushes
+     * are in flight when a fault test kills their sender.
+     */
+    public void answerAfter(java.time.Duration delay) {
+        answerAfterMillis = delay.toMillis();
     }
 
     /** The requests kept so far, in arrival order (none for a {@link #counting()} sink). */
@@ -98,6 +112,7 @@ public final class WebhookSink implements AutoCloseable {
         received.clear();
         count.set(0);
         script = r -> Answer.ok();
+        answerAfterMillis = 0;
     }
 
     @Override
