@@ -10,7 +10,8 @@ import org.h2.mvstore.type.ObjectDataType;
 import de.bwaldvogel.mongo.bson.Document;
 
 /**
- * The key type of the document maps: H2's own order and format, with the cost of comparing document ids cut. H2 orders
+ * The key type of the document maps, and the base of {@link StringFirstKeys}: H2's own order and format, with the cost
+ * of comparing the keys H2 orders by serialization cut. H2 orders
  * a key it has no type for, such as an embedded-document id ({@code {c, s, k}} of a claim record, {@code {a, s, k}} of
  * an audience chunk), by Java-serializing both sides at every comparison: a lookup by such an id serialized about
  * 2 × log₂(n) documents (JFR of {@code bench/run caps}: 17 % of the service's samples). Here a search serializes the
@@ -18,7 +19,7 @@ import de.bwaldvogel.mongo.bson.Document;
  * which H2 replaces rather than changes: {@code Page.setKey} clones it). The bytes compared are the ones H2 compares,
  * so the order (and with it the natural order of unsorted answers) is unchanged, and so is the file.
  */
-final class SerializedKeyCache extends ObjectDataType {
+class SerializedKeyCache extends ObjectDataType {
     static final SerializedKeyCache INSTANCE = new SerializedKeyCache();
 
     /** Per page key array: each key as it was when serialized, and its bytes. */
@@ -27,12 +28,17 @@ final class SerializedKeyCache extends ObjectDataType {
 
     private final Map<Object[], PageKeys> pages = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private SerializedKeyCache() {
+    SerializedKeyCache() {
+    }
+
+    /** Whether this type orders {@code key} among the keys of its kind by H2's serialized comparison. */
+    boolean serializedKind(Object key) {
+        return key instanceof Document;
     }
 
     @Override
     public int binarySearch(Object key, Object storageObj, int size, int initialGuess) {
-        if (!(key instanceof Document)) {
+        if (!serializedKind(key)) {
             return super.binarySearch(key, storageObj, size, initialGuess);
         }
         Object[] storage = (Object[]) storageObj;
@@ -60,9 +66,9 @@ final class SerializedKeyCache extends ObjectDataType {
         return ~low;
     }
 
-    /** H2's comparison of a document id with a page's key {@code i}, its bytes serialized once. */
+    /** This type's comparison of a key of the serialized kind with a page's key {@code i}, its bytes serialized once. */
     private int compare(byte[] sought, Object key, Object stored, PageKeys cached, int i) {
-        if (!(stored instanceof Document) || i >= cached.keys.length()) {
+        if (!serializedKind(stored) || i >= cached.keys.length()) {
             return compare(key, stored);
         }
         byte[] bytes = cached.keys.get(i) == stored ? cached.bytes.get(i) : null;

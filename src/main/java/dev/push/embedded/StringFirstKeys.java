@@ -21,15 +21,21 @@ import de.bwaldvogel.mongo.backend.KeyValue;
  * {@link #ONE_DOUBLE}), not Java-serialized:
  * H2 rewrites every key of a page it changed at each commit, and a new {@code ObjectOutputStream} per key was, after the
  * order, the next largest cost of keyed writes (JFR of {@code bench/run caps}). Other keys, and keys a file already holds,
- * are read and written as H2 does.
+ * are read and written as H2 does, and compared as H2 does with their bytes cached ({@link SerializedKeyCache}).
  */
-final class StringFirstKeys extends ObjectDataType {
+final class StringFirstKeys extends SerializedKeyCache {
     static final StringFirstKeys INSTANCE = new StringFirstKeys();
     /** A tag {@link ObjectDataType} does not use (its tags are 0–19 and 32–119). */
     static final byte ONE_STRING = 125;
     static final byte ONE_DOUBLE = 126;
 
     private StringFirstKeys() {
+    }
+
+    /** The keys left to H2's order: compared by their serialized bytes, each page's serialized once ({@link SerializedKeyCache}). */
+    @Override
+    boolean serializedKind(Object key) {
+        return key instanceof KeyValue && singleString(key) == null && singleDouble(key) == null;
     }
 
     @Override

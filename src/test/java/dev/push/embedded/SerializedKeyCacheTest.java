@@ -7,6 +7,7 @@ import java.util.List;
 import org.h2.mvstore.type.ObjectDataType;
 import org.junit.jupiter.api.Test;
 
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.Document;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,5 +75,47 @@ class SerializedKeyCacheTest {
         }
         assertEquals(STOCK.binarySearch(sought, next, next.length, 0),
             SerializedKeyCache.INSTANCE.binarySearch(sought, next, next.length, 0), "a key no longer in the page");
+    }
+
+    @Test
+    void compoundIndexKeysAreFoundWhereTheIndexOrderPutsThem() {
+        List<Object> all = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            all.add(new KeyValue("member-" + i, (long) (i % 5)));
+            all.add(new KeyValue(new Document("c", (long) i).append("s", i % 3)));
+            all.add(new KeyValue("single-" + i));
+            all.add(new KeyValue((double) i));
+        }
+        List<Object> stored = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (i % 4 != 1) {
+                stored.add(all.get(i));
+            }
+        }
+        Object[] page = stored.toArray();
+        Arrays.sort(page, StringFirstKeys.INSTANCE::compare);
+        for (int round = 0; round < 2; round++) {
+            for (Object key : all) {
+                assertEquals(searchByCompare(key, page), StringFirstKeys.INSTANCE.binarySearch(key, page, page.length, 0), key.toString());
+            }
+        }
+    }
+
+    /** A plain binary search with the index order's own comparison, every key compared afresh. */
+    private static int searchByCompare(Object key, Object[] page) {
+        int low = 0;
+        int high = page.length - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int c = StringFirstKeys.INSTANCE.compare(key, page[mid]);
+            if (c > 0) {
+                low = mid + 1;
+            } else if (c < 0) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return ~low;
     }
 }
