@@ -62,7 +62,6 @@ public class CollectionIndexes {
             new Unindexed("ChannelConfigs", "version", KEYED),
             new Unindexed("Templates", "version", KEYED),
             new Unindexed("Recurrences", "skip", KEYED),
-            new Unindexed("Occurrences", "audience", KEYED),
             new Unindexed("Tasks", "stagedUpload", KEYED),
             new Unindexed("Tasks", "run", KEYED),
             new Unindexed("Sends", "state", KEYED),
