@@ -83,7 +83,7 @@ final class BsonDocumentType extends BasicDataType<Document> {
         return Arrays.compare(bytes(a), bytes(b));
     }
 
-    private static byte[] bytes(Document document) {
+    static byte[] bytes(Document document) {
         ByteBuf bson = Unpooled.buffer(256);
         try {
             BsonEncoder.encodeDocument(document, bson);

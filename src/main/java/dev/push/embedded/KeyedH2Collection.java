@@ -44,8 +44,36 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
     @Override
     public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
                                                  boolean isMulti, boolean isUpsert, Oplog oplog) {
+        SetByKey.Result set = SetByKey.apply(setTarget, selector, update, arrayFilters, isMulti);
+        if (set != null) {
+            oplog.handleUpdate(getFullName(), selector, update, set.modified() ? List.of(set.id()) : List.of());
+            return set.answer();
+        }
         return inPlaceUpdates.run(() -> super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog));
     }
+
+    private final SetByKey.Target setTarget = new SetByKey.Target() {
+        @Override
+        public Document stored(Object id) {
+            return documents.get(id);
+        }
+
+        @Override
+        public boolean matches(Document document, Document filter) {
+            return documentMatchesQuery(document, filter);
+        }
+
+        @Override
+        public List<? extends Index<?>> indexes() {
+            return getIndexes();
+        }
+
+        @Override
+        public void replace(Object id, Document stored, Document changed) {
+            handleUpdate(id, stored, changed);
+            updateDataSize(BsonDocumentType.bytes(changed).length - BsonDocumentType.bytes(stored).length);
+        }
+    };
 
     @Override
     public synchronized Document findAndModify(Document query) {

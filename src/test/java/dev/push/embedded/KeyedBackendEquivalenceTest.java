@@ -14,11 +14,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.result.DeleteResult;
@@ -126,6 +128,51 @@ class KeyedBackendEquivalenceTest {
                         .projection(new Document("n", 1))));
                 answers.add(all(collection));
             }
+            return answers;
+        });
+    }
+
+    /**
+     * Updates that only set top-level fields (the keyed backend answers those by key, {@link SetByKey}): a new field, a
+     * value equal to the stored one in another numeric type (not a change), null, several fields, a versioned write
+     * that misses and upserts, and the forms that must take the stock path (a dotted field, an indexed field, $inc too).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void sameSetOnlyUpdates(String name, Supplier<MongoBackend> stock, Supplier<MongoBackend> keyed) {
+        compare(stock, keyed, (database, collection) -> {
+            collection.createIndex(new Document("label", 1), new IndexOptions().unique(true).sparse(true));
+            List<Object> answers = new ArrayList<>();
+            List<Document> sets = List.of(
+                new Document("$set", new Document("fresh", 1)),
+                new Document("$set", new Document("n", 2L)),
+                new Document("$set", new Document("n", 2.0).append("owner", "w1")),
+                new Document("$set", new Document("owner", null)),
+                new Document("$set", new Document("n", -0.0).append("at", List.of(1, 2L)).append("d", new Document("x", 1))),
+                new Document("$set", new Document("at", List.of(1.0, 2))),
+                new Document("$set", new Document("d.x", 2)),
+                new Document("$set", new Document("label", "z")),
+                new Document("$set", new Document("n", 4)).append("$inc", new Document("v", 1)));
+            for (Bson filter : filters()) {
+                for (Document set : sets) {
+                    try {
+                        answers.add(describe(collection.updateOne(filter, set)));
+                    } catch (MongoWriteException e) {
+                        answers.add(e.getError().getCode());
+                    }
+                }
+                answers.add(all(collection));
+            }
+            Document versioned = new Document("_id", "slot-1").append("v", 1L);
+            Document write = new Document("$set", new Document("v", 2L).append("at", List.of(5)));
+            for (int i = 0; i < 3; i++) {
+                try {
+                    answers.add(describe(collection.updateOne(versioned, write, new UpdateOptions().upsert(true))));
+                } catch (MongoWriteException e) {
+                    answers.add(e.getError().getCode());
+                }
+            }
+            answers.add(all(collection));
             return answers;
         });
     }
