@@ -44,7 +44,7 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
     @Override
     public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
                                                  boolean isMulti, boolean isUpsert, Oplog oplog) {
-        SetByKey.Result set = SetByKey.apply(setTarget, selector, update, arrayFilters, isMulti);
+        SetByKey.Result set = SetByKey.apply(setTarget, selector, update, arrayFilters, isMulti, isUpsert);
         if (set != null) {
             oplog.handleUpdate(getFullName(), selector, update, set.modified() ? List.of(set.id()) : List.of());
             return set.answer();

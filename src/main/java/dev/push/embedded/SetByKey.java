@@ -16,8 +16,8 @@ import de.bwaldvogel.mongo.bson.Document;
  * filter, whose update only {@code $set}s top-level fields that no index reads. The stock path clones the document,
  * applies the operators through its generic engine, checks and updates every unique index and looks the document's
  * position up again in the {@code _id} index (docs/benchmarks.md §14); here the changed fields are put on a copy, which
- * replaces the stored instance (never changed itself: {@link InPlaceUpdates}). Any other update, a missing document, a
- * filter that does not match (and so an upsert) take the stock path. A field set to a value equal to its own (3 for
+ * replaces the stored instance (never changed itself: {@link InPlaceUpdates}); a filter the document does not match
+ * changes nothing. Any other update, a missing document, and an upsert whose filter does not match take the stock path. A field set to a value equal to its own (3 for
  * 3L) is left as it is and the document counts as not modified, as on the stock path.
  */
 final class SetByKey {
@@ -35,18 +35,22 @@ final class SetByKey {
         void replace(Object id, Document stored, Document changed);
     }
 
-    /** The answer of a matched update, {@code n} 1 and {@code nModified} 0 or 1. */
-    record Result(Object id, boolean modified) {
+    /** The answer: {@code n} 1 or 0 (the document is there but the rest of the filter does not match), {@code nModified}. */
+    record Result(Object id, boolean matched, boolean modified) {
         Document answer() {
-            return new Document("n", 1).append("nModified", modified ? 1 : 0);
+            return new Document("n", matched ? 1 : 0).append("nModified", modified ? 1 : 0);
         }
     }
 
     private SetByKey() {
     }
 
-    /** The update done, or null when it is not of this form or matches no stored document (the stock path's). */
-    static Result apply(Target target, Document filter, Document update, ArrayFilters arrayFilters, boolean isMulti) {
+    /**
+     * The update done, or null when it is not of this form, or no document has the id, or an upsert's filter does not
+     * match it (the stock path's: an upsert there fails on the duplicate id, as the cap ledger expects).
+     */
+    static Result apply(Target target, Document filter, Document update, ArrayFilters arrayFilters, boolean isMulti,
+                        boolean isUpsert) {
         if (isMulti || update.size() != 1 || !(update.get("$set") instanceof Document set) || set.isEmpty()
             || arrayFilters != null && !arrayFilters.isEmpty() || !filter.containsKey(ID)) {
             return null;
@@ -68,8 +72,11 @@ final class SetByKey {
         }
         Object id = ids.get(0);
         Document stored = target.stored(id);
-        if (stored == null || !target.matches(stored, filter)) {
+        if (stored == null) {
             return null;
+        }
+        if (!target.matches(stored, filter)) {
+            return isUpsert ? null : new Result(id, false, false);
         }
         Document changed = null;
         for (Map.Entry<String, Object> e : set.entrySet()) {
@@ -84,7 +91,7 @@ final class SetByKey {
         if (changed != null) {
             target.replace(id, stored, changed);
         }
-        return new Result(id, changed != null);
+        return new Result(id, true, changed != null);
     }
 
     private static boolean indexed(List<? extends Index<?>> indexes, String field) {

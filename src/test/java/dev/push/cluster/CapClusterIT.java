@@ -65,10 +65,7 @@ class CapClusterIT {
         for (ServiceProcess p : instances) {
             p.awaitReady(READY);
         }
-        given().baseUri(api()).contentType(ContentType.JSON)
-                .body(Map.of("name", "sink", "type", "webhook", "settings", Map.of("endpoint", sink.url(), "mode", "member",
-                        "concurrency", 2)))
-                .post("/api/channels").then().statusCode(201);
+        sink.addAsChannel(api(), 2);
         given().baseUri(api()).contentType(ContentType.JSON)
                 .body(Map.of("category", "news", "limits", List.of(Map.of("max", 1, "window", "PT24H"))))
                 .put("/api/frequency-caps").then().statusCode(200);
@@ -76,17 +73,7 @@ class CapClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (ServiceProcess p : instances) {
-            if (p.alive()) {
-                p.kill();
-            }
-        }
-        if (database != null) {
-            database.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+        ServiceProcess.killAll(instances, database, sink);
     }
 
     /** The first live instance's API (the second scenario kills the last one). */

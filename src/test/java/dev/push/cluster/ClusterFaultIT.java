@@ -80,9 +80,7 @@ class ClusterFaultIT {
         for (ServiceProcess p : instances) {
             p.awaitReady(READY);
         }
-        given().baseUri(api()).contentType(ContentType.JSON)
-                .body(Map.of("name", "sink", "type", "webhook", "settings", Map.of("endpoint", sink.url(), "mode", "member", "concurrency", 8)))
-                .post("/api/channels").then().statusCode(201);
+        sink.addAsChannel(api(), 8);
         StringBuilder ndjson = new StringBuilder();
         List<String> ids = new ArrayList<>();
         matching = new HashSet<>();
@@ -107,17 +105,7 @@ class ClusterFaultIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (ServiceProcess p : instances) {
-            if (p.alive()) {
-                p.kill();
-            }
-        }
-        if (database != null) {
-            database.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+        ServiceProcess.killAll(instances, database, sink);
         Files.writeString(work.resolve("results.md"), results.toString());
     }
 

@@ -53,12 +53,7 @@ class DatabaseCrashIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (ServiceProcess p : processes) {
-            if (p.alive()) {
-                p.kill();
-            }
-        }
-        sink.close();
+        ServiceProcess.killAll(processes, sink);
     }
 
     @Test
@@ -108,10 +103,7 @@ class DatabaseCrashIT {
 
     /** A webhook channel to the sink, {@value #MEMBERS} members, their audience built, a campaign started. */
     private long campaign(String api) {
-        given().baseUri(api).contentType(ContentType.JSON)
-                .body(Map.of("name", "sink", "type", "webhook", "settings", Map.of("endpoint", sink.url(), "mode", "member",
-                        "concurrency", 8)))
-                .post("/api/channels").then().statusCode(201);
+        sink.addAsChannel(api, 8);
         StringBuilder ndjson = new StringBuilder();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {

@@ -61,6 +61,14 @@ final class DeliverySink implements AutoCloseable {
         return sink.url("/hook");
     }
 
+    /** Adds the webhook channel {@code sink} to this sink, member by member, {@code concurrency} requests at a time. */
+    void addAsChannel(String api, int concurrency) {
+        io.restassured.RestAssured.given().baseUri(api).contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("name", "sink", "type", "webhook", "settings", Map.of("endpoint", url(), "mode", "member",
+                        "concurrency", concurrency)))
+                .post("/api/channels").then().statusCode(201);
+    }
+
     List<Received> of(long campaign) {
         List<Received> out = new ArrayList<>();
         for (Received r : received) {

@@ -141,4 +141,18 @@ final class ServiceProcess {
     boolean alive() {
         return process != null && process.isAlive();
     }
+
+    /** Kills (SIGKILL) every instance still alive, then closes what they used (the database, the sink; null: none). */
+    static void killAll(List<ServiceProcess> instances, AutoCloseable... used) throws Exception {
+        for (ServiceProcess p : instances) {
+            if (p.alive()) {
+                p.kill();
+            }
+        }
+        for (AutoCloseable c : used) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
 }

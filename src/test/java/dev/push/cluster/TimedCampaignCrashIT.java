@@ -71,17 +71,7 @@ class TimedCampaignCrashIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (ServiceProcess p : instances) {
-            if (p.alive()) {
-                p.kill();
-            }
-        }
-        if (database != null) {
-            database.close();
-        }
-        if (sink != null) {
-            sink.close();
-        }
+        ServiceProcess.killAll(instances, database, sink);
     }
 
     @Test
@@ -188,10 +178,7 @@ class TimedCampaignCrashIT {
 
     /** The sink's channel, the members (even ones in UTC, odd ones six hours ahead), their audience built. */
     private long membersAndAudience(String api, Set<String> outside, Set<String> inside) {
-        given().baseUri(api).contentType(ContentType.JSON)
-                .body(Map.of("name", "sink", "type", "webhook", "settings", Map.of("endpoint", sink.url(), "mode", "member",
-                        "concurrency", 8)))
-                .post("/api/channels").then().statusCode(201);
+        sink.addAsChannel(api, 8);
         StringBuilder ndjson = new StringBuilder();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
