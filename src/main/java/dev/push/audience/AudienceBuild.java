@@ -74,7 +74,7 @@ public class AudienceBuild implements TaskKind {
      * ({@link StrayChunkSweep}). The first build of a list or an upload has nothing beyond it: no chunk of the
      * audience existed before it, and every attempt writes each shard from the same staged ids (they cannot
      * change while it runs), so to the same number of chunks. It is not swept (the sweep is most of a small
-     * build's time).
+     * build's time); nor is a first build whose every unit had one attempt.
      */
     @Override
     public Bson finished(Task audience, List<Document> units) {
@@ -83,10 +83,19 @@ public class AudienceBuild implements TaskKind {
             // A unit completed before builds were sized is one shard with its chunk count.
             layout.addAll(u.containsKey("layout") ? u.getList("layout", Integer.class) : List.of(u.getInteger("chunks", 0)));
         }
-        if (audience.run > 1 || !AudienceSource.of(audience.source).namesMembers()) {
+        if (audience.run > 1 || !AudienceSource.of(audience.source).namesMembers() && !eachUnitInOneAttempt(units)) {
             strays.sweep(audience.id, layout);
         }
         return Updates.set("layout", layout);
+    }
+
+    /**
+     * Whether every unit of a first build was leased once: then one attempt wrote each unit's chunks, all within
+     * the layout it recorded (a query scan writes a shard's open chunk at the index it seals it at), and there is
+     * nothing beyond to sweep. A query or a combine is swept only when a unit had a second attempt.
+     */
+    private static boolean eachUnitInOneAttempt(List<Document> units) {
+        return !units.isEmpty() && units.stream().allMatch(TaskUnits::oneAttempt);
     }
 
     @Override

@@ -158,20 +158,24 @@ public class MasterLoop {
 
     /** The master never runs two ticks at once; a tick asked for while one runs follows it. */
     private void tickOnce() {
-        if (!ticking.compareAndSet(false, true)) {
+        // A nudge that came between the last check and letting go of the flag found the flag still
+        // set: it is not lost, this thread looks once more after letting go (else it waited a tick).
+        do {
             tickAgain = true;
-            return;
-        }
-        try {
-            do {
-                tickAgain = false;
-                master().tick();
-            } while (tickAgain);
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "master tick failed; retrying next tick");
-        } finally {
-            ticking.set(false);
-        }
+            if (!ticking.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                while (tickAgain) {
+                    tickAgain = false;
+                    master().tick();
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "master tick failed; retrying next tick");
+            } finally {
+                ticking.set(false);
+            }
+        } while (tickAgain);
     }
 
     /**

@@ -9,7 +9,6 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +43,6 @@ final class Worker implements WorkerContext {
     private volatile boolean finished;
     private UnitWork current;
     private int preferredUnit;
-    private List<Document> candidates = new ArrayList<>();
 
     Worker(String instanceId, Task task, int slot, TaskUnits shards, TaskKinds kinds, Executor blocking,
            long leaseMillis, long idleMillis, EngineMetrics metrics, Predicate<Document> leaseVoid, Runnable workRanOut) {
@@ -165,18 +163,15 @@ final class Worker implements WorkerContext {
         }
     }
 
-    /** Leases the next free unit, trying the ones seen free last time before reading them again. */
+    /**
+     * Leases the next free unit, as just read. Not from a list read before: a lease is a journaled
+     * write, and one that finds its unit taken or done meanwhile still waits for a commit and sync,
+     * which costs more than reading the units again (at the end of a run, a worker would otherwise
+     * try every unit it once saw free, one sync each, before it lets the master finish the run).
+     */
     private UnitWork leaseUnit() {
         Task t = task;
-        boolean fresh = candidates.isEmpty();
-        if (fresh) {
-            candidates = shards.leasable(t.id, t.run, t.units, preferredUnit, leaseVoid);
-        }
-        Document unit = leaseFirstFree();
-        if (unit == null && !fresh) {
-            candidates = shards.leasable(t.id, t.run, t.units, preferredUnit, leaseVoid);
-            unit = leaseFirstFree();
-        }
+        Document unit = leaseFirstFree(shards.leasable(t.id, t.run, t.units, preferredUnit, leaseVoid));
         if (unit == null) {
             return null;
         }
@@ -187,10 +182,10 @@ final class Worker implements WorkerContext {
         return kinds.of(t).open(this, t, unit);
     }
 
-    private Document leaseFirstFree() {
+    private Document leaseFirstFree(List<Document> candidates) {
         Document unit = null;
-        while (unit == null && !candidates.isEmpty()) {
-            Document seen = candidates.remove(0);
+        for (int i = 0; unit == null && i < candidates.size(); i++) {
+            Document seen = candidates.get(i);
             unit = rideOut(() -> shards.lease(seen, id, leaseMillis), () -> mine(shards.one(seen.get("_id", Document.class))));
         }
         return unit;

@@ -49,7 +49,11 @@ public class TaskUnits {
         return new Document("t", task).append("r", run).append("s", unit);
     }
 
-    /** Creates the unit documents of a new run; existing ones (a concurrent start) are kept. */
+    /**
+     * Creates the unit documents of a new run; existing ones (a concurrent start) are kept. Acknowledged at
+     * {@code w: 1}: the caller moves the task to the run next, journaled, which makes them durable with it (one
+     * sync at a start instead of two); lost in a crash before that, they belong to a run that never started.
+     */
     public void create(long task, long run, int units) {
         List<Document> docs = new ArrayList<>(units);
         for (int s = 0; s < units; s++) {
@@ -57,7 +61,7 @@ public class TaskUnits {
                     .append("cursor", 0).append("done", false).append("counts", new Document()));
         }
         try {
-            coll().insertMany(docs, new InsertManyOptions().ordered(false));
+            coll().withWriteConcern(WriteConcern.W1).insertMany(docs, new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
             if (e.getWriteErrors().stream().anyMatch(w -> w.getCode() != 11000)) {
                 throw e;
@@ -89,6 +93,14 @@ public class TaskUnits {
     /** One unit document by key, or null. */
     public Document one(Document key) {
         return coll().find(Filters.eq("_id", key)).first();
+    }
+
+    /** The field counting a unit's leases. */
+    public static final String ATTEMPTS = "attempts";
+
+    /** Whether the unit was leased once only (and so worked by one attempt); false when not known. */
+    public static boolean oneAttempt(Document unit) {
+        return unit.get(ATTEMPTS) instanceof Number n && n.longValue() == 1;
     }
 
     public static int unitOf(Document unit) {
@@ -123,14 +135,15 @@ public class TaskUnits {
 
     /**
      * Takes the lease of a unit as it was seen: a compare-and-set on its owner and lease expiry,
-     * so only one of the workers that saw it free gets it. Answers the unit, or null.
+     * so only one of the workers that saw it free gets it. Answers the unit, or null. The unit counts its leases
+     * ({@value #ATTEMPTS}): a unit done in one lease was worked by one attempt, with nothing left half done.
      */
     public Document lease(Document seen, String owner, long leaseMs) {
         Bson cas = Filters.and(Filters.eq("_id", seen.get("_id")), Filters.eq("owner", seen.get("owner")),
                 Filters.eq("until", seen.get("until")), Filters.eq("done", false));
         return coll().findOneAndUpdate(cas,
                 Updates.combine(Updates.set("owner", owner), Updates.set("until", clock.millis() + leaseMs),
-                        Updates.set("previousOwner", seen.get("owner"))),
+                        Updates.set("previousOwner", seen.get("owner")), Updates.inc(ATTEMPTS, 1)),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
     }
 
