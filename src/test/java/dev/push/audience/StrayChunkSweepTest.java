@@ -139,7 +139,7 @@ class StrayChunkSweepTest {
         Api.command("audiences", id, "pause", 200);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> units.all(id, 1, 1).get(0).get("owner") == null);
-        chunks.write(List.of(AudienceChunks.chunk(id, 0, BEYOND, List.of("paused-none"))));
+        chunks.write(new ArrayList<>(List.of(AudienceChunks.chunk(id, 0, BEYOND, new ArrayList<>(List.of("paused-none"))))));
         Api.command("audiences", id, "resume", 200);
         Api.awaitState("audiences", id, "finished", Duration.ofSeconds(60));
 
