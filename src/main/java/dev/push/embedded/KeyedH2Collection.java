@@ -44,15 +44,18 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
     @Override
     public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
                                                  boolean isMulti, boolean isUpsert, Oplog oplog) {
-        SetByKey.Result set = SetByKey.apply(setTarget, selector, update, arrayFilters, isMulti, isUpsert);
-        if (set != null) {
-            oplog.handleUpdate(getFullName(), selector, update, set.modified() ? List.of(set.id()) : List.of());
-            return set.answer();
+        UpdateByKey.Result keyed = UpdateByKey.apply(keyedTarget, selector, update, arrayFilters, isMulti, isUpsert);
+        if (keyed != null) {
+            if (keyed.upserted() != null) {
+                oplog.handleInsert(getFullName(), List.of(keyed.upserted()));
+            }
+            oplog.handleUpdate(getFullName(), selector, update, keyed.modified() ? List.of(keyed.id()) : List.of());
+            return keyed.answer();
         }
         return inPlaceUpdates.run(() -> super.updateDocuments(selector, update, arrayFilters, isMulti, isUpsert, oplog));
     }
 
-    private final SetByKey.Target setTarget = new SetByKey.Target() {
+    private final UpdateByKey.Target keyedTarget = new UpdateByKey.Target() {
         @Override
         public Document stored(Object id) {
             return documents.get(id);
@@ -72,6 +75,11 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
         public void replace(Object id, Document stored, Document changed) {
             handleUpdate(id, stored, changed);
             updateDataSize(BsonDocumentType.bytes(changed).length - BsonDocumentType.bytes(stored).length);
+        }
+
+        @Override
+        public void insert(Document document) {
+            addDocument(document);
         }
     };
 

@@ -15,6 +15,13 @@ import dev.push.storage.CoordinationConcern;
 import dev.push.storage.PushDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
 import org.bson.Document;
 
 import java.time.Instant;
@@ -30,15 +37,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code cap_slots} collection, its one writer: per member and policy scope, the instants of the recent pushes
- * that count toward the cap and a version, {@code {_id: "<category>:<channel or *>|<shard>|<member>", v, at: [Date…]}}.
+ * that count toward the cap, newest first, and a version, {@code {_id: "<category>:<channel or *>|<shard>|<member>", v,
+ * at: [Date…]}}.
  * <p>
- * A push takes a slot before it is handed to the channel: the states of a sub-batch are read by key ({@code $in} in
- * slices), and for each member the rule allows, one write that matches only the version read (or, for a member
- * without state, an insert on the unique {@code _id}) records the push and drops the instants older than the longest
- * window. A write that does not match (another instance recorded a push in between) fails on the unique {@code _id}
- * (the update is an upsert, so a miss tries to insert the same id), and its member is read again and decided again.
- * So two instances never both take the last slot; a crash after the write only spends a slot. A slot is given back the
- * same way: one instant equal to the taking's is dropped by a write that matches the version read.
+ * A push takes a slot before it is handed to the channel, without reading: one upsert a member whose filter is the
+ * rule, so the database decides and records each push in one atomic write (a sub-batch's writes go in one bulk). A
+ * member whose write did not match (the rule caps it, its state needs pruning, or another instance inserted its first
+ * state at the same moment) fails on the unique {@code _id}, since the upsert then tries to insert the id; those
+ * members are read by key ({@code $in} in slices) and decided again, each with one write that matches only the version
+ * read (or an insert on the unique {@code _id}), which also drops the instants older than the longest window. A write
+ * that loses to another writer's fails the same way and its member is read and decided again. So two instances never
+ * both take the last slot; a crash after the write only spends a slot. A slot is given back the same way: one instant
+ * equal to the taking's is dropped by a write that matches the version read.
  */
 @ApplicationScoped
 public class CapSlots {
@@ -80,6 +90,8 @@ public class CapSlots {
         return policy.id() + "|" + HEX[shard >> 4] + HEX[shard & 15] + "|" + member;
     }
 
+    /** The instants of the pushes a state holds, newest first. */
+    static final String FIELD = "at";
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** Writes that found another writer's version and were decided again, since this instance started. */
@@ -93,7 +105,7 @@ public class CapSlots {
      */
     public Set<String> take(CapPolicy policy, List<String> members, boolean critical, Instant now) {
         Set<String> capped = new HashSet<>();
-        decide(policy, members, (m, sent) -> {
+        decide(policy, takenWhereAllowed(policy, members, critical, now), (m, sent) -> {
             if (!critical && !FrequencyCapped.allows(policy, sent, now)) {
                 capped.add(m);
                 return null;
@@ -101,6 +113,41 @@ public class CapSlots {
             return FrequencyCapped.withPushAt(policy, sent, now);
         });
         return capped;
+    }
+
+    /**
+     * Takes the slots without reading: one upsert a member whose filter is the rule ({@link FrequencyCapped#allowing}),
+     * adding the push in order, newest first. A member the rule caps, or whose state holds more than
+     * {@link #unpruned} pushes, fails it on the unique {@code _id} (the upsert tries to insert the id it did not
+     * match) and is answered, to be read and decided ({@link #decide}); so are the losers of two first pushes at once.
+     */
+    private List<String> takenWhereAllowed(CapPolicy policy, List<String> members, boolean critical, Instant now) {
+        BsonDocument rule = new BsonDocument(FIELD + "." + unpruned(policy), new BsonDocument("$exists", BsonBoolean.FALSE));
+        if (!critical) {
+            FrequencyCapped.allowing(policy, FIELD, now, rule);
+        }
+        BsonDocument push = new BsonDocument("$push", new BsonDocument(FIELD, new BsonDocument("$each",
+                new BsonArray(List.of(new BsonDateTime(now.toEpochMilli())))).append("$sort", new BsonInt32(-1))))
+                .append("$inc", new BsonDocument("v", new BsonInt64(1)));
+        List<WriteModel<Document>> writes = new ArrayList<>(members.size());
+        for (String m : members) {
+            BsonDocument filter = new BsonDocument("_id", new BsonString(key(policy, m)));
+            filter.putAll(rule);
+            writes.add(new UpdateOneModel<>(filter, push, UPSERT));
+        }
+        return lost(writes, members);
+    }
+
+    /**
+     * Pushes a state may hold before a write that reads it drops those outside the longest window: twice the largest
+     * limit, so most states are written without being read.
+     */
+    static int unpruned(CapPolicy policy) {
+        int most = 0;
+        for (CapPolicy.Limit l : policy.limits()) {
+            most = Math.max(most, l.max());
+        }
+        return 2 * most + 2;
     }
 
     /** Drops one slot taken at {@code at} from each of {@code members}' states (a member without one is left as it is). */
@@ -124,18 +171,18 @@ public class CapSlots {
             List<String> writers = new ArrayList<>(pending.size());
             for (String m : pending) {
                 Document state = states.get(key(policy, m));
-                List<Date> sent = state == null ? List.of() : state.getList("at", Date.class, List.of());
+                List<Date> sent = state == null ? List.of() : state.getList(FIELD, Date.class, List.of());
                 List<Date> at = change.apply(m, sent);
                 if (at == null) {
                     continue;
                 }
                 if (state == null) {
-                    writes.add(new InsertOneModel<>(new Document("_id", key(policy, m)).append("v", 1L).append("at", at)));
+                    writes.add(new InsertOneModel<>(new Document("_id", key(policy, m)).append("v", 1L).append(FIELD, at)));
                 } else {
                     long v = ((Number) state.get("v")).longValue();
                     // A flat filter: the embedded server finds it by _id, and an upsert that misses inserts this _id.
                     writes.add(new UpdateOneModel<>(new Document("_id", key(policy, m)).append("v", v),
-                            Updates.combine(Updates.set("v", v + 1), Updates.set("at", at)), UPSERT));
+                            Updates.combine(Updates.set("v", v + 1), Updates.set(FIELD, at)), UPSERT));
                 }
                 writers.add(m);
             }
@@ -144,7 +191,7 @@ public class CapSlots {
         }
     }
 
-    /** The members whose write matched no version they read: its insert hit the unique {@code _id}. */
+    /** The members whose write did not match (the version read, or the rule): its upsert hit the unique {@code _id}. */
     private List<String> lost(List<WriteModel<Document>> writes, List<String> writers) {
         if (writes.isEmpty()) {
             return List.of();

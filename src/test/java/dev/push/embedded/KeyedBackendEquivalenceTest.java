@@ -3,6 +3,7 @@ package dev.push.embedded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -133,7 +134,7 @@ class KeyedBackendEquivalenceTest {
     }
 
     /**
-     * Updates that only set top-level fields (the keyed backend answers those by key, {@link SetByKey}): a new field, a
+     * Updates that only set top-level fields (the keyed backend answers those by key, {@link UpdateByKey}): a new field, a
      * value equal to the stored one in another numeric type (not a change), null, several fields, a versioned write
      * that misses and upserts, and the forms that must take the stock path (a dotted field, an indexed field, $inc too).
      */
@@ -172,6 +173,77 @@ class KeyedBackendEquivalenceTest {
                     answers.add(e.getError().getCode());
                 }
             }
+            answers.add(all(collection));
+            return answers;
+        });
+    }
+
+    /** Updates that {@code $inc} and {@code $push} top-level fields, alone or with {@code $set} (the keyed backend's {@code UpdateByKey}). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void sameIncAndPushUpdates(String name, Supplier<MongoBackend> stock, Supplier<MongoBackend> keyed) {
+        compare(stock, keyed, (database, collection) -> {
+            collection.createIndex(new Document("label", 1), new IndexOptions().unique(true).sparse(true));
+            List<Object> answers = new ArrayList<>();
+            Date early = new Date(1_000_000L);
+            Date late = new Date(2_000_000L);
+            List<Document> updates = List.of(
+                new Document("$inc", new Document("n", 1)),
+                new Document("$inc", new Document("n", 2L).append("fresh", 3)),
+                new Document("$inc", new Document("n", 0.5)),
+                new Document("$inc", new Document("n", 0)),
+                new Document("$inc", new Document("owner", 1)),
+                new Document("$inc", new Document("label", 1)),
+                new Document("$push", new Document("at", late)),
+                new Document("$push", new Document("at", new Document("$each", List.of(early, late)).append("$sort", -1))),
+                new Document("$push", new Document("at", new Document("$each", List.of(3, 1.5)).append("$sort", 1))),
+                new Document("$push", new Document("at", new Document("$each", List.of(new Document("x", 1))).append("$sort", -1))),
+                new Document("$push", new Document("at", new Document("$each", List.of()))),
+                new Document("$push", new Document("owner", 1)),
+                new Document("$push", new Document("list", new Document("x", 1))),
+                new Document("$push", new Document("at", new Document("$each", List.of(late)).append("$sort", -1)))
+                    .append("$inc", new Document("v", 1L)).append("$set", new Document("owner", "w3")),
+                new Document("$inc", new Document("n", 1)).append("$set", new Document("n", 2)));
+            for (Bson filter : filters()) {
+                for (Document update : updates) {
+                    try {
+                        answers.add(describe(collection.updateOne(filter, update)));
+                    } catch (MongoWriteException e) {
+                        answers.add(e.getError().getCode());
+                    }
+                }
+                answers.add(all(collection));
+            }
+            return answers;
+        });
+    }
+
+    /**
+     * The cap ledger's write: an upsert whose filter is the rule on the pushes newest first; a missing state is inserted,
+     * one with room gets the push, a capped one fails on the duplicate id.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void sameRuleFilteredUpserts(String name, Supplier<MongoBackend> stock, Supplier<MongoBackend> keyed) {
+        compare(stock, keyed, (database, collection) -> {
+            List<Object> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Date now = new Date(10_000_000L + i * 1_000L);
+                for (Object id : List.of("slot-1", "slot-2", 17L)) {
+                    Document filter = new Document("_id", id).append("at.6", new Document("$exists", false))
+                        .append("at.1", new Document("$not", new Document("$gt", new Date(now.getTime() - 2_500L))));
+                    Document push = new Document("$push", new Document("at", new Document("$each", List.of(now)).append("$sort", -1)))
+                        .append("$inc", new Document("v", 1L));
+                    try {
+                        answers.add(describe(collection.updateOne(filter, push, new UpdateOptions().upsert(true))));
+                    } catch (MongoWriteException e) {
+                        answers.add(e.getError().getCode());
+                    }
+                }
+                answers.add(all(collection));
+            }
+            answers.add(describe(collection.updateOne(new Document("_id", "slot-3").append("v", 1L),
+                new Document("$inc", new Document("v", 1L)), new UpdateOptions().upsert(true))));
             answers.add(all(collection));
             return answers;
         });

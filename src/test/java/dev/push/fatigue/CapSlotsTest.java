@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,7 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The cap ledger's protocol on the real embedded server: a write against a version that moved fails on the unique
@@ -95,8 +97,75 @@ class CapSlotsTest {
         for (int i = 0; i < members.size(); i++) {
             String m = members.get(i);
             Document state = database.get(CapSlots.COLLECTION).find(new Document("_id", CapSlots.key(ONE_A_DAY, m))).first();
-            assertEquals(List.of(java.util.Date.from(now)), state.getList("at", java.util.Date.class), "one push, the old one pruned: " + m);
+            List<java.util.Date> expected = i % 2 == 0 ? List.of(java.util.Date.from(now), java.util.Date.from(now.minus(Duration.ofDays(2))))
+                    : List.of(java.util.Date.from(now));
+            assertEquals(expected, state.getList("at", java.util.Date.class), "one push, newest first: " + m);
             assertEquals(i % 2 == 0 ? 6L : 1L, state.getLong("v"), "written once: " + m);
         }
+    }
+
+    @Test
+    void theRuleWrittenAsTheUpsertsFilterCapsExactlyTheMembersTheRuleCaps() {
+        // Two limits of the same max: the longer window holds.
+        CapPolicy policy = new CapPolicy("account", "rule", List.of(new CapPolicy.Limit(2, Duration.ofHours(24)),
+                new CapPolicy.Limit(5, Duration.ofDays(7)), new CapPolicy.Limit(2, Duration.ofHours(1))));
+        Instant now = Instant.parse("2026-12-02T12:00:00Z");
+        Random random = new Random(14);
+        List<String> members = new ArrayList<>();
+        Map<String, List<java.util.Date>> before = new HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            String m = "slot-c-" + i;
+            members.add(m);
+            List<java.util.Date> sent = new ArrayList<>();
+            int pushes = random.nextInt(CapSlots.unpruned(policy) + 1);
+            for (int p = 0; p < pushes; p++) {
+                // Around the windows' edges: up to 9 days back, some exactly on an edge.
+                long back = random.nextInt(4) == 0 ? List.of(24L * 3600, 7L * 24 * 3600, 3600L).get(random.nextInt(3))
+                        : random.nextInt(9 * 24 * 3600);
+                sent.add(java.util.Date.from(now.minusSeconds(back)));
+            }
+            sent.sort(java.util.Comparator.reverseOrder());
+            before.put(m, sent);
+            if (!sent.isEmpty() || i % 3 != 0) {
+                database.get(CapSlots.COLLECTION).insertOne(new Document("_id", CapSlots.key(policy, m)).append("v", 1L).append("at", sent));
+            }
+        }
+
+        Set<String> capped = slots.take(policy, members, false, now);
+
+        List<String> expected = members.stream().filter(m -> !FrequencyCapped.allows(policy, before.get(m), now)).toList();
+        assertEquals(expected, members.stream().filter(capped::contains).toList());
+        for (String m : members) {
+            Document state = database.get(CapSlots.COLLECTION).find(new Document("_id", CapSlots.key(policy, m))).first();
+            List<java.util.Date> recorded = new ArrayList<>(state == null ? List.of() : state.getList("at", java.util.Date.class));
+            if (!capped.contains(m)) {
+                assertEquals(java.util.Date.from(now), recorded.remove(0), "the push taken is the newest: " + m);
+            }
+            assertEquals(before.get(m), recorded, "the earlier pushes, newest first, none dropped (a state is pruned only when read): " + m);
+        }
+        assertTrue(capped.size() > 50 && capped.size() < 350, "both outcomes are exercised: " + capped.size());
+    }
+
+    @Test
+    void aStateHoldingMoreThanItsUnprunedPushesIsReadAndKeepsOnlyTheLongestWindow() {
+        CapPolicy policy = new CapPolicy("account", "prune", List.of(new CapPolicy.Limit(1, Duration.ofDays(1))));
+        Instant now = Instant.parse("2026-12-02T12:00:00Z");
+        int unpruned = CapSlots.unpruned(policy);
+        List<java.util.Date> full = new ArrayList<>();
+        for (int i = 0; i <= unpruned; i++) {
+            full.add(java.util.Date.from(now.minus(Duration.ofDays(2 + i))));
+        }
+        database.get(CapSlots.COLLECTION).insertOne(new Document("_id", CapSlots.key(policy, "slot-d-full")).append("v", 3L).append("at", full));
+        database.get(CapSlots.COLLECTION).insertOne(new Document("_id", CapSlots.key(policy, "slot-d-room"))
+                .append("v", 3L).append("at", full.subList(0, unpruned)));
+
+        assertEquals(Set.of(), slots.take(policy, List.of("slot-d-full", "slot-d-room"), false, now));
+
+        Document pruned = database.get(CapSlots.COLLECTION).find(new Document("_id", CapSlots.key(policy, "slot-d-full"))).first();
+        assertEquals(List.of(java.util.Date.from(now)), pruned.getList("at", java.util.Date.class));
+        assertEquals(4L, pruned.getLong("v"));
+        Document kept = database.get(CapSlots.COLLECTION).find(new Document("_id", CapSlots.key(policy, "slot-d-room"))).first();
+        assertEquals(unpruned + 1, kept.getList("at", java.util.Date.class).size(), "written without being read: nothing dropped");
+        assertEquals(4L, kept.getLong("v"));
     }
 }
