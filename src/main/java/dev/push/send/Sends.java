@@ -13,6 +13,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.push.channel.Outcome;
 import dev.push.storage.PushDatabase;
+import dev.push.storage.SharedRoundTrip;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -49,11 +50,11 @@ public class Sends {
         return caller + "\n" + idempotencyKey;
     }
 
-    /** Writes of concurrent sends in one round trip ({@link WrittenTogether}); $in-sized, as every lookup on the path. */
+    /** Writes of concurrent sends in one round trip ({@link SharedRoundTrip}); $in-sized, as every lookup on the path. */
     static final int TOGETHER = 100;
 
-    private final WrittenTogether<Document, Boolean> reservations = new WrittenTogether<>(TOGETHER, this::insert);
-    private final WrittenTogether<Committed, Boolean> commits = new WrittenTogether<>(TOGETHER, this::update);
+    private final SharedRoundTrip<Document, Boolean> reservations = new SharedRoundTrip<>(TOGETHER, this::insert);
+    private final SharedRoundTrip<Committed, Boolean> commits = new SharedRoundTrip<>(TOGETHER, this::update);
 
     private record Committed(Object key, List<Outcome> outcomes) {
     }
@@ -64,7 +65,7 @@ public class Sends {
      */
     Document reserve(Document send) {
         for (int attempt = 0; ; attempt++) {
-            if (reservations.write(send)) {
+            if (reservations.request(send)) {
                 return null;
             }
             Document first = coll().find(Filters.eq("_id", send.get("_id"))).first();
@@ -80,13 +81,13 @@ public class Sends {
     }
 
     /** Inserts the sends' documents, unordered: true for each one inserted, false for each whose key or id was taken. */
-    private List<WrittenTogether.Result<Boolean>> insert(List<Document> sends) {
-        List<WrittenTogether.Result<Boolean>> out = new ArrayList<>(sends.size());
-        sends.forEach(d -> out.add(WrittenTogether.Result.of(true)));
+    private List<SharedRoundTrip.Result<Boolean>> insert(List<Document> sends) {
+        List<SharedRoundTrip.Result<Boolean>> out = new ArrayList<>(sends.size());
+        sends.forEach(d -> out.add(SharedRoundTrip.Result.of(true)));
         try {
             coll().insertMany(new ArrayList<>(sends), new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
-            refused(e, out, error -> error.getCategory() == ErrorCategory.DUPLICATE_KEY ? WrittenTogether.Result.of(false) : null);
+            refused(e, out, error -> error.getCategory() == ErrorCategory.DUPLICATE_KEY ? SharedRoundTrip.Result.of(false) : null);
         }
         return out;
     }
@@ -98,17 +99,17 @@ public class Sends {
      * sent again — the same answer as a crash of the instance while the channel had it.
      */
     void commit(Object key, List<Outcome> outcomes) {
-        commits.write(new Committed(key, outcomes));
+        commits.request(new Committed(key, outcomes));
     }
 
-    private List<WrittenTogether.Result<Boolean>> update(List<Committed> done) {
+    private List<SharedRoundTrip.Result<Boolean>> update(List<Committed> done) {
         List<WriteModel<Document>> writes = new ArrayList<>(done.size());
         for (Committed c : done) {
             writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", c.key()), Filters.eq("state", RESERVED)),
                     Updates.combine(Updates.set("state", DONE), Updates.set("outcomes", outcomeDocuments(c.outcomes())))));
         }
-        List<WrittenTogether.Result<Boolean>> out = new ArrayList<>(done.size());
-        done.forEach(c -> out.add(WrittenTogether.Result.of(true)));
+        List<SharedRoundTrip.Result<Boolean>> out = new ArrayList<>(done.size());
+        done.forEach(c -> out.add(SharedRoundTrip.Result.of(true)));
         try {
             coll().withWriteConcern(WriteConcern.W1).bulkWrite(writes, new BulkWriteOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
@@ -121,16 +122,16 @@ public class Sends {
      * Marks the items a bulk write refused: as {@code answer} says, or failed with the exception. When the write
      * concern was not met, every item fails (none is known durable).
      */
-    private static void refused(MongoBulkWriteException e, List<WrittenTogether.Result<Boolean>> out,
-                                Function<BulkWriteError, WrittenTogether.Result<Boolean>> answer) {
+    private static void refused(MongoBulkWriteException e, List<SharedRoundTrip.Result<Boolean>> out,
+                                Function<BulkWriteError, SharedRoundTrip.Result<Boolean>> answer) {
         if (e.getWriteConcernError() != null) {
             for (int i = 0; i < out.size(); i++) {
-                out.set(i, WrittenTogether.Result.failed(e));
+                out.set(i, SharedRoundTrip.Result.failed(e));
             }
         }
         for (BulkWriteError error : e.getWriteErrors()) {
-            WrittenTogether.Result<Boolean> r = answer.apply(error);
-            out.set(error.getIndex(), r != null ? r : WrittenTogether.Result.failed(e));
+            SharedRoundTrip.Result<Boolean> r = answer.apply(error);
+            out.set(error.getIndex(), r != null ? r : SharedRoundTrip.Result.failed(e));
         }
     }
 

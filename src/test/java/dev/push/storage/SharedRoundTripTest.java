@@ -1,4 +1,4 @@
-package dev.push.send;
+package dev.push.storage;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,23 +15,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class WrittenTogetherTest {
+class SharedRoundTripTest {
     final List<List<Integer>> batches = new CopyOnWriteArrayList<>();
 
     /** Answers each item doubled; item 13 alone is refused. */
-    List<WrittenTogether.Result<Integer>> doubled(List<Integer> items) {
+    List<SharedRoundTrip.Result<Integer>> doubled(List<Integer> items) {
         batches.add(List.copyOf(items));
-        List<WrittenTogether.Result<Integer>> out = new ArrayList<>();
+        List<SharedRoundTrip.Result<Integer>> out = new ArrayList<>();
         for (int i : items) {
-            out.add(i == 13 ? WrittenTogether.Result.failed(new IllegalArgumentException("13 refused")) : WrittenTogether.Result.of(i * 2));
+            out.add(i == 13 ? SharedRoundTrip.Result.failed(new IllegalArgumentException("13 refused")) : SharedRoundTrip.Result.of(i * 2));
         }
         return out;
     }
 
     @Test
     void aLoneWriteGoesAtOnceInABatchOfItsOwn() {
-        WrittenTogether<Integer, Integer> together = new WrittenTogether<>(100, this::doubled);
-        assertEquals(14, together.write(7));
+        SharedRoundTrip<Integer, Integer> together = new SharedRoundTrip<>(100, this::doubled);
+        assertEquals(14, together.request(7));
         assertEquals(List.of(List.of(7)), batches);
     }
 
@@ -39,7 +39,7 @@ class WrittenTogetherTest {
     void writesArrivingWhileOneIsUnderWayGoTogetherInTheNextAndEachGetsItsOwnResult() throws Exception {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        WrittenTogether<Integer, Integer> together = new WrittenTogether<>(100, items -> {
+        SharedRoundTrip<Integer, Integer> together = new SharedRoundTrip<>(100, items -> {
             if (batches.isEmpty()) {
                 firstStarted.countDown();
                 await(release);
@@ -48,12 +48,12 @@ class WrittenTogetherTest {
         });
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
-            Future<Integer> first = pool.submit(() -> together.write(0));
+            Future<Integer> first = pool.submit(() -> together.request(0));
             assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
             List<Future<Integer>> queued = new ArrayList<>();
             for (int i = 1; i <= 5; i++) {
                 int item = i;
-                queued.add(pool.submit(() -> together.write(item)));
+                queued.add(pool.submit(() -> together.request(item)));
             }
             while (waiting(together) < 5) {
                 Thread.onSpinWait();
@@ -75,7 +75,7 @@ class WrittenTogetherTest {
     void aBatchHoldsAtMostItsLimitTheRestGoInTheNext() throws Exception {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        WrittenTogether<Integer, Integer> together = new WrittenTogether<>(2, items -> {
+        SharedRoundTrip<Integer, Integer> together = new SharedRoundTrip<>(2, items -> {
             if (batches.isEmpty()) {
                 firstStarted.countDown();
                 await(release);
@@ -85,11 +85,11 @@ class WrittenTogetherTest {
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<Future<Integer>> all = new ArrayList<>();
-            all.add(pool.submit(() -> together.write(0)));
+            all.add(pool.submit(() -> together.request(0)));
             assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
             for (int i = 1; i <= 5; i++) {
                 int item = i;
-                all.add(pool.submit(() -> together.write(item)));
+                all.add(pool.submit(() -> together.request(item)));
             }
             while (waiting(together) < 5) {
                 Thread.onSpinWait();
@@ -106,27 +106,27 @@ class WrittenTogetherTest {
 
     @Test
     void anItemRefusedAloneFailsOnlyItsOwnWrite() {
-        WrittenTogether<Integer, Integer> together = new WrittenTogether<>(100, this::doubled);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> together.write(13));
+        SharedRoundTrip<Integer, Integer> together = new SharedRoundTrip<>(100, this::doubled);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> together.request(13));
         assertEquals("13 refused", e.getMessage());
-        assertEquals(4, together.write(2), "the next write goes on");
+        assertEquals(4, together.request(2), "the next write goes on");
     }
 
     @Test
     void aBatchThatFailsWholeFailsEachOfItsWritesAndTheNextGoesOn() {
         List<Integer> calls = new ArrayList<>();
-        WrittenTogether<Integer, Integer> together = new WrittenTogether<>(100, items -> {
+        SharedRoundTrip<Integer, Integer> together = new SharedRoundTrip<>(100, items -> {
             calls.add(items.get(0));
             if (calls.size() == 1) {
                 throw new IllegalStateException("database down");
             }
             return doubled(items);
         });
-        assertThrows(IllegalStateException.class, () -> together.write(1));
-        assertEquals(6, together.write(3));
+        assertThrows(IllegalStateException.class, () -> together.request(1));
+        assertEquals(6, together.request(3));
     }
 
-    private static int waiting(WrittenTogether<?, ?> together) {
+    private static int waiting(SharedRoundTrip<?, ?> together) {
         return together.queued();
     }
 

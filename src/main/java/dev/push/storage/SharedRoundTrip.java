@@ -1,4 +1,4 @@
-package dev.push.send;
+package dev.push.storage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,27 +6,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Writes of concurrent sends that go to the database together: a request that finds no write under way writes its own
- * at once (a lone send waits for nobody); requests that arrive while one is under way queue, and when it returns the
- * first of them writes everything queued in one round trip, at most {@code most} at a time. Each request waits for
- * the round trip that holds its own write and gets its own result, so what a send answers is on the database as
- * before; only the number of round trips drops, from one a send to one per batch.
+ * Database requests of concurrent callers that share one round trip (flat combining): a caller that finds none under
+ * way makes its own at once (a lone caller waits for nobody); callers that arrive while one is under way queue, and
+ * when it returns the first of them makes one round trip for everything queued, at most {@code most} at a time. Each
+ * caller waits for the round trip that holds its own request and gets its own result, so what it answers is on the
+ * database as before; only the number of round trips drops. Used where requests come thousands a second, each small:
+ * triggered sends' reservations and commits, and their consent lookups.
  */
-final class WrittenTogether<I, R> {
+public final class SharedRoundTrip<I, R> {
     /** The outcome of one item of a batch: its result, or the error that item alone met. */
-    record Result<R>(R value, RuntimeException error) {
-        static <R> Result<R> of(R value) {
+    public record Result<R>(R value, RuntimeException error) {
+        public static <R> Result<R> of(R value) {
             return new Result<>(value, null);
         }
 
-        static <R> Result<R> failed(RuntimeException error) {
+        public static <R> Result<R> failed(RuntimeException error) {
             return new Result<>(null, error);
         }
     }
 
     private static final class Waiting<I, R> {
         final I item;
-        /** True once the item is written (see {@link #result}), false when this request is to write the next batch. */
+        /** True once the item is done (see {@link #result}), false when this caller is to make the next round trip. */
         final CompletableFuture<Boolean> turn = new CompletableFuture<>();
         Result<R> result;
 
@@ -35,34 +36,35 @@ final class WrittenTogether<I, R> {
         }
     }
 
-    private final Function<List<I>, List<Result<R>>> write;
+    private final Function<List<I>, List<Result<R>>> roundTrip;
     private final int most;
     private List<Waiting<I, R>> queued = new ArrayList<>();
-    private boolean writing;
+    private boolean underWay;
 
-    /** {@code write} answers one result per item, in order; it throws only for what failed the whole batch. */
-    WrittenTogether(int most, Function<List<I>, List<Result<R>>> write) {
+    /** {@code roundTrip} answers one result per item, in order; it throws only for what failed the whole batch. */
+    public SharedRoundTrip(int most, Function<List<I>, List<Result<R>>> roundTrip) {
         this.most = most;
-        this.write = write;
+        this.roundTrip = roundTrip;
     }
 
-    /** Writes waiting for their turn. */
+    /** Requests waiting for their turn. */
     synchronized int queued() {
         return queued.size();
     }
 
-    R write(I item) {
+    /** Makes this caller's request, with others' if they are waiting; answers its result or throws its error. */
+    public R request(I item) {
         Waiting<I, R> me = new Waiting<>(item);
         boolean lead;
         synchronized (this) {
             queued.add(me);
-            lead = !writing;
-            writing = true;
+            lead = !underWay;
+            underWay = true;
         }
         if (!lead && me.turn.join()) {
             return answer(me);
         }
-        writeQueued();
+        makeRoundTrip();
         return answer(me);
     }
 
@@ -73,8 +75,8 @@ final class WrittenTogether<I, R> {
         return w.result.value();
     }
 
-    /** Writes what is queued (this request's own write among it), then hands the next batch to the first still waiting. */
-    private void writeQueued() {
+    /** Makes the round trip for what is queued (this caller's own request among it), then hands the next batch to the first still waiting. */
+    private void makeRoundTrip() {
         List<Waiting<I, R>> batch;
         synchronized (this) {
             if (queued.size() <= most) {
@@ -89,7 +91,7 @@ final class WrittenTogether<I, R> {
         batch.forEach(w -> items.add(w.item));
         List<Result<R>> results;
         try {
-            results = write.apply(items);
+            results = roundTrip.apply(items);
         } catch (RuntimeException | Error e) {
             RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
             results = new ArrayList<>(batch.size());
@@ -100,7 +102,7 @@ final class WrittenTogether<I, R> {
         Waiting<I, R> next = null;
         synchronized (this) {
             if (queued.isEmpty()) {
-                writing = false;
+                underWay = false;
             } else {
                 next = queued.get(0);
             }
