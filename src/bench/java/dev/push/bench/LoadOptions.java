@@ -1,7 +1,7 @@
 package dev.push.bench;
 
 /** The options of the benchmarks that drive one route with keep-alive connections ({@code redirects}, {@code sends}). */
-record LoadOptions(int members, int connections, int seconds, int warmup, String xmx, boolean jfr) {
+record LoadOptions(int members, int connections, int seconds, int warmup, String xmx, boolean jfr, int rounds) {
 
     static LoadOptions parse(String[] args, int members) {
         int connections = 32;
@@ -9,6 +9,7 @@ record LoadOptions(int members, int connections, int seconds, int warmup, String
         int warmup = 5;
         String xmx = "512m";
         boolean jfr = false;
+        int rounds = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--members" -> members = Integer.parseInt(args[++i]);
@@ -17,9 +18,10 @@ record LoadOptions(int members, int connections, int seconds, int warmup, String
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--xmx" -> xmx = args[++i];
                 case "--jfr" -> jfr = true;
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new LoadOptions(members, connections, seconds, warmup, xmx, jfr);
+        return new LoadOptions(members, connections, seconds, warmup, xmx, jfr, rounds);
     }
 }

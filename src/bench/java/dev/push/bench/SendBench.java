@@ -16,7 +16,8 @@ import java.util.Map;
  * log campaign of {@code --members} (1,000,000) runs on the same instance. The latency is the client's: request to
  * answer, and the answer comes after the channel has the message and the outcome is committed, so it bounds the
  * request-to-handoff time from above. Usage: {@code bench/run sends [--members N] [--connections C] [--seconds S]
- * [--warmup W] [--xmx 512m]}.
+ * [--warmup W] [--xmx 512m] [--rounds R]}; with {@code --rounds R}, sends alone only: R rounds at {@code --connections}
+ * one after the other on the same JVM, then one at 1 connection.
  */
 public final class SendBench {
     public static void main(String[] args) throws Exception {
@@ -31,6 +32,17 @@ public final class SendBench {
             Rest api = new Rest(svc.base());
             String run = Long.toString(System.nanoTime(), 36);
             System.out.printf("machine: %d cores, load average %s at the start%n", Runtime.getRuntime().availableProcessors(), loadAverage());
+            if (o.rounds() > 0) {
+                // Sends alone on a JVM warmed for longer: rounds back to back (the first after --warmup, the others after
+                // 2 s), then one connection; no campaign. The JIT of a loaded machine takes minutes, not seconds.
+                for (int r = 1; r <= o.rounds(); r++) {
+                    report("alone, " + connections + " connections, round " + r + " (load average " + loadAverage() + ")",
+                            sends(svc, api, run + "r" + r, connections, r == 1 ? warmup : 2, seconds));
+                }
+                report("alone, 1 connection, after the rounds", sends(svc, api, run + "one", 1, 2, seconds));
+                System.out.printf("load average %s at the end%n", loadAverage());
+                return;
+            }
             report("alone, 1 connection", sends(svc, api, run + "a1", 1, warmup, seconds));
             report("alone, " + connections + " connections", sends(svc, api, run + "a32", connections, warmup, seconds));
 

@@ -8,6 +8,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.push.storage.PushDatabase;
+import dev.push.storage.SharedRoundTrip;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -38,6 +39,14 @@ public class Consents {
     /** {@code $in} over 1,000 keys costs ~22 times one over 100 on the embedded server, so look up in slices. */
     static final int SLICE = 100;
 
+    /**
+     * Lookups of at most this many keys (a triggered send's member, with its address) share a round trip with those of
+     * other requests made meanwhile ({@link SharedRoundTrip}), {@value #SLICE} keys at most: one $in for many sends.
+     */
+    static final int FEW = 10;
+
+    private final SharedRoundTrip<List<String>, Map<String, Document>> fewLookups =
+            new SharedRoundTrip<>(SLICE / FEW, this::findEach);
     private final PushDatabase database;
     private final Clock clock;
 
@@ -57,6 +66,36 @@ public class Consents {
 
     static String addressKey(String kind, String address) {
         return "a:" + kind + ":" + address;
+    }
+
+    /** The records of these keys that exist, by key; {@value #SLICE} keys a query. */
+    private Map<String, Document> find(List<String> keys) {
+        Map<String, Document> found = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += SLICE) {
+            for (Document d : consent().find(Filters.in("_id", keys.subList(from, Math.min(keys.size(), from + SLICE))))) {
+                found.put(d.getString("_id"), d);
+            }
+        }
+        return found;
+    }
+
+    /** {@link #find} of several callers' keys at once; each gets the records of its own keys. */
+    private List<SharedRoundTrip.Result<Map<String, Document>>> findEach(List<List<String>> keysEach) {
+        Set<String> all = new LinkedHashSet<>();
+        keysEach.forEach(all::addAll);
+        Map<String, Document> found = find(new ArrayList<>(all));
+        List<SharedRoundTrip.Result<Map<String, Document>>> out = new ArrayList<>(keysEach.size());
+        for (List<String> keys : keysEach) {
+            Map<String, Document> own = new HashMap<>();
+            for (String k : keys) {
+                Document d = found.get(k);
+                if (d != null) {
+                    own.put(k, d);
+                }
+            }
+            out.add(SharedRoundTrip.Result.of(own));
+        }
+        return out;
     }
 
     /** What the member opted out of. */
@@ -131,12 +170,7 @@ public class Consents {
                 addressesOf.apply(id).forEach(a -> keys.add(addressKey(kind, a)));
             }
         }
-        Map<String, Document> found = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += SLICE) {
-            for (Document d : consent().find(Filters.in("_id", keys.subList(from, Math.min(keys.size(), from + SLICE))))) {
-                found.put(d.getString("_id"), d);
-            }
-        }
+        Map<String, Document> found = keys.size() <= FEW ? fewLookups.request(keys) : find(keys);
         Refusals out = new Refusals(new HashSet<>(), new HashSet<>());
         if (found.isEmpty()) {
             return out;

@@ -32,6 +32,8 @@ public class ApiTokens {
     @Inject
     PushDatabase collections;
 
+    private final RecentTokens recent = new RecentTokens(System::nanoTime);
+
     public record TokenView(String id, String name, String owner, List<String> roles, Date created, Date lastUsed) {
     }
 
@@ -67,21 +69,46 @@ public class ApiTokens {
     }
 
     public boolean delete(String id) {
-        return tokens().deleteOne(Filters.eq("_id", id)).getDeletedCount() > 0;
+        try {
+            return tokens().deleteOne(Filters.eq("_id", id)).getDeletedCount() > 0;
+        } finally {
+            recent.forget(id);
+        }
     }
 
     public long deleteOwnedBy(String owner) {
-        return tokens().deleteMany(Filters.eq("owner", owner)).getDeletedCount();
+        try {
+            return tokens().deleteMany(Filters.eq("owner", owner)).getDeletedCount();
+        } finally {
+            recent.forgetOwnedBy(owner);
+        }
     }
 
     static final long LAST_USED_PRECISION_MILLIS = 60_000;
 
-    /** The token with this value, its last use noted (to the minute). */
-    public Optional<TokenView> verify(String value) {
-        if (value == null || !value.startsWith(PREFIX) || value.length() > 200) {
+    /**
+     * The token with this value if this process found it less than a second ago ({@link RecentTokens}), without
+     * reading the database; empty when it must be {@link #verify verified}.
+     */
+    public Optional<TokenView> recentlyVerified(String value) {
+        if (!wellFormed(value)) {
             return Optional.empty();
         }
-        Document d = tokens().find(Filters.eq("hash", sha256(value))).first();
+        return Optional.ofNullable(recent.recent(sha256(value)));
+    }
+
+    /** The token with this value, its last use noted (to the minute). */
+    public Optional<TokenView> verify(String value) {
+        if (!wellFormed(value)) {
+            return Optional.empty();
+        }
+        String hash = sha256(value);
+        TokenView known = recent.recent(hash);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        long epoch = recent.epoch();
+        Document d = tokens().find(Filters.eq("hash", hash)).first();
         if (d == null) {
             return Optional.empty();
         }
@@ -92,7 +119,13 @@ public class ApiTokens {
             tokens().updateOne(Filters.eq("_id", d.get("_id")), Updates.set("lastUsed", now));
             d.put("lastUsed", now);
         }
-        return Optional.of(view(d));
+        TokenView token = view(d);
+        recent.found(hash, token, epoch);
+        return Optional.of(token);
+    }
+
+    private static boolean wellFormed(String value) {
+        return value != null && value.startsWith(PREFIX) && value.length() <= 200;
     }
 
     static String sha256(String value) {

@@ -1,13 +1,19 @@
 package dev.push.send;
 
 import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.WriteConcern;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import dev.push.channel.Outcome;
 import dev.push.storage.PushDatabase;
+import dev.push.storage.SharedRoundTrip;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.bson.Document;
@@ -15,6 +21,7 @@ import org.bson.Document;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The one writer of {@code sends}: one document per triggered send, keyed by its caller and {@code Idempotency-Key}
@@ -43,30 +50,46 @@ public class Sends {
         return caller + "\n" + idempotencyKey;
     }
 
+    /** Writes of concurrent sends in one round trip ({@link SharedRoundTrip}); $in-sized, as every lookup on the path. */
+    static final int TOGETHER = 100;
+
+    private final SharedRoundTrip<Document, Boolean> reservations = new SharedRoundTrip<>(TOGETHER, this::insert);
+    private final SharedRoundTrip<Committed, Boolean> commits = new SharedRoundTrip<>(TOGETHER, this::update);
+
+    private record Committed(Object key, List<Outcome> outcomes) {
+    }
+
     /**
      * Records the send as reserved, unless its key has a send already: then answers that send's document (and this
      * one must not be sent). Null when this one is now reserved.
      */
     Document reserve(Document send) {
         for (int attempt = 0; ; attempt++) {
-            try {
-                coll().insertOne(send);
+            if (reservations.request(send)) {
                 return null;
-            } catch (MongoWriteException e) {
-                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                    throw e;
-                }
-                Document first = coll().find(Filters.eq("_id", send.get("_id"))).first();
-                if (first != null) {
-                    return first;
-                }
-                if (attempt > 0) {
-                    throw e;
-                }
-                // The id, not the key, was taken (a sequence number given twice after a crash): once more with another.
-                send.put("id", ids.next());
             }
+            Document first = coll().find(Filters.eq("_id", send.get("_id"))).first();
+            if (first != null) {
+                return first;
+            }
+            if (attempt > 0) {
+                throw new IllegalStateException("send " + send.get("_id") + ": its id was taken twice");
+            }
+            // The id, not the key, was taken (a sequence number given twice after a crash): once more with another.
+            send.put("id", ids.next());
         }
+    }
+
+    /** Inserts the sends' documents, unordered: true for each one inserted, false for each whose key or id was taken. */
+    private List<SharedRoundTrip.Result<Boolean>> insert(List<Document> sends) {
+        List<SharedRoundTrip.Result<Boolean>> out = new ArrayList<>(sends.size());
+        sends.forEach(d -> out.add(SharedRoundTrip.Result.of(true)));
+        try {
+            coll().insertMany(new ArrayList<>(sends), new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            refused(e, out, error -> error.getCategory() == ErrorCategory.DUPLICATE_KEY ? SharedRoundTrip.Result.of(false) : null);
+        }
+        return out;
     }
 
     /**
@@ -76,8 +99,40 @@ public class Sends {
      * sent again — the same answer as a crash of the instance while the channel had it.
      */
     void commit(Object key, List<Outcome> outcomes) {
-        coll().withWriteConcern(WriteConcern.W1).updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("state", RESERVED)),
-                Updates.combine(Updates.set("state", DONE), Updates.set("outcomes", outcomeDocuments(outcomes))));
+        commits.request(new Committed(key, outcomes));
+    }
+
+    private List<SharedRoundTrip.Result<Boolean>> update(List<Committed> done) {
+        List<WriteModel<Document>> writes = new ArrayList<>(done.size());
+        for (Committed c : done) {
+            writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", c.key()), Filters.eq("state", RESERVED)),
+                    Updates.combine(Updates.set("state", DONE), Updates.set("outcomes", outcomeDocuments(c.outcomes())))));
+        }
+        List<SharedRoundTrip.Result<Boolean>> out = new ArrayList<>(done.size());
+        done.forEach(c -> out.add(SharedRoundTrip.Result.of(true)));
+        try {
+            coll().withWriteConcern(WriteConcern.W1).bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            refused(e, out, error -> null);
+        }
+        return out;
+    }
+
+    /**
+     * Marks the items a bulk write refused: as {@code answer} says, or failed with the exception. When the write
+     * concern was not met, every item fails (none is known durable).
+     */
+    private static void refused(MongoBulkWriteException e, List<SharedRoundTrip.Result<Boolean>> out,
+                                Function<BulkWriteError, SharedRoundTrip.Result<Boolean>> answer) {
+        if (e.getWriteConcernError() != null) {
+            for (int i = 0; i < out.size(); i++) {
+                out.set(i, SharedRoundTrip.Result.failed(e));
+            }
+        }
+        for (BulkWriteError error : e.getWriteErrors()) {
+            SharedRoundTrip.Result<Boolean> r = answer.apply(error);
+            out.set(error.getIndex(), r != null ? r : SharedRoundTrip.Result.failed(e));
+        }
     }
 
     /** Outcomes as stored: {member, state, reason?, retryable?}. */

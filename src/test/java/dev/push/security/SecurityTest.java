@@ -146,6 +146,18 @@ class SecurityTest {
     }
 
     @Test
+    void theTokenOfADeletedUserIsRefusedAtOnceThoughUsedAMomentBefore() {
+        String owner = "leaver-" + UUID.randomUUID().toString().substring(0, 8);
+        createUser(owner, List.of("operator"));
+        String token = as(owner).contentType(ContentType.JSON).body(Map.of("name", "app")).post("/api/tokens")
+                .then().statusCode(201).extract().jsonPath().getString("token");
+        given().auth().none().header("Authorization", "Bearer " + token).get("/api/me").then().statusCode(200)
+                .body("name", equalTo(owner));
+        given().delete("/api/users/" + owner).then().statusCode(204);
+        given().auth().none().header("Authorization", "Bearer " + token).get("/api/me").then().statusCode(401);
+    }
+
+    @Test
     void adminMakesAViewerTokenForAUser() {
         String token = given().contentType(ContentType.JSON).body(Map.of("name", "ro", "owner", operator, "roles", List.of("viewer")))
                 .post("/api/tokens").then().statusCode(201).extract().jsonPath().getString("token");

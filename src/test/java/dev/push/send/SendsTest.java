@@ -134,6 +134,51 @@ class SendsTest {
     }
 
     @Test
+    void concurrentSendsLookUpConsentTogetherAndEachSkipsOnlyItsOwnOptedOutMember() throws Exception {
+        String prefix = "ts-cc-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        int callers = 12;
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            lines.add("{\"id\": \"" + prefix + i + "\"}");
+        }
+        given().contentType("application/x-ndjson").body(String.join("\n", lines).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/members/import").then().statusCode(200);
+        for (int i = 0; i < callers; i += 2) {
+            given().contentType(ContentType.JSON).body(Map.of("optedOutOf", List.of("account"), "optedOutOfAll", false))
+                    .put("/api/members/" + prefix + i + "/preferences").then().statusCode(200);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<Response>> answers = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String member = prefix + i;
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return post(key(), body(List.of(member), "Consent"));
+                }));
+            }
+            go.countDown();
+            for (int i = 0; i < callers; i++) {
+                Response r = answers.get(i).get();
+                assertEquals(202, r.statusCode(), r.asString());
+                JsonPath send = r.jsonPath();
+                assertEquals(List.of(prefix + i), send.getList("members.member"));
+                if (i % 2 == 0) {
+                    assertEquals(List.of("skipped"), send.getList("members.state"), r.asString());
+                    assertEquals(List.of("opted out"), send.getList("members.reason"), r.asString());
+                    assertEquals(List.of(), log.deliveredMembers(send.getLong("id")));
+                } else {
+                    assertEquals(List.of("sent"), send.getList("members.state"), r.asString());
+                    assertEquals(List.of(prefix + i), log.deliveredMembers(send.getLong("id")));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void keysBelongToTheirCallerSoAnotherCallersSameKeyIsAnotherSend() {
         String key = key();
         long admin = post(key, body(List.of("ts-scope"), "Scoped")).then().statusCode(202).extract().jsonPath().getLong("id");

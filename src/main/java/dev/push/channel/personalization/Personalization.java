@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,6 +39,12 @@ public class Personalization {
     private final Engine engine = TemplateBounds.engine(new EmptyWhenMissing());
     private final Map<String, MessageTemplate> compiled = new ConcurrentHashMap<>();
     private final Map<String, Template> channelTemplates = new ConcurrentHashMap<>();
+    /**
+     * Fields that passed {@link #check}, as {@code field + "\n" + text}: the check depends on nothing else (the limits
+     * and link schemes are fixed at start), and an app sending the same message thousands of times a second would
+     * otherwise parse and render it for each. Only passes are kept; a refused text is checked again each time.
+     */
+    private final Set<String> passed = ConcurrentHashMap.newKeySet();
     private final TemplateBounds bounds;
     private final LinkSchemes linkSchemes;
     private final LinkTracking tracking;
@@ -71,7 +78,8 @@ public class Personalization {
         fields.put("link", link);
         List<ApiException.FieldError> errors = new ArrayList<>();
         fields.forEach((field, text) -> {
-            if (text != null) {
+            String key = field + "\n" + text;
+            if (text != null && !passed.contains(key)) {
                 String name = at.isEmpty() ? field : at + "." + field;
                 try {
                     Template t = engine.parse(text);
@@ -80,6 +88,11 @@ public class Personalization {
                     String linkProblem = field.equals("link") ? linkSchemes.templateProblem(text, rendered) : null;
                     if (linkProblem != null) {
                         errors.add(new ApiException.FieldError(name, linkProblem));
+                    } else {
+                        if (passed.size() >= CACHE) {
+                            passed.clear();
+                        }
+                        passed.add(key);
                     }
                 } catch (MessageRefused e) {
                     errors.add(new ApiException.FieldError(name, e.reason()));
