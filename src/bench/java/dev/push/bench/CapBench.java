@@ -9,8 +9,8 @@ import java.util.Map;
  * The cost of frequency caps (issue 14), not a test: starts the packaged service on the embedded H2 database, builds an
  * audience of {@code --members} (1,000,000) uploaded ids, and times log-channel campaigns of the news category over
  * it, 4 workers each, start to finished, in this order: uncapped; capped (news over all channels, 2 a day and 5 a
- * week: every member's first push, each takes its slot with an insert); capped again (every member has a state: each
- * takes its slot with a versioned update); uncapped again. The uncapped figure compared with is the faster of the two.
+ * week: every member's first push, each takes its slot with the rule's upsert, which inserts its state); capped again
+ * (every member has a state, which the same write updates); uncapped again. The uncapped figure compared with is the faster of the two.
  * Each campaign also reports the service's CPU time a member (start to finished, from {@code /proc}): on this shared
  * machine the rates move with the other load, the CPU a member much less.
  * Usage: {@code bench/run caps [--members N] [--xmx 512m]}.
@@ -35,8 +35,8 @@ public final class CapBench {
             double uncapped1 = campaign(api, pid, audience, members, "uncapped");
             api.put("/api/frequency-caps", Map.of("category", "news", "limits",
                     List.of(Map.of("max", 2, "window", "PT24H"), Map.of("max", 5, "window", "P7D"))));
-            double firstPush = campaign(api, pid, audience, members, "capped, every member's first push (slot inserts)");
-            double secondPush = campaign(api, pid, audience, members, "capped, every member's second push (versioned updates)");
+            double firstPush = campaign(api, pid, audience, members, "capped, every member's first push (states inserted)");
+            double secondPush = campaign(api, pid, audience, members, "capped, every member's second push (states updated)");
             api.delete("/api/frequency-caps?category=news");
             double uncapped2 = campaign(api, pid, audience, members, "uncapped again");
             double uncapped = Math.max(uncapped1, uncapped2);
