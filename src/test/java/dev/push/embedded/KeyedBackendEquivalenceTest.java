@@ -154,24 +154,11 @@ class KeyedBackendEquivalenceTest {
                 new Document("$set", new Document("d.x", 2)),
                 new Document("$set", new Document("label", "z")),
                 new Document("$set", new Document("n", 4)).append("$inc", new Document("v", 1)));
-            for (Bson filter : filters()) {
-                for (Document set : sets) {
-                    try {
-                        answers.add(describe(collection.updateOne(filter, set)));
-                    } catch (MongoWriteException e) {
-                        answers.add(e.getError().getCode());
-                    }
-                }
-                answers.add(all(collection));
-            }
+            answers.addAll(eachFilterUpdated(collection, sets));
             Document versioned = new Document("_id", "slot-1").append("v", 1L);
             Document write = new Document("$set", new Document("v", 2L).append("at", List.of(5)));
             for (int i = 0; i < 3; i++) {
-                try {
-                    answers.add(describe(collection.updateOne(versioned, write, new UpdateOptions().upsert(true))));
-                } catch (MongoWriteException e) {
-                    answers.add(e.getError().getCode());
-                }
+                answers.add(answer(() -> collection.updateOne(versioned, write, new UpdateOptions().upsert(true))));
             }
             answers.add(all(collection));
             return answers;
@@ -204,16 +191,7 @@ class KeyedBackendEquivalenceTest {
                 new Document("$push", new Document("at", new Document("$each", List.of(late)).append("$sort", -1)))
                     .append("$inc", new Document("v", 1L)).append("$set", new Document("owner", "w3")),
                 new Document("$inc", new Document("n", 1)).append("$set", new Document("n", 2)));
-            for (Bson filter : filters()) {
-                for (Document update : updates) {
-                    try {
-                        answers.add(describe(collection.updateOne(filter, update)));
-                    } catch (MongoWriteException e) {
-                        answers.add(e.getError().getCode());
-                    }
-                }
-                answers.add(all(collection));
-            }
+            answers.addAll(eachFilterUpdated(collection, updates));
             return answers;
         });
     }
@@ -234,11 +212,7 @@ class KeyedBackendEquivalenceTest {
                         .append("at.1", new Document("$not", new Document("$gt", new Date(now.getTime() - 2_500L))));
                     Document push = new Document("$push", new Document("at", new Document("$each", List.of(now)).append("$sort", -1)))
                         .append("$inc", new Document("v", 1L));
-                    try {
-                        answers.add(describe(collection.updateOne(filter, push, new UpdateOptions().upsert(true))));
-                    } catch (MongoWriteException e) {
-                        answers.add(e.getError().getCode());
-                    }
+                    answers.add(answer(() -> collection.updateOne(filter, push, new UpdateOptions().upsert(true))));
                 }
                 answers.add(all(collection));
             }
@@ -299,6 +273,27 @@ class KeyedBackendEquivalenceTest {
     private static int count(MongoDatabase database, Bson filter) {
         Document command = new Document("count", COLLECTION).append("query", filter);
         return database.runCommand(command).getInteger("n");
+    }
+
+    /** Each update applied with each of {@link #filters()}: their answers, and the data after each filter's. */
+    private static List<Object> eachFilterUpdated(MongoCollection<Document> collection, List<Document> updates) {
+        List<Object> answers = new ArrayList<>();
+        for (Bson filter : filters()) {
+            for (Document update : updates) {
+                answers.add(answer(() -> collection.updateOne(filter, update)));
+            }
+            answers.add(all(collection));
+        }
+        return answers;
+    }
+
+    /** An update's answer, or the code of the error it failed with. */
+    private static Object answer(Supplier<UpdateResult> update) {
+        try {
+            return describe(update.get());
+        } catch (MongoWriteException e) {
+            return e.getError().getCode();
+        }
     }
 
     private static List<Document> all(MongoCollection<Document> collection) {
