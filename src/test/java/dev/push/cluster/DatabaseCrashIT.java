@@ -38,6 +38,7 @@ class DatabaseCrashIT {
     static final int WORKERS = 4;
     static final int BATCH = 50;
     static final int QPS = 1_000;
+    static final Duration READY = Duration.ofSeconds(90);
 
     Path work;
     Path data;
@@ -80,8 +81,10 @@ class DatabaseCrashIT {
         ServiceProcess database = started(ServiceProcess.database(db, data, work));
         awaitPort(db);
         String mongo = "mongodb://127.0.0.1:" + db;
-        ServiceProcess first = started(ServiceProcess.instance("crash-1", freePort(), mongo, work, Map.of()));
-        started(ServiceProcess.instance("crash-2", freePort(), mongo, work, Map.of()));
+        ServiceProcess first = launched(ServiceProcess.instance("crash-1", freePort(), mongo, work, Map.of()));
+        ServiceProcess second = launched(ServiceProcess.instance("crash-2", freePort(), mongo, work, Map.of()));
+        first.awaitReady(READY);
+        second.awaitReady(READY);
         long campaign = campaign(first.base());
         awaitTrue(Duration.ofSeconds(120), () -> sink.of(campaign).size() >= MEMBERS * 4 / 10);
         int receivedAtKill = sink.of(campaign).size();
@@ -97,8 +100,13 @@ class DatabaseCrashIT {
     }
 
     private ServiceProcess started(ServiceProcess process) throws Exception {
+        return launched(process).awaitReady(READY);
+    }
+
+    /** Started, not yet awaited: start-ups that can overlap do. */
+    private ServiceProcess launched(ServiceProcess process) throws Exception {
         processes.add(process);
-        return process.start().awaitReady(Duration.ofSeconds(90));
+        return process.start();
     }
 
     /** A webhook channel to the sink, {@value #MEMBERS} members, their audience built, a campaign started. */
