@@ -103,7 +103,9 @@ final class UpdateByKey {
         if (stored == null) {
             return isUpsert ? inserted(target, id, filter, update) : null;
         }
-        if (!target.matches(stored, filter)) {
+        // Found under the filter's one exact id: only the rest of the filter is left to match (as a keyed find does).
+        Document rest = KeyLookup.withoutExactIds(filter, null);
+        if (!rest.isEmpty() && !target.matches(stored, rest)) {
             return isUpsert ? null : new Result(id, false, false, null);
         }
         Document changed = applied(stored, update);
