@@ -39,13 +39,7 @@ class SharedRoundTripTest {
     void writesArrivingWhileOneIsUnderWayGoTogetherInTheNextAndEachGetsItsOwnResult() throws Exception {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        SharedRoundTrip<Integer, Integer> together = new SharedRoundTrip<>(100, items -> {
-            if (batches.isEmpty()) {
-                firstStarted.countDown();
-                await(release);
-            }
-            return doubled(items);
-        });
+        SharedRoundTrip<Integer, Integer> together = holdingTheFirstRoundTrip(100, firstStarted, release);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             Future<Integer> first = pool.submit(() -> together.request(0));
@@ -75,13 +69,7 @@ class SharedRoundTripTest {
     void aBatchHoldsAtMostItsLimitTheRestGoInTheNext() throws Exception {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        SharedRoundTrip<Integer, Integer> together = new SharedRoundTrip<>(2, items -> {
-            if (batches.isEmpty()) {
-                firstStarted.countDown();
-                await(release);
-            }
-            return doubled(items);
-        });
+        SharedRoundTrip<Integer, Integer> together = holdingTheFirstRoundTrip(2, firstStarted, release);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<Future<Integer>> all = new ArrayList<>();
@@ -136,5 +124,16 @@ class SharedRoundTripTest {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Doubles its items; its first round trip says it started and waits for {@code release}. */
+    private SharedRoundTrip<Integer, Integer> holdingTheFirstRoundTrip(int most, CountDownLatch started, CountDownLatch release) {
+        return new SharedRoundTrip<>(most, items -> {
+            if (batches.isEmpty()) {
+                started.countDown();
+                await(release);
+            }
+            return doubled(items);
+        });
     }
 }
