@@ -16,8 +16,11 @@ import java.util.Map;
  * log campaign of {@code --members} (1,000,000) runs on the same instance. The latency is the client's: request to
  * answer, and the answer comes after the channel has the message and the outcome is committed, so it bounds the
  * request-to-handoff time from above. Usage: {@code bench/run sends [--members N] [--connections C] [--seconds S]
- * [--warmup W] [--xmx 512m] [--rounds R]}; with {@code --rounds R}, sends alone only: R rounds at {@code --connections}
- * one after the other on the same JVM, then one at 1 connection.
+ * [--warmup W] [--xmx 512m] [--rounds R] [--jar PATH] [--jfr]}; with {@code --rounds R}, sends alone only: R rounds at
+ * {@code --connections} one after the other on the same JVM, then one at 1 connection. {@code --jar}: another build of
+ * the service (an older one kept aside, to compare back to back); {@code --jfr}: a JFR recording of the service,
+ * {@code target/bench/sends.jfr}. Each phase prints the CPU time a send cost the service and the bench's own client
+ * (both processes share the machine's cores).
  */
 public final class SendBench {
     public static void main(String[] args) throws Exception {
@@ -27,11 +30,12 @@ public final class SendBench {
         int seconds = o.seconds();
         int warmup = o.warmup();
         Path work = Path.of("target/bench");
-        try (Service svc = Service.start("sends", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(),
+        try (Service svc = Service.start("sends", Path.of(o.jar()).toAbsolutePath(),
                 work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true)) {
             Rest api = new Rest(svc.base());
             String run = Long.toString(System.nanoTime(), 36);
-            System.out.printf("machine: %d cores, load average %s at the start%n", Runtime.getRuntime().availableProcessors(), loadAverage());
+            System.out.printf("machine: %d cores, load average %s at the start; service %s%n",
+                    Runtime.getRuntime().availableProcessors(), loadAverage(), o.jar());
             if (o.rounds() > 0) {
                 // Sends alone on a JVM warmed for longer: rounds back to back (the first after --warmup, the others after
                 // 2 s), then one connection; no campaign. The JIT of a loaded machine takes minutes, not seconds.
@@ -85,7 +89,8 @@ public final class SendBench {
 
     private static void report(String what, RedirectBench.Load l) {
         System.out.printf("sends %s: %,.0f/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; non-202 answers: %d; "
-                + "service CPU %.0f µs a send%n", what, l.rate(), l.p50(), l.p99(), l.max(), l.errors(), l.serviceCpuMicros());
+                + "service CPU %.0f µs a send, the bench's client %.0f µs%n", what, l.rate(), l.p50(), l.p99(), l.max(), l.errors(),
+                l.serviceCpuMicros(), l.clientCpuMicros());
     }
 
     private static long sent(Rest api, long campaign) {
