@@ -1,7 +1,8 @@
 package dev.push.bench;
 
 /** The options of the benchmarks that drive one route with keep-alive connections ({@code redirects}, {@code sends}). */
-record LoadOptions(int members, int connections, int seconds, int warmup, String xmx, boolean jfr, int rounds, String jar) {
+record LoadOptions(int members, int connections, int seconds, int warmup, String xmx, boolean jfr, int rounds, String jar,
+                   boolean floor) {
     /** The packaged service bench/run builds; {@code --jar} names another (an older build kept aside, to compare). */
     static final String DEFAULT_JAR = "target/quarkus-app/quarkus-run.jar";
 
@@ -13,6 +14,7 @@ record LoadOptions(int members, int connections, int seconds, int warmup, String
         boolean jfr = false;
         int rounds = 0;
         String jar = DEFAULT_JAR;
+        boolean floor = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--members" -> members = Integer.parseInt(args[++i]);
@@ -23,9 +25,10 @@ record LoadOptions(int members, int connections, int seconds, int warmup, String
                 case "--jfr" -> jfr = true;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--jar" -> jar = args[++i];
+                case "--floor" -> floor = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new LoadOptions(members, connections, seconds, warmup, xmx, jfr, rounds, jar);
+        return new LoadOptions(members, connections, seconds, warmup, xmx, jfr, rounds, jar, floor);
     }
 }

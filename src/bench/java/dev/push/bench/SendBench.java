@@ -16,8 +16,9 @@ import java.util.Map;
  * log campaign of {@code --members} (1,000,000) runs on the same instance. The latency is the client's: request to
  * answer, and the answer comes after the channel has the message and the outcome is committed, so it bounds the
  * request-to-handoff time from above. Usage: {@code bench/run sends [--members N] [--connections C] [--seconds S]
- * [--warmup W] [--xmx 512m] [--rounds R] [--jar PATH] [--jfr]}; with {@code --rounds R}, sends alone only: R rounds at
- * {@code --connections} one after the other on the same JVM, then one at 1 connection. {@code --jar}: another build of
+ * [--warmup W] [--xmx 512m] [--rounds R [--floor]] [--jar PATH] [--jfr]}; with {@code --rounds R}, sends alone only: R rounds at
+ * {@code --connections} one after the other on the same JVM, then one at 1 connection; {@code --floor} then drives
+ * {@code GET /api/me} the same way, the cost of a request without a send. {@code --jar}: another build of
  * the service (an older one kept aside, to compare back to back); {@code --jfr}: a JFR recording of the service,
  * {@code target/bench/sends.jfr}. Each phase prints the CPU time a send cost the service and the bench's own client
  * (both processes share the machine's cores).
@@ -44,6 +45,17 @@ public final class SendBench {
                             sends(svc, api, run + "r" + r, connections, r == 1 ? warmup : 2, seconds));
                 }
                 report("alone, 1 connection, after the rounds", sends(svc, api, run + "one", 1, 2, seconds));
+                if (o.floor()) {
+                    // The same client, token and connections on a route that reads nothing (GET /api/me, on a worker
+                    // thread like a send): what HTTP, authentication and the worker hop cost a request without a send.
+                    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", api.authorization());
+                    RedirectBench.Load floor = RedirectBench.drive(svc.pid(), svc.httpPort, connections, 2, seconds, 200,
+                            (client, i) -> client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/api/me")
+                                    .setHeaders(headers)).compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode()))));
+                    System.out.printf("floor: GET /api/me, %d connections: %,.0f/s, latency p50 %.2f ms, p99 %.2f ms; non-200 "
+                            + "answers: %d; service CPU %.0f µs a request, the bench's client %.0f µs%n", connections, floor.rate(),
+                            floor.p50(), floor.p99(), floor.errors(), floor.serviceCpuMicros(), floor.clientCpuMicros());
+                }
                 System.out.printf("load average %s at the end%n", loadAverage());
                 return;
             }
