@@ -2,7 +2,7 @@ package dev.push.bench;
 
 /** The options of the benchmarks that drive one route with keep-alive connections ({@code redirects}, {@code sends}). */
 record LoadOptions(int members, int connections, int seconds, int warmup, String xmx, boolean jfr, int rounds, String jar,
-                   boolean floor) {
+                   boolean floor, java.util.List<String> jvm) {
     /** The packaged service bench/run builds; {@code --jar} names another (an older build kept aside, to compare). */
     static final String DEFAULT_JAR = "target/quarkus-app/quarkus-run.jar";
 
@@ -15,6 +15,7 @@ record LoadOptions(int members, int connections, int seconds, int warmup, String
         int rounds = 0;
         String jar = DEFAULT_JAR;
         boolean floor = false;
+        java.util.List<String> jvm = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--members" -> members = Integer.parseInt(args[++i]);
@@ -26,9 +27,10 @@ record LoadOptions(int members, int connections, int seconds, int warmup, String
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--jar" -> jar = args[++i];
                 case "--floor" -> floor = true;
+                case "--jvm" -> jvm.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new LoadOptions(members, connections, seconds, warmup, xmx, jfr, rounds, jar, floor);
+        return new LoadOptions(members, connections, seconds, warmup, xmx, jfr, rounds, jar, floor, jvm);
     }
 }

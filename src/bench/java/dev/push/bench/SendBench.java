@@ -16,10 +16,11 @@ import java.util.Map;
  * log campaign of {@code --members} (1,000,000) runs on the same instance. The latency is the client's: request to
  * answer, and the answer comes after the channel has the message and the outcome is committed, so it bounds the
  * request-to-handoff time from above. Usage: {@code bench/run sends [--members N] [--connections C] [--seconds S]
- * [--warmup W] [--xmx 512m] [--rounds R [--floor]] [--jar PATH] [--jfr]}; with {@code --rounds R}, sends alone only: R rounds at
+ * [--warmup W] [--xmx 512m] [--rounds R [--floor]] [--jar PATH] [--jvm OPTION]... [--jfr]}; with {@code --rounds R}, sends alone only: R rounds at
  * {@code --connections} one after the other on the same JVM, then one at 1 connection; {@code --floor} then drives
  * {@code GET /api/me} the same way, the cost of a request without a send. {@code --jar}: another build of
- * the service (an older one kept aside, to compare back to back); {@code --jfr}: a JFR recording of the service,
+ * the service (an older one kept aside, to compare back to back); {@code --jvm}: a JVM option for the service (e.g.
+ * {@code -XX:TieredStopAtLevel=1}), repeatable; {@code --jfr}: a JFR recording of the service,
  * {@code target/bench/sends.jfr}. Each phase prints the CPU time a send cost the service and the bench's own client
  * (both processes share the machine's cores).
  */
@@ -32,11 +33,11 @@ public final class SendBench {
         int warmup = o.warmup();
         Path work = Path.of("target/bench");
         try (Service svc = Service.start("sends", Path.of(o.jar()).toAbsolutePath(),
-                work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true)) {
+                work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true, o.jvm())) {
             Rest api = new Rest(svc.base());
             String run = Long.toString(System.nanoTime(), 36);
-            System.out.printf("machine: %d cores, load average %s at the start; service %s%n",
-                    Runtime.getRuntime().availableProcessors(), loadAverage(), o.jar());
+            System.out.printf("machine: %d cores, load average %s at the start; service %s%s%n",
+                    Runtime.getRuntime().availableProcessors(), loadAverage(), o.jar(), o.jvm().isEmpty() ? "" : " with " + o.jvm());
             if (o.rounds() > 0) {
                 // Sends alone on a JVM warmed for longer: rounds back to back (the first after --warmup, the others after
                 // 2 s), then one connection; no campaign. The JIT of a loaded machine takes minutes, not seconds.
