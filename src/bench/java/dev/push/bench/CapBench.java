@@ -20,7 +20,7 @@ public final class CapBench {
         LoadOptions o = LoadOptions.parse(args, 1_000_000);
         int members = o.members();
         Path work = Path.of("target/bench");
-        try (Service svc = Service.start("caps", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(),
+        try (Service svc = Service.start("caps", Path.of(o.jar()).toAbsolutePath(),
                 work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true)) {
             Rest api = new Rest(svc.base());
             System.out.printf("machine: %d cores, load average %s at the start; %,d members, H2, -Xmx%s%n",

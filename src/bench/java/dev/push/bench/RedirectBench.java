@@ -45,7 +45,7 @@ public final class RedirectBench {
         int seconds = o.seconds();
         int warmup = o.warmup();
         Path work = Path.of("target/bench");
-        try (Service svc = Service.start("redirects", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(), work.toAbsolutePath(), "h2", null,
+        try (Service svc = Service.start("redirects", Path.of(o.jar()).toAbsolutePath(), work.toAbsolutePath(), "h2", null,
                 null, o.xmx(), o.jfr(), true)) {
             Rest api = new Rest(svc.base());
             List<String> ids = new ArrayList<>();

@@ -16,8 +16,13 @@ import java.util.Map;
  * log campaign of {@code --members} (1,000,000) runs on the same instance. The latency is the client's: request to
  * answer, and the answer comes after the channel has the message and the outcome is committed, so it bounds the
  * request-to-handoff time from above. Usage: {@code bench/run sends [--members N] [--connections C] [--seconds S]
- * [--warmup W] [--xmx 512m] [--rounds R]}; with {@code --rounds R}, sends alone only: R rounds at {@code --connections}
- * one after the other on the same JVM, then one at 1 connection.
+ * [--warmup W] [--xmx 512m] [--rounds R [--floor]] [--jar PATH] [--jvm OPTION]... [--jfr]}; with {@code --rounds R}, sends alone only: R rounds at
+ * {@code --connections} one after the other on the same JVM, then one at 1 connection; {@code --floor} then drives
+ * {@code GET /api/me} the same way, the cost of a request without a send. {@code --jar}: another build of
+ * the service (an older one kept aside, to compare back to back); {@code --jvm}: a JVM option for the service (e.g.
+ * {@code -XX:TieredStopAtLevel=1}), repeatable; {@code --jfr}: a JFR recording of the service,
+ * {@code target/bench/sends.jfr}. Each phase prints the CPU time a send cost the service and the bench's own client
+ * (both processes share the machine's cores).
  */
 public final class SendBench {
     public static void main(String[] args) throws Exception {
@@ -27,11 +32,12 @@ public final class SendBench {
         int seconds = o.seconds();
         int warmup = o.warmup();
         Path work = Path.of("target/bench");
-        try (Service svc = Service.start("sends", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(),
-                work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true)) {
+        try (Service svc = Service.start("sends", Path.of(o.jar()).toAbsolutePath(),
+                work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true, o.jvm())) {
             Rest api = new Rest(svc.base());
             String run = Long.toString(System.nanoTime(), 36);
-            System.out.printf("machine: %d cores, load average %s at the start%n", Runtime.getRuntime().availableProcessors(), loadAverage());
+            System.out.printf("machine: %d cores, load average %s at the start; service %s%s%n",
+                    Runtime.getRuntime().availableProcessors(), loadAverage(), o.jar(), o.jvm().isEmpty() ? "" : " with " + o.jvm());
             if (o.rounds() > 0) {
                 // Sends alone on a JVM warmed for longer: rounds back to back (the first after --warmup, the others after
                 // 2 s), then one connection; no campaign. The JIT of a loaded machine takes minutes, not seconds.
@@ -40,6 +46,17 @@ public final class SendBench {
                             sends(svc, api, run + "r" + r, connections, r == 1 ? warmup : 2, seconds));
                 }
                 report("alone, 1 connection, after the rounds", sends(svc, api, run + "one", 1, 2, seconds));
+                if (o.floor()) {
+                    // The same client, token and connections on a route that reads nothing (GET /api/me, on a worker
+                    // thread like a send): what HTTP, authentication and the worker hop cost a request without a send.
+                    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", api.authorization());
+                    RedirectBench.Load floor = RedirectBench.drive(svc.pid(), svc.httpPort, connections, 2, seconds, 200,
+                            (client, i) -> client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/api/me")
+                                    .setHeaders(headers)).compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode()))));
+                    System.out.printf("floor: GET /api/me, %d connections: %,.0f/s, latency p50 %.2f ms, p99 %.2f ms; non-200 "
+                            + "answers: %d; service CPU %.0f µs a request, the bench's client %.0f µs%n", connections, floor.rate(),
+                            floor.p50(), floor.p99(), floor.errors(), floor.serviceCpuMicros(), floor.clientCpuMicros());
+                }
                 System.out.printf("load average %s at the end%n", loadAverage());
                 return;
             }
@@ -85,7 +102,8 @@ public final class SendBench {
 
     private static void report(String what, RedirectBench.Load l) {
         System.out.printf("sends %s: %,.0f/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; non-202 answers: %d; "
-                + "service CPU %.0f µs a send%n", what, l.rate(), l.p50(), l.p99(), l.max(), l.errors(), l.serviceCpuMicros());
+                + "service CPU %.0f µs a send, the bench's client %.0f µs%n", what, l.rate(), l.p50(), l.p99(), l.max(), l.errors(),
+                l.serviceCpuMicros(), l.clientCpuMicros());
     }
 
     private static long sent(Rest api, long campaign) {

@@ -74,7 +74,12 @@ final class Service implements AutoCloseable {
                 // A heap that is too small must end the run visibly rather than leave a half-alive service.
                 "-XX:+ExitOnOutOfMemoryError"));
         if (jfr != null) {
-            cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr + ",dumponexit=true");
+            // -Dbench.jfr.settings=FILE.jfc: other settings, e.g. a copy of profile.jfc sampling every millisecond.
+            // Deep stacks: a request's Mutiny and Vert.x chains run past JFR's default 64 frames, which would cut off
+            // the frames that say what the request was doing.
+            cmd.add("-XX:FlightRecorderOptions:stackdepth=512");
+            cmd.add("-XX:StartFlightRecording=settings=" + System.getProperty("bench.jfr.settings", "profile") + ",filename="
+                    + jfr + ",dumponexit=true");
         }
         cmd.add("-Dquarkus.http.port=" + http);
         cmd.add("-Dpush.admin.password=" + Rest.ADMIN_PASSWORD);

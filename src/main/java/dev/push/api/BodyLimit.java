@@ -10,6 +10,7 @@ import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.regex.Pattern;
 
 /**
  * A body read whole — a JSON document, or the text of an op call — is refused with 413 beyond
@@ -22,6 +23,8 @@ import java.io.InputStream;
 @Provider
 public class BodyLimit implements ReaderInterceptor {
     public static final String SETTING = "push.api.max-json-body";
+    /** A Content-Length we read as a number; compiled once, as every request with a JSON body is checked. */
+    private static final Pattern LENGTH = Pattern.compile("\\d{1,18}");
 
     // Looked up at the first body: JAX-RS providers are made during static init, before runtime configuration.
     @Inject
@@ -34,7 +37,7 @@ public class BodyLimit implements ReaderInterceptor {
         }
         long max = config.get().maxJsonBody().asLongValue();
         String declared = context.getHeaders().getFirst(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > max) {
+        if (declared != null && LENGTH.matcher(declared).matches() && Long.parseLong(declared) > max) {
             throw refusal(max);
         }
         context.setInputStream(new Bounded(context.getInputStream(), max));
