@@ -111,7 +111,7 @@ class RecurringCrashIT {
         String run1AtKill = task(run1).getString("state");
         assertEquals(Boolean.TRUE, occurrence(series, first).getBoolean("pending"), "k left its decision pending");
         survivorGate.release();
-        JsonPath done1 = awaitFinished(s.base(), run1);
+        JsonPath done1 = awaitFinished(s.base(), run1, first);
         String survivor = s.instanceId();
         step("run 1 finished");
 
@@ -134,7 +134,7 @@ class RecurringCrashIT {
         gate.release();
         step("database back");
         k2.awaitReady(READY);
-        JsonPath done2 = awaitFinished(k2.base(), run2);
+        JsonPath done2 = awaitFinished(k2.base(), run2, second);
         step("run 2 finished");
 
         assertOneRunSentOnce(series, first, run1, done1, killed, members);
@@ -249,10 +249,7 @@ class RecurringCrashIT {
         assertEquals(run, d.getLong("run"));
         assertNull(d.get("pending"), "its run was started: nothing left pending");
         assertNull(d.get("reason"));
-        List<Long> named = new ArrayList<>();
-        database.database().getCollection("tasks").find(Filters.regex("name", "^" + Pattern.quote(SERIES + " · " + at) + "$"))
-                .forEach(t -> named.add(t.getLong("_id")));
-        assertEquals(List.of(run), named, "one campaign for " + at + ", the decision's run");
+        assertEquals(List.of(run), named(at), "one campaign for " + at + ", the decision's run");
         assertEquals("finished", done.getString("state"));
         assertEquals(MEMBERS, done.getLong("progress.total"));
         assertEquals(MEMBERS, done.getLong("progress.sent"), "every member sent");
@@ -272,8 +269,11 @@ class RecurringCrashIT {
         assertEquals(new HashSet<>(members), received, "every member received");
     }
 
-    private static JsonPath awaitFinished(String api, long run) {
+    /** Waits for the run to finish; fails at once if a campaign other than the run is named for its instant. */
+    private JsonPath awaitFinished(String api, long run, Instant at) {
         ClusterFaultIT.awaitTrue(Duration.ofSeconds(90), () -> {
+            List<Long> others = named(at).stream().filter(id -> id != run).toList();
+            assertEquals(List.of(), others, "campaigns for " + at + " beside the decision's run " + run);
             var r = given().baseUri(api).get("/api/campaigns/" + run);
             if (r.statusCode() != 200) { // not made yet (404), or the database just came back
                 return false;
@@ -283,5 +283,13 @@ class RecurringCrashIT {
             return "finished".equals(c.getString("state"));
         });
         return given().baseUri(api).get("/api/campaigns/" + run).then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The campaigns named for the series' occurrence at {@code at}. */
+    private List<Long> named(Instant at) {
+        List<Long> ids = new ArrayList<>();
+        database.database().getCollection("tasks").find(Filters.regex("name", "^" + Pattern.quote(SERIES + " · " + at) + "$"))
+                .forEach(t -> ids.add(t.getLong("_id")));
+        return ids;
     }
 }
