@@ -198,12 +198,13 @@ class RecurringCrashIT {
      * its next tick and on time (within the minute of grace); s's clock reaches it only 35 s or more later. Waits a few
      * seconds when no minute falls in that span yet.
      */
-    private static Instant recur(String api, long series) throws InterruptedException {
+    private Instant recur(String api, long series) throws InterruptedException {
         Instant now = Instant.now();
         Instant at = now.plus(AHEAD).minusSeconds(52).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         Instant latest = now.plus(AHEAD).minusSeconds(2);
         if (at.isAfter(latest)) {
             Thread.sleep(Duration.between(latest, at).toMillis() + 100);
+            step("waited for the minute");
         }
         int minute = at.atZone(ZoneOffset.UTC).getMinute();
         JsonPath view = given().baseUri(api).contentType(ContentType.JSON)
