@@ -59,6 +59,12 @@ final class TestDatabase implements AutoCloseable {
         return uri;
     }
 
+    /** The embedded database's port (a {@link CommandGate} in front of it connects there). */
+    int port() {
+        embeddedProcess();
+        return port;
+    }
+
     /** What an instance is told besides the connection string: the database to use. */
     Map<String, String> settings() {
         return Map.of("quarkus.mongodb.database", name);

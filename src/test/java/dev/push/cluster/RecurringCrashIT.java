@@ -1,0 +1,296 @@
+package dev.push.cluster;
+
+import static dev.push.cluster.ClusterFaultIT.freePort;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.mongodb.client.model.Filters;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Issue 17 on real processes: a recurring campaign's master killed (kill -9) between its decision and its run's start,
+ * and the database process killed in that window, leave each scheduled instant exactly one run, made under the
+ * decision's id by another instance's tick, sent once to every member.
+ *
+ * <p>Design. One database process; instance {@code k}, the one killed, reaches the database through a
+ * {@link CommandGate} and runs on a clock 90 s ahead ({@code push.clock.offset}); instance {@code s}, through a gate
+ * of its own, on the real clock. The series (20 members, a fixed audience) recurs hourly at a minute {@code s} has not reached and {@code k}
+ * has, by less than the minute of grace, so {@code k} decides it on its next tick, on time, and nobody else can yet.
+ * <ol>
+ * <li>The gate holds every request of {@code k} once it has inserted the decision and then its run (ready, not
+ * started; the series' next occurrence moved on in between); {@code k} is killed there. Meanwhile {@code s}'s gate
+ * holds {@code s} at its next look for pending decisions, so that it carries nothing on before {@code k} is dead. The
+ * decision is {@code pending}; {@code s}'s gate lets go, and its next tick starts the run; it sends 20 of 20.</li>
+ * <li>{@code s} is killed once that run finished (its tick would carry the next decision on at once), and {@code k}
+ * comes back on a clock an hour on (the series' next instant comes as it starts). The gate holds its request after the
+ * decision's insert was answered (the series' move to the following instant); the database process is killed (kill -9)
+ * there and started again on the same file, and the gate drops the held request. The decision, written with the
+ * coordination write concern, is there, {@code pending}, with no run: {@code k}'s next tick makes the run under its id
+ * and starts it; it sends 20 of 20.</li>
+ * </ol>
+ * Then: each instant has one decision (by the killed instance; outcome run, none missed, nothing pending) and one
+ * campaign named for it, the decision's run, started once, finished with 20 sent; the sink received each member once
+ * per run; the series' next occurrence is the one after. Figures go to target/reliability/recurring-crash.md.
+ */
+class RecurringCrashIT {
+    static final int MEMBERS = 20;
+    static final Duration AHEAD = Duration.ofSeconds(90);
+    static final Duration READY = Duration.ofMinutes(3);
+    static final String SERIES = "recurring crash";
+
+    Path work;
+    DeliverySink sink;
+    TestDatabase database;
+    CommandGate gate;
+    CommandGate survivorGate;
+    final List<ServiceProcess> instances = new ArrayList<>();
+    /** Where the seconds go, printed with the figures line (start-ups dominate). */
+    final StringBuilder steps = new StringBuilder();
+    long began;
+
+    @AfterEach
+    void stop() throws Exception {
+        ServiceProcess.killAll(instances, gate, survivorGate, database, sink);
+    }
+
+    @Test
+    void aMasterKilledAndTheDatabaseKilledBetweenADecisionAndItsRunLeaveEachInstantOneRunSentOnce() throws Exception {
+        began = System.nanoTime();
+        work = Files.createDirectories(Path.of("target", "reliability"));
+        sink = new DeliverySink();
+        database = TestDatabase.embedded("recurring", work);
+        gate = new CommandGate(database.port());
+        survivorGate = new CommandGate(database.port());
+        CommandGate.Command decisionInsert = new CommandGate.Command("insert", "occurrences");
+        // k's first requests of note, once the series is due on its clock: the decision, then its run.
+        gate.holdAfter(decisionInsert, new CommandGate.Command("insert", "tasks"));
+        ServiceProcess k = instance("recur-k", gate.uri(), AHEAD);
+        ServiceProcess s = instance("recur-s", survivorGate.uri(), Duration.ZERO);
+        k.awaitReady(READY);
+        s.awaitReady(READY);
+        String killed = k.instanceId();
+        step("instances ready");
+        List<String> members = members(s.base());
+        long series = series(s.base(), members);
+        step("series made");
+
+        // 1. kill -9 of the deciding master once its decision and its run are written, before it starts the run.
+        Instant first = recur(s.base(), series);
+        // s's next tick looks for pending decisions and waits there until k is dead, so the one k leaves is pending.
+        survivorGate.holdAt(new CommandGate.Command("find", "occurrences"));
+        step("recurs");
+        assertTrue(gate.awaitHeld(Duration.ofSeconds(30)), "k did not decide " + first + " and make its run");
+        Document decided = occurrence(series, first);
+        long run1 = decided.getLong("run");
+        awaitDatabase(() -> task(run1) != null);
+        k.kill();
+        step("k killed");
+        String run1AtKill = task(run1).getString("state");
+        assertEquals(Boolean.TRUE, occurrence(series, first).getBoolean("pending"), "k left its decision pending");
+        survivorGate.release();
+        JsonPath done1 = awaitFinished(s.base(), run1, first);
+        String survivor = s.instanceId();
+        step("run 1 finished");
+
+        // 2. kill -9 of the database once the next decision is written and answered, before its run is made. s is
+        // killed first: its tick would carry the decision on at once. k comes back on a clock on which the series' next
+        // instant comes as it starts, and decides it as its master starts, which may be before it answers as ready (its
+        // readiness asks the database: held too).
+        s.kill();
+        Instant second = first.plus(Duration.ofHours(1));
+        gate.holdAt(decisionInsert, new CommandGate.Command("update", "recurrences"));
+        ServiceProcess k2 = instance("recur-k2", gate.uri(), Duration.between(Instant.now(), second).minusSeconds(10));
+        assertTrue(gate.awaitHeld(READY), "k2 did not decide " + second);
+        step("k2 decided");
+        Document pending = occurrence(series, second);
+        assertEquals(Boolean.TRUE, pending.getBoolean("pending"), "the decision waits for its run");
+        long run2 = pending.getLong("run");
+        assertNull(task(run2), "held before its run was made");
+        database.kill();
+        database.restart();
+        gate.release();
+        step("database back");
+        k2.awaitReady(READY);
+        JsonPath done2 = awaitFinished(k2.base(), run2, second);
+        step("run 2 finished");
+
+        assertOneRunSentOnce(series, first, run1, done1, killed, members);
+        assertOneRunSentOnce(series, second, run2, done2, k2.instanceId(), members);
+        assertEquals(second.plus(Duration.ofHours(1)).toString(), given().baseUri(k2.base())
+                        .get("/api/campaigns/" + series + "/recurrence").then().statusCode(200).extract().jsonPath().getString("next[0]"),
+                "the series goes on to its next instant");
+        assertEquals(2, given().baseUri(k2.base()).get("/api/campaigns/" + series + "/recurrence/runs").then().statusCode(200)
+                .extract().jsonPath().getList("").size(), "two occurrences decided");
+        String line = String.format("- %d members, hourly; k killed with the decision of %s pending and its run %s; s (%s) started it:"
+                        + " sent %d; the database killed with the decision of %s pending and no run; finished: sent %d;"
+                        + " 0 twice; %.1f s in all (%s)%n", MEMBERS, first, run1AtKill, survivor, done1.getLong("progress.sent"), second,
+                done2.getLong("progress.sent"), (System.nanoTime() - began) / 1e9, steps.toString().trim());
+        Files.writeString(work.resolve("recurring-crash.md"), line, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private void step(String what) {
+        steps.append(String.format(" %s %.1f s;", what, (System.nanoTime() - began) / 1e9));
+    }
+
+    /** Launched, not awaited: start-ups that can overlap do. */
+    private ServiceProcess instance(String name, String mongo, Duration clockOffset) throws Exception {
+        Map<String, String> properties = new java.util.LinkedHashMap<>(database.settings());
+        properties.put("push.clock.offset", clockOffset.toString());
+        ServiceProcess p = ServiceProcess.instance(name, freePort(), mongo, work, properties).start();
+        instances.add(p);
+        return p;
+    }
+
+    /** The sink's channel and {@value #MEMBERS} members. */
+    private List<String> members(String api) {
+        sink.addAsChannel(api, 4);
+        StringBuilder ndjson = new StringBuilder();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < MEMBERS; i++) {
+            ndjson.append("{\"id\":\"rc-").append(i).append("\"}\n");
+            ids.add("rc-" + i);
+        }
+        given().baseUri(api).contentType("application/x-ndjson").body(ndjson.toString().getBytes(StandardCharsets.UTF_8))
+                .post("/api/members/import").then().statusCode(200);
+        return ids;
+    }
+
+    /** The series' definition: a ready campaign over the members' audience, built. */
+    private static long series(String api, List<String> members) {
+        long audience = given().baseUri(api).contentType(ContentType.JSON)
+                .body(Map.of("name", "recurring", "source", Map.of("kind", "ids", "ids", members), "workers", 1))
+                .post("/api/audiences").then().statusCode(201).extract().jsonPath().getLong("id");
+        given().baseUri(api).post("/api/audiences/" + audience + "/start").then().statusCode(200);
+        ClusterFaultIT.awaitTrue(Duration.ofSeconds(60), () -> "finished".equals(given().baseUri(api)
+                .get("/api/audiences/" + audience).then().statusCode(200).extract().jsonPath().getString("state")));
+        return given().baseUri(api).contentType(ContentType.JSON)
+                .body(Map.of("name", SERIES, "audienceId", audience, "channel", "sink", "workers", 2, "batchSize", 5,
+                        "message", Map.of("title", "Every hour")))
+                .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    /**
+     * Makes the series recur hourly at a minute that comes, on k's clock, between 2 and 52 s before now: due for k at
+     * its next tick and on time (within the minute of grace); s's clock reaches it only 35 s or more later. Waits a few
+     * seconds when no minute falls in that span yet.
+     */
+    private Instant recur(String api, long series) throws InterruptedException {
+        Instant now = Instant.now();
+        Instant at = now.plus(AHEAD).minusSeconds(52).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        Instant latest = now.plus(AHEAD).minusSeconds(2);
+        if (at.isAfter(latest)) {
+            Thread.sleep(Duration.between(latest, at).toMillis() + 100);
+            step("waited for the minute");
+        }
+        int minute = at.atZone(ZoneOffset.UTC).getMinute();
+        JsonPath view = given().baseUri(api).contentType(ContentType.JSON)
+                .body(Map.of("cron", minute + " * * * *", "zone", "UTC", "missed", "run"))
+                .put("/api/campaigns/" + series + "/recurrence").then().statusCode(200).extract().jsonPath();
+        assertEquals(at.toString(), view.getString("next[0]"), "the first instant is the one chosen");
+        return at;
+    }
+
+    private Document occurrence(long series, Instant at) throws InterruptedException {
+        String key = series + "@" + at;
+        awaitDatabase(() -> database.database().getCollection("occurrences").find(Filters.eq("_id", key)).first() != null);
+        return database.database().getCollection("occurrences").find(Filters.eq("_id", key)).first();
+    }
+
+    private Document task(long id) {
+        return database.database().getCollection("tasks").find(Filters.eq("_id", id)).first();
+    }
+
+    /** Polled at 10 ms: the test kills within that of what it waits for. */
+    private static void awaitDatabase(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("not in the database within 30 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * The instant has one decision, by the killed instance, on time, carried through; one campaign is named for it, the
+     * decision's run, started once and finished with every member sent; the sink received each member once for it.
+     */
+    private void assertOneRunSentOnce(long series, Instant at, long run, JsonPath done, String by, List<String> members) {
+        List<Document> decisions = database.database().getCollection("occurrences")
+                .find(Filters.and(Filters.eq("campaign", series), Filters.eq("at", Date.from(at)))).into(new ArrayList<>());
+        assertEquals(1, decisions.size(), "one decision for " + at);
+        Document d = decisions.get(0);
+        assertEquals(by, d.getString("by"), "decided by the instance killed in its window");
+        assertEquals("run", d.getString("outcome"));
+        assertEquals(0, d.getInteger("missed"));
+        assertEquals(run, d.getLong("run"));
+        assertNull(d.get("pending"), "its run was started: nothing left pending");
+        assertNull(d.get("reason"));
+        assertEquals(List.of(run), named(at), "one campaign for " + at + ", the decision's run");
+        assertEquals("finished", done.getString("state"));
+        assertEquals(MEMBERS, done.getLong("progress.total"));
+        assertEquals(MEMBERS, done.getLong("progress.sent"), "every member sent");
+        assertEquals(0, done.getLong("progress.failed") + done.getLong("progress.unknown") + done.getLong("progress.skipped"));
+        List<String> from = done.getList("history.from", String.class);
+        List<String> to = done.getList("history.to", String.class);
+        int starts = 0;
+        for (int i = 0; i < to.size(); i++) {
+            if ("ready".equals(from.get(i)) && "started".equals(to.get(i))) {
+                starts++;
+            }
+        }
+        assertEquals(1, starts, "started once: " + to);
+        assertEquals(List.of(), sink.duplicates(run), "nobody received twice");
+        Set<String> received = new HashSet<>();
+        sink.of(run).forEach(r -> received.add(r.member()));
+        assertEquals(new HashSet<>(members), received, "every member received");
+    }
+
+    /** Waits for the run to finish; fails at once if a campaign other than the run is named for its instant. */
+    private JsonPath awaitFinished(String api, long run, Instant at) {
+        ClusterFaultIT.awaitTrue(Duration.ofSeconds(90), () -> {
+            List<Long> others = named(at).stream().filter(id -> id != run).toList();
+            assertEquals(List.of(), others, "campaigns for " + at + " beside the decision's run " + run);
+            var r = given().baseUri(api).get("/api/campaigns/" + run);
+            if (r.statusCode() != 200) { // not made yet (404), or the database just came back
+                return false;
+            }
+            JsonPath c = r.then().extract().jsonPath();
+            assertTrue(!"failed".equals(c.getString("state")), "run failed: " + c.getString("stateReason"));
+            return "finished".equals(c.getString("state"));
+        });
+        return given().baseUri(api).get("/api/campaigns/" + run).then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The campaigns named for the series' occurrence at {@code at}. */
+    private List<Long> named(Instant at) {
+        List<Long> ids = new ArrayList<>();
+        database.database().getCollection("tasks").find(Filters.regex("name", "^" + Pattern.quote(SERIES + " · " + at) + "$"))
+                .forEach(t -> ids.add(t.getLong("_id")));
+        return ids;
+    }
+}
