@@ -83,6 +83,22 @@ final class BsonDocumentType extends BasicDataType<Document> {
         return Arrays.compare(bytes(a), bytes(b));
     }
 
+    /**
+     * The BSON size of {@code document}'s elements named in {@code fields}: two documents that differ only there differ in
+     * size by the difference of this, without encoding either whole (a keyed update changes one or two fields of a
+     * document whose other fields may be long).
+     */
+    static int fieldsSize(Document document, Collection<String> fields) {
+        Document elements = new Document();
+        for (String field : fields) {
+            if (document.containsKey(field)) {
+                elements.put(field, document.get(field));
+            }
+        }
+        // A document's own length (int32) and terminator.
+        return bytes(elements).length - 5;
+    }
+
     static byte[] bytes(Document document) {
         ByteBuf bson = Unpooled.buffer(256);
         try {

@@ -72,9 +72,9 @@ final class KeyedH2Collection extends H2Collection implements ExaminedCounter {
         }
 
         @Override
-        public void replace(Object id, Document stored, Document changed) {
+        public void replace(Object id, Document stored, Document changed, Set<String> fields) {
             handleUpdate(id, stored, changed);
-            updateDataSize(BsonDocumentType.bytes(changed).length - BsonDocumentType.bytes(stored).length);
+            updateDataSize(BsonDocumentType.fieldsSize(changed, fields) - BsonDocumentType.fieldsSize(stored, fields));
         }
 
         @Override

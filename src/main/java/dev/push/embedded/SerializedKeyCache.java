@@ -18,6 +18,12 @@ import de.bwaldvogel.mongo.bson.Document;
  * id it looks for once, and each page's keys once while the page lives (a weak cache keyed by the page's key array,
  * which H2 replaces rather than changes: {@code Page.setKey} clones it). The bytes compared are the ones H2 compares,
  * so the order (and with it the natural order of unsorted answers) is unchanged, and so is the file.
+ * <p>
+ * A lookup searches one page a level of the tree, and a keyed find looks each id up twice (is it there, then the
+ * document): each search serialized the sought id again, each time with a new {@code ObjectOutputStream} (JFR of
+ * {@code bench/run caps}: a quarter of an uncapped campaign's samples). So the last id sought on a thread is kept with
+ * its bytes and answered by identity; the ids sought are never changed (they come from a decoded command, or are the
+ * stored keys, which {@link InPlaceUpdates} keeps unchanged).
  */
 class SerializedKeyCache extends ObjectDataType {
     static final SerializedKeyCache INSTANCE = new SerializedKeyCache();
@@ -27,6 +33,11 @@ class SerializedKeyCache extends ObjectDataType {
     }
 
     private final Map<Object[], PageKeys> pages = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The last key a thread sought, and its bytes. */
+    private final ThreadLocal<Sought> lastSought = new ThreadLocal<>();
+
+    private record Sought(Object key, byte[] bytes) {
+    }
 
     SerializedKeyCache() {
     }
@@ -42,7 +53,7 @@ class SerializedKeyCache extends ObjectDataType {
             return super.binarySearch(key, storageObj, size, initialGuess);
         }
         Object[] storage = (Object[]) storageObj;
-        byte[] sought = serialize(key);
+        byte[] sought = soughtBytes(key);
         PageKeys cached = pages.computeIfAbsent(storage,
             s -> new PageKeys(new AtomicReferenceArray<>(s.length), new AtomicReferenceArray<>(s.length)));
         int low = 0;
@@ -64,6 +75,17 @@ class SerializedKeyCache extends ObjectDataType {
             x = (low + high) >>> 1;
         }
         return ~low;
+    }
+
+    /** {@code key}'s bytes, serialized once for the searches of one lookup and of the lookups of the same id after it. */
+    private byte[] soughtBytes(Object key) {
+        Sought last = lastSought.get();
+        if (last != null && last.key == key) {
+            return last.bytes;
+        }
+        byte[] bytes = serialize(key);
+        lastSought.set(new Sought(key, bytes));
+        return bytes;
     }
 
     /** This type's comparison of a key of the serialized kind with a page's key {@code i}, its bytes serialized once. */

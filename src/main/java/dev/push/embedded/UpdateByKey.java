@@ -44,8 +44,8 @@ final class UpdateByKey {
 
         List<? extends Index<?>> indexes();
 
-        /** Stores {@code changed} in place of {@code stored} under {@code id}. */
-        void replace(Object id, Document stored, Document changed);
+        /** Stores {@code changed}, which differs from {@code stored} in {@code fields} only, in place of it under {@code id}. */
+        void replace(Object id, Document stored, Document changed, Set<String> fields);
 
         /** Adds a new document, as an insert does. */
         void insert(Document document);
@@ -105,7 +105,7 @@ final class UpdateByKey {
         }
         // Found under the filter's one exact id: only the rest of the filter is left to match (as a keyed find does).
         Document rest = KeyLookup.withoutExactIds(filter, null);
-        if (!rest.isEmpty() && !target.matches(stored, rest)) {
+        if (!rest.isEmpty() && !matches(target, stored, rest)) {
             return isUpsert ? null : new Result(id, false, false, null);
         }
         Document changed = applied(stored, update);
@@ -113,9 +113,15 @@ final class UpdateByKey {
             return null;
         }
         if (changed != stored) {
-            target.replace(id, stored, changed);
+            target.replace(id, stored, changed, fields);
         }
         return new Result(id, true, changed != stored, null);
+    }
+
+    /** The rest of the filter matched by {@link DateConditions} where it can, else by the collection's matcher. */
+    private static boolean matches(Target target, Document stored, Document rest) {
+        Boolean matches = DateConditions.matches(stored, rest);
+        return matches != null ? matches : target.matches(stored, rest);
     }
 
     /** Whether the fast path does what the stock one does with this operator's changes. */
