@@ -100,6 +100,12 @@ public class Occurrences {
         return out;
     }
 
+    /** The instant of a recurring campaign's latest decision, or null before its first. */
+    Instant latest(long campaign) {
+        List<Document> newest = of(campaign, 1);
+        return newest.isEmpty() ? null : newest.get(0).getDate("at").toInstant();
+    }
+
     /** A recurring campaign's occurrences, newest first. */
     List<Document> of(long campaign, int limit) {
         return coll().find(Filters.eq("campaign", campaign)).sort(Sorts.descending("at")).limit(limit).into(new ArrayList<>());

@@ -55,8 +55,14 @@ public class RecurringRuns implements ClockedStep {
         long campaign = r.getLong("_id");
         Schedule schedule = Schedule.of(r.getString("cron"), r.getString("zone"));
         Date next = r.getDate("next");
+        Instant following = schedule.after(now);
+        Instant first = firstUndecided(campaign, schedule, next.toInstant(), now);
+        if (first == null) {
+            recurrences.advance(campaign, next, following == null ? null : Date.from(following));
+            return;
+        }
         Date skip = r.getDate("skip");
-        OccurrenceDecision d = OccurrenceDecision.decide(schedule, next.toInstant(), now,
+        OccurrenceDecision d = OccurrenceDecision.decide(schedule, first, now,
                 skip == null ? null : skip.toInstant(), RecurringCampaigns.RUN.equals(r.getString("missed")));
         Document decision;
         if (d.runs()) {
@@ -70,10 +76,28 @@ public class RecurringRuns implements ClockedStep {
             decision = Occurrences.decision(campaign, d, instanceId, now, null, null, List.of(), null);
         }
         boolean won = occurrences.decide(decision);
-        Instant following = schedule.after(now);
         recurrences.advance(campaign, next, following == null ? null : Date.from(following));
         if (won && d.runs()) {
             pending.make(decision);
         }
+    }
+
+    /**
+     * The first instant from {@code next} to {@code now} that no master decided, or null when none is left. A master
+     * stopped between recording its decision and moving {@code next} on leaves {@code next} at or before the instant
+     * it decided; a master finding it due later must not count that instant, or the ones before it, as missed. The
+     * latest decision is read only when more than one instant has come — for one, its duplicate insert is the answer.
+     */
+    private Instant firstUndecided(long campaign, Schedule schedule, Instant next, Instant now) {
+        Instant after = schedule.after(next);
+        if (after == null || after.isAfter(now)) {
+            return next;
+        }
+        Instant latest = occurrences.latest(campaign);
+        if (latest == null || latest.isBefore(next)) {
+            return next;
+        }
+        Instant undecided = schedule.after(latest);
+        return undecided == null || undecided.isAfter(now) ? null : undecided;
     }
 }

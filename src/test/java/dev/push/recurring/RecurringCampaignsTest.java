@@ -587,6 +587,53 @@ class RecurringCampaignsTest {
         assertEquals(2, occurrences(campaign).size());
     }
 
+    @Test
+    void anInstantDecidedByAMasterKilledBeforeItMovedTheSeriesOnIsNotCountedMissedWhenTheNextOneIsDecided() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long campaign = recurringCampaign(Api.memberIds("rec-decided-", 2), "run");
+        // A master decided the first instant on time and was killed before moving the series on.
+        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
+                new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
+                tasks.reserveId(), FIRST.atZone(PARIS).toLocalDate(), List.of(), null));
+
+        // No master is back before the following instant has come too.
+        Instant second = FIRST.plus(Duration.ofDays(1));
+        tickBothAt(second.plusSeconds(2), 3);
+
+        List<Map<String, Object>> decided = occurrences(campaign);
+        assertEquals(List.of(second.toString(), FIRST.toString()), decided.stream().map(o -> o.get("at")).toList(),
+                "each instant has its decision: " + decided);
+        assertEquals(List.of("run", 0), List.of(decided.get(0).get("outcome"), decided.get(0).get("missed")),
+                "the following instant is on time and nothing was missed: the first was decided");
+        assertEquals(List.of("instance-killed", 0), List.of(decided.get(1).get("by"), decided.get(1).get("missed")),
+                "the killed master's decision stands");
+        assertEquals(second.plus(Duration.ofDays(1)).toString(), given().get("/api/campaigns/" + campaign + "/recurrence")
+                .then().extract().jsonPath().getString("next[0]"), "and the series moves on past both");
+    }
+
+    @Test
+    void aLateDecisionWhoseMasterWasKilledBeforeItMovedTheSeriesOnIsNotDecidedAgainOrCountedMissed() throws Exception {
+        master("instance-a", clockA);
+        master("instance-b", clockB);
+        long campaign = recurringCampaign(Api.memberIds("rec-late-decided-", 2), "skip");
+        // A master back two days late decided the latest instant, counting the first missed, and was killed before
+        // moving the series on: the series' next occurrence is still the first.
+        Instant second = FIRST.plus(Duration.ofDays(1));
+        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
+                new OccurrenceDecision(second, OccurrenceDecision.MISSED_SKIPPED, 2), "instance-killed",
+                second.plus(Duration.ofHours(2)), null, null, List.of(), null));
+
+        Instant third = FIRST.plus(Duration.ofDays(2));
+        tickBothAt(third.plusSeconds(2), 3);
+
+        List<Map<String, Object>> decided = occurrences(campaign);
+        assertEquals(List.of(third.toString(), second.toString()), decided.stream().map(o -> o.get("at")).toList(),
+                "the first instant is not decided again: " + decided);
+        assertEquals(List.of("run", 0), List.of(decided.get(0).get("outcome"), decided.get(0).get("missed")),
+                "the third instant is on time and counts no instant the killed master decided as missed");
+    }
+
     @Inject
     dev.push.audience.Audiences audiences;
 
