@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
@@ -53,11 +52,12 @@ import io.restassured.path.json.JsonPath;
  * there and started again on the same file, and the gate drops the held request. The decision, written with the
  * coordination write concern, is there, {@code pending}, with no run: {@code k}'s next tick makes the run under its id
  * and starts it; it sends 20 of 20.</li>
- * <li>A second series rebuilds its audience from its query (the same 20 members) at each run; it recurs daily at an
- * instant half an hour ahead of {@code k2}'s clock, and {@code k3} comes up, through {@code s}'s gate, on a clock on
- * which that instant comes as it starts. {@code k2}'s gate holds it at its next look for pending decisions; {@code
- * k3}'s holds {@code k3} once it has inserted the decision and then the rebuilt audience (ready, never built; no run),
- * and {@code k3} is killed there. {@code k2}'s gate lets go and holds {@code k2} again once it has made the run over
+ * <li>A second series rebuilds its audience from its query (the same 20 members) at each run. {@code k3} came up
+ * alongside {@code k2}, through {@code s}'s gate, on a clock half an hour ahead of {@code k2}'s, held at its first look
+ * at the recurring campaigns. The series recurs hourly at a minute {@code k3}'s clock passed less than 40 s ago (half
+ * an hour ahead of {@code k2}'s); {@code k2}'s gate holds it at its next look for pending decisions, {@code k3}'s lets
+ * go and holds {@code k3} once it has inserted the decision and then the rebuilt audience (ready, never built; no
+ * run), and {@code k3} is killed there. {@code k2}'s gate lets go and holds {@code k2} again once it has made the run over
  * that audience and started the audience's build: the run waits for the build. The database process is killed there
  * and started again on the same file; {@code k2} builds the audience and starts the run; it sends 20 of 20.</li>
  * </ol>
@@ -112,7 +112,7 @@ class RecurringCrashIT {
         step("series made");
 
         // 1. kill -9 of the deciding master once its decision and its run are written, before it starts the run.
-        Instant first = recur(s.base(), series);
+        Instant first = recur(s.base(), series, AHEAD, 52, Map.of());
         // s's next tick looks for pending decisions and waits there until k is dead, so the one k leaves is pending.
         survivorGate.holdAt(new CommandGate.Command("find", "occurrences"));
         step("recurs");
@@ -138,6 +138,11 @@ class RecurringCrashIT {
         gate.holdAt(decisionInsert, new CommandGate.Command("update", "recurrences"));
         Duration k2Offset = Duration.between(Instant.now(), second).minusSeconds(10);
         ServiceProcess k2 = instance("recur-k2", gate.uri(), k2Offset);
+        // k3, for step 3, starts now, alongside k2, on a clock half an hour ahead of k2's, and is held at its first look
+        // at the recurring campaigns until then: the first series' next instant, which k2 decides here, has come on it.
+        Duration k3Offset = k2Offset.plus(Duration.ofMinutes(30));
+        survivorGate.holdAt(new CommandGate.Command("find", "recurrences"));
+        ServiceProcess k3 = instance("recur-k3", survivorGate.uri(), k3Offset);
         assertTrue(gate.awaitHeld(READY), "k2 did not decide " + second);
         step("k2 decided");
         Document pending = occurrence(series, second);
@@ -154,22 +159,18 @@ class RecurringCrashIT {
 
         // 3. kill -9 of the deciding master once its decision and its rebuilt audience are written, before it makes the
         // run; then kill -9 of the database while that run, made by the other master, waits for the audience's build.
-        // Half an hour ahead of k2's clock: k2 does not reach it during the test, and k3's clock, just past it, is
-        // before the fixed series' next instant, which k3 therefore does not decide.
-        Instant third = Instant.now().plus(k2Offset).plus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
-        ZonedDateTime local = third.atZone(ZoneOffset.UTC);
-        JsonPath rebuildsDaily = given().baseUri(k2.base()).contentType(ContentType.JSON)
-                .body(Map.of("cron", local.getMinute() + " " + local.getHour() + " * * *", "zone", "UTC", "missed", "run",
-                        "audience", "rebuild"))
-                .put("/api/campaigns/" + rebuilding + "/recurrence").then().statusCode(200).extract().jsonPath();
-        assertEquals(third.toString(), rebuildsDaily.getString("next[0]"), "the rebuilding series' first instant");
+        assertTrue(survivorGate.awaitHeld(READY), "k3 did not come up to its first look at the recurring campaigns");
+        step("k3 up");
+        // A minute k3's clock passed, half an hour ahead of k2's (which does not reach it during the test); k3's clock
+        // is before the first series' next instant, which k3 therefore does not decide. 40 s at most: k3 decides it
+        // once k2 is held and k3 let go, a few seconds, within the minute of grace.
+        Instant third = recur(k2.base(), rebuilding, k3Offset, 40, Map.of("audience", "rebuild"));
         String restarted = k2.instanceId();
         // k2's next tick looks for pending decisions and waits there until k3 is dead, so the one k3 leaves is pending.
         gate.holdAt(new CommandGate.Command("find", "occurrences"));
         assertTrue(gate.awaitHeld(Duration.ofSeconds(30)), "k2 did not look for pending decisions");
-        survivorGate.holdAfter(decisionInsert, new CommandGate.Command("insert", "tasks"));
-        ServiceProcess k3 = instance("recur-k3", survivorGate.uri(), Duration.between(Instant.now(), third).minusSeconds(10));
-        assertTrue(survivorGate.awaitHeld(READY), "k3 did not decide " + third + " and make its audience");
+        survivorGate.releaseAndHoldAfter(decisionInsert, new CommandGate.Command("insert", "tasks"));
+        assertTrue(survivorGate.awaitHeld(Duration.ofSeconds(30)), "k3 did not decide " + third + " and make its audience");
         step("k3 decided");
         Document rebuiltDecision = occurrence(rebuilding, third);
         long run3 = rebuiltDecision.getLong("run");
@@ -203,7 +204,7 @@ class RecurringCrashIT {
         assertTrue(!List.of(killed, survivor, restarted).contains(decider3), "decided by k3, not " + decider3);
         assertOneRunSentOnce(REBUILT, rebuilding, third, run3, done3, decider3, members);
         assertOneAudienceBuiltOnce(k2.base(), third, audience3, done3);
-        assertEquals(third.plus(Duration.ofDays(1)).toString(), given().baseUri(k2.base())
+        assertEquals(third.plus(Duration.ofHours(1)).toString(), given().baseUri(k2.base())
                         .get("/api/campaigns/" + rebuilding + "/recurrence").then().statusCode(200).extract().jsonPath().getString("next[0]"),
                 "the rebuilding series goes on to its next instant");
         assertEquals(second.plus(Duration.ofHours(1)).toString(), given().baseUri(k2.base())
@@ -269,21 +270,24 @@ class RecurringCrashIT {
     }
 
     /**
-     * Makes the series recur hourly at a minute that comes, on k's clock, between 2 and 52 s before now: due for k at
-     * its next tick and on time (within the minute of grace); s's clock reaches it only 35 s or more later. Waits a few
-     * seconds when no minute falls in that span yet.
+     * Makes the series recur hourly at a minute that comes, on the clock {@code ahead} of the real one, between 2 and
+     * {@code earliest} s before now: due for the instance on that clock at its next tick and on time (within the minute
+     * of grace). For k (90 s ahead, 52 s at most) s's clock reaches it only 35 s or more later. Waits a few seconds when
+     * no minute falls in that span yet.
      */
-    private Instant recur(String api, long series) throws InterruptedException {
+    private Instant recur(String api, long series, Duration ahead, int earliest, Map<String, Object> more)
+            throws InterruptedException {
         Instant now = Instant.now();
-        Instant at = now.plus(AHEAD).minusSeconds(52).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
-        Instant latest = now.plus(AHEAD).minusSeconds(2);
+        Instant at = now.plus(ahead).minusSeconds(earliest).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        Instant latest = now.plus(ahead).minusSeconds(2);
         if (at.isAfter(latest)) {
             Thread.sleep(Duration.between(latest, at).toMillis() + 100);
             step("waited for the minute");
         }
         int minute = at.atZone(ZoneOffset.UTC).getMinute();
-        JsonPath view = given().baseUri(api).contentType(ContentType.JSON)
-                .body(Map.of("cron", minute + " * * * *", "zone", "UTC", "missed", "run"))
+        Map<String, Object> recurrence = new java.util.HashMap<>(Map.of("cron", minute + " * * * *", "zone", "UTC", "missed", "run"));
+        recurrence.putAll(more);
+        JsonPath view = given().baseUri(api).contentType(ContentType.JSON).body(recurrence)
                 .put("/api/campaigns/" + series + "/recurrence").then().statusCode(200).extract().jsonPath();
         assertEquals(at.toString(), view.getString("next[0]"), "the first instant is the one chosen");
         return at;
