@@ -106,6 +106,18 @@ final class CommandGate implements AutoCloseable {
         sockets.forEach(CommandGate::closeQuietly);
     }
 
+    /**
+     * As {@link #release}, and armed again at once as {@link #holdAfter} arms it: the process's next requests are
+     * watched from the first, none passes between the release and the arming.
+     */
+    void releaseAndHoldAfter(Command... commands) {
+        synchronized (this) {
+            released.countDown();
+            arm(false, commands);
+        }
+        sockets.forEach(CommandGate::closeQuietly);
+    }
+
     @Override
     public void close() {
         release();

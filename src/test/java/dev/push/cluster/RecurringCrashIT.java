@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 
 import com.mongodb.client.model.Filters;
 
+import dev.push.task.Task;
+
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
@@ -45,21 +47,32 @@ import io.restassured.path.json.JsonPath;
  * holds {@code s} at its next look for pending decisions, so that it carries nothing on before {@code k} is dead. The
  * decision is {@code pending}; {@code s}'s gate lets go, and its next tick starts the run; it sends 20 of 20.</li>
  * <li>{@code s} is killed once that run finished (its tick would carry the next decision on at once), and {@code k}
- * comes back on a clock an hour on (the series' next instant comes as it starts). The gate holds its request after the
+ * comes back ({@code k2}) on a clock an hour on (the series' next instant comes as it starts). The gate holds its request after the
  * decision's insert was answered (the series' move to the following instant); the database process is killed (kill -9)
  * there and started again on the same file, and the gate drops the held request. The decision, written with the
  * coordination write concern, is there, {@code pending}, with no run: {@code k}'s next tick makes the run under its id
  * and starts it; it sends 20 of 20.</li>
+ * <li>A second series rebuilds its audience from its query (the same 20 members) at each run. {@code k3} came up
+ * alongside {@code k2}, through {@code s}'s gate, on a clock half an hour ahead of {@code k2}'s, held at its first look
+ * at the recurring campaigns. The series recurs hourly at a minute {@code k3}'s clock passed less than 40 s ago (half
+ * an hour ahead of {@code k2}'s); {@code k2}'s gate holds it at its next look for pending decisions, {@code k3}'s lets
+ * go and holds {@code k3} once it has inserted the decision and then the rebuilt audience (ready, never built; no
+ * run), and {@code k3} is killed there. {@code k2}'s gate lets go and holds {@code k2} again once it has made the run over
+ * that audience and started the audience's build: the run waits for the build. The database process is killed there
+ * and started again on the same file; {@code k2} builds the audience and starts the run; it sends 20 of 20.</li>
  * </ol>
  * Then: each instant has one decision (by the killed instance; outcome run, none missed, nothing pending) and one
  * campaign named for it, the decision's run, started once, finished with 20 sent; the sink received each member once
- * per run; the series' next occurrence is the one after. Figures go to target/reliability/recurring-crash.md.
+ * per run; the series' next occurrence is the one after. The rebuilding series' instant has one audience named for it,
+ * the decision's, the run's, built once, selecting 20. Figures go to target/reliability/recurring-crash.md.
  */
 class RecurringCrashIT {
     static final int MEMBERS = 20;
     static final Duration AHEAD = Duration.ofSeconds(90);
     static final Duration READY = Duration.ofMinutes(3);
     static final String SERIES = "recurring crash";
+    static final String REBUILT = "recurring rebuilt";
+    static final String LOT = "recurring-crash";
 
     Path work;
     DeliverySink sink;
@@ -94,11 +107,12 @@ class RecurringCrashIT {
         String killed = k.instanceId();
         step("instances ready");
         List<String> members = members(s.base());
-        long series = series(s.base(), members);
+        long series = series(s.base(), SERIES, built(s.base(), Map.of("kind", "ids", "ids", members)));
+        long rebuilding = series(s.base(), REBUILT, built(s.base(), Map.of("kind", "query", "filter", Map.of("lot", LOT))));
         step("series made");
 
         // 1. kill -9 of the deciding master once its decision and its run are written, before it starts the run.
-        Instant first = recur(s.base(), series);
+        Instant first = recur(s.base(), series, AHEAD, 52, Map.of());
         // s's next tick looks for pending decisions and waits there until k is dead, so the one k leaves is pending.
         survivorGate.holdAt(new CommandGate.Command("find", "occurrences"));
         step("recurs");
@@ -111,7 +125,7 @@ class RecurringCrashIT {
         String run1AtKill = task(run1).getString("state");
         assertEquals(Boolean.TRUE, occurrence(series, first).getBoolean("pending"), "k left its decision pending");
         survivorGate.release();
-        JsonPath done1 = awaitFinished(s.base(), run1, first);
+        JsonPath done1 = awaitFinished(s.base(), SERIES, run1, first);
         String survivor = s.instanceId();
         step("run 1 finished");
 
@@ -122,7 +136,13 @@ class RecurringCrashIT {
         s.kill();
         Instant second = first.plus(Duration.ofHours(1));
         gate.holdAt(decisionInsert, new CommandGate.Command("update", "recurrences"));
-        ServiceProcess k2 = instance("recur-k2", gate.uri(), Duration.between(Instant.now(), second).minusSeconds(10));
+        Duration k2Offset = Duration.between(Instant.now(), second).minusSeconds(10);
+        ServiceProcess k2 = instance("recur-k2", gate.uri(), k2Offset);
+        // k3, for step 3, starts now, alongside k2, on a clock half an hour ahead of k2's, and is held at its first look
+        // at the recurring campaigns until then: the first series' next instant, which k2 decides here, has come on it.
+        Duration k3Offset = k2Offset.plus(Duration.ofMinutes(30));
+        survivorGate.holdAt(new CommandGate.Command("find", "recurrences"));
+        ServiceProcess k3 = instance("recur-k3", survivorGate.uri(), k3Offset);
         assertTrue(gate.awaitHeld(READY), "k2 did not decide " + second);
         step("k2 decided");
         Document pending = occurrence(series, second);
@@ -134,11 +154,59 @@ class RecurringCrashIT {
         gate.release();
         step("database back");
         k2.awaitReady(READY);
-        JsonPath done2 = awaitFinished(k2.base(), run2, second);
+        JsonPath done2 = awaitFinished(k2.base(), SERIES, run2, second);
         step("run 2 finished");
 
-        assertOneRunSentOnce(series, first, run1, done1, killed, members);
-        assertOneRunSentOnce(series, second, run2, done2, k2.instanceId(), members);
+        // 3. kill -9 of the deciding master once its decision and its rebuilt audience are written, before it makes the
+        // run; then kill -9 of the database while that run, made by the other master, waits for the audience's build.
+        assertTrue(survivorGate.awaitHeld(READY), "k3 did not come up to its first look at the recurring campaigns");
+        step("k3 up");
+        // A minute k3's clock passed, half an hour ahead of k2's (which does not reach it during the test); k3's clock
+        // is before the first series' next instant, which k3 therefore does not decide. 40 s at most: k3 decides it
+        // once k2 is held and k3 let go, a few seconds, within the minute of grace.
+        Instant third = recur(k2.base(), rebuilding, k3Offset, 40, Map.of("audience", "rebuild"));
+        String restarted = k2.instanceId();
+        // k2's next tick looks for pending decisions and waits there until k3 is dead, so the one k3 leaves is pending.
+        gate.holdAt(new CommandGate.Command("find", "occurrences"));
+        assertTrue(gate.awaitHeld(Duration.ofSeconds(30)), "k2 did not look for pending decisions");
+        survivorGate.releaseAndHoldAfter(decisionInsert, new CommandGate.Command("insert", "tasks"));
+        assertTrue(survivorGate.awaitHeld(Duration.ofSeconds(30)), "k3 did not decide " + third + " and make its audience");
+        step("k3 decided");
+        Document rebuiltDecision = occurrence(rebuilding, third);
+        long run3 = rebuiltDecision.getLong("run");
+        long audience3 = rebuiltDecision.getLong("audience");
+        awaitDatabase(() -> task(audience3) != null);
+        k3.kill();
+        step("k3 killed");
+        assertEquals(Boolean.TRUE, occurrence(rebuilding, third).getBoolean("pending"), "k3 left its decision pending");
+        assertEquals("ready", task(audience3).getString("state"), "its audience made, never built");
+        assertNull(task(run3), "held before its run was made");
+        CommandGate.Command audienceStart = new CommandGate.Command("findAndModify", "tasks");
+        gate.releaseAndHoldAfter(new CommandGate.Command("insert", "tasks"), audienceStart);
+        assertTrue(gate.awaitHeld(Duration.ofSeconds(30)), "k2 did not make the run and start its audience's build");
+        awaitDatabase(() -> task(run3) != null);
+        assertEquals(List.of(audience3), named(Task.AUDIENCE, REBUILT, third), "one audience for " + third + ", the decision's");
+        assertEquals(audience3, task(run3).getLong("audienceId"), "the run is made over the decision's audience");
+        awaitDatabase(() -> "started".equals(task(audience3).getString("state")));
+        assertEquals("ready", task(run3).getString("state"), "the run waits for its audience's build");
+        step("k2 made the run");
+        database.kill();
+        database.restart();
+        gate.release();
+        step("database back");
+        String audience3AtRestart = task(audience3).getString("state");
+        JsonPath done3 = awaitFinished(k2.base(), REBUILT, run3, third);
+        step("run 3 finished");
+
+        assertOneRunSentOnce(SERIES, series, first, run1, done1, killed, members);
+        assertOneRunSentOnce(SERIES, series, second, run2, done2, restarted, members);
+        String decider3 = occurrence(rebuilding, third).getString("by");
+        assertTrue(!List.of(killed, survivor, restarted).contains(decider3), "decided by k3, not " + decider3);
+        assertOneRunSentOnce(REBUILT, rebuilding, third, run3, done3, decider3, members);
+        assertOneAudienceBuiltOnce(k2.base(), third, audience3, done3);
+        assertEquals(third.plus(Duration.ofHours(1)).toString(), given().baseUri(k2.base())
+                        .get("/api/campaigns/" + rebuilding + "/recurrence").then().statusCode(200).extract().jsonPath().getString("next[0]"),
+                "the rebuilding series goes on to its next instant");
         assertEquals(second.plus(Duration.ofHours(1)).toString(), given().baseUri(k2.base())
                         .get("/api/campaigns/" + series + "/recurrence").then().statusCode(200).extract().jsonPath().getString("next[0]"),
                 "the series goes on to its next instant");
@@ -146,8 +214,11 @@ class RecurringCrashIT {
                 .extract().jsonPath().getList("").size(), "two occurrences decided");
         String line = String.format("- %d members, hourly; k killed with the decision of %s pending and its run %s; s (%s) started it:"
                         + " sent %d; the database killed with the decision of %s pending and no run; finished: sent %d;"
+                        + " rebuilt audience: k3 killed with the decision of %s pending, its audience ready and no run; the database"
+                        + " killed with the run made and the audience's build started (%s after the restart); finished: sent %d;"
                         + " 0 twice; %.1f s in all (%s)%n", MEMBERS, first, run1AtKill, survivor, done1.getLong("progress.sent"), second,
-                done2.getLong("progress.sent"), (System.nanoTime() - began) / 1e9, steps.toString().trim());
+                done2.getLong("progress.sent"), third, audience3AtRestart, done3.getLong("progress.sent"),
+                (System.nanoTime() - began) / 1e9, steps.toString().trim());
         Files.writeString(work.resolve("recurring-crash.md"), line, StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
@@ -165,13 +236,13 @@ class RecurringCrashIT {
         return p;
     }
 
-    /** The sink's channel and {@value #MEMBERS} members. */
+    /** The sink's channel and {@value #MEMBERS} members, of the lot {@value #LOT}. */
     private List<String> members(String api) {
         sink.addAsChannel(api, 4);
         StringBuilder ndjson = new StringBuilder();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < MEMBERS; i++) {
-            ndjson.append("{\"id\":\"rc-").append(i).append("\"}\n");
+            ndjson.append("{\"id\":\"rc-").append(i).append("\",\"attributes\":{\"lot\":\"" + LOT + "\"}}\n");
             ids.add("rc-" + i);
         }
         given().baseUri(api).contentType("application/x-ndjson").body(ndjson.toString().getBytes(StandardCharsets.UTF_8))
@@ -179,36 +250,44 @@ class RecurringCrashIT {
         return ids;
     }
 
-    /** The series' definition: a ready campaign over the members' audience, built. */
-    private static long series(String api, List<String> members) {
+    /** An audience from {@code source}, built. */
+    private static long built(String api, Map<String, Object> source) {
         long audience = given().baseUri(api).contentType(ContentType.JSON)
-                .body(Map.of("name", "recurring", "source", Map.of("kind", "ids", "ids", members), "workers", 1))
+                .body(Map.of("name", "recurring", "source", source, "workers", 1))
                 .post("/api/audiences").then().statusCode(201).extract().jsonPath().getLong("id");
         given().baseUri(api).post("/api/audiences/" + audience + "/start").then().statusCode(200);
         ClusterFaultIT.awaitTrue(Duration.ofSeconds(60), () -> "finished".equals(given().baseUri(api)
                 .get("/api/audiences/" + audience).then().statusCode(200).extract().jsonPath().getString("state")));
+        return audience;
+    }
+
+    /** A series' definition: a ready campaign named {@code name} over the built {@code audience}. */
+    private static long series(String api, String name, long audience) {
         return given().baseUri(api).contentType(ContentType.JSON)
-                .body(Map.of("name", SERIES, "audienceId", audience, "channel", "sink", "workers", 2, "batchSize", 5,
+                .body(Map.of("name", name, "audienceId", audience, "channel", "sink", "workers", 2, "batchSize", 5,
                         "message", Map.of("title", "Every hour")))
                 .post("/api/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
     }
 
     /**
-     * Makes the series recur hourly at a minute that comes, on k's clock, between 2 and 52 s before now: due for k at
-     * its next tick and on time (within the minute of grace); s's clock reaches it only 35 s or more later. Waits a few
-     * seconds when no minute falls in that span yet.
+     * Makes the series recur hourly at a minute that comes, on the clock {@code ahead} of the real one, between 2 and
+     * {@code earliest} s before now: due for the instance on that clock at its next tick and on time (within the minute
+     * of grace). For k (90 s ahead, 52 s at most) s's clock reaches it only 35 s or more later. Waits a few seconds when
+     * no minute falls in that span yet.
      */
-    private Instant recur(String api, long series) throws InterruptedException {
+    private Instant recur(String api, long series, Duration ahead, int earliest, Map<String, Object> more)
+            throws InterruptedException {
         Instant now = Instant.now();
-        Instant at = now.plus(AHEAD).minusSeconds(52).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
-        Instant latest = now.plus(AHEAD).minusSeconds(2);
+        Instant at = now.plus(ahead).minusSeconds(earliest).truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        Instant latest = now.plus(ahead).minusSeconds(2);
         if (at.isAfter(latest)) {
             Thread.sleep(Duration.between(latest, at).toMillis() + 100);
             step("waited for the minute");
         }
         int minute = at.atZone(ZoneOffset.UTC).getMinute();
-        JsonPath view = given().baseUri(api).contentType(ContentType.JSON)
-                .body(Map.of("cron", minute + " * * * *", "zone", "UTC", "missed", "run"))
+        Map<String, Object> recurrence = new java.util.HashMap<>(Map.of("cron", minute + " * * * *", "zone", "UTC", "missed", "run"));
+        recurrence.putAll(more);
+        JsonPath view = given().baseUri(api).contentType(ContentType.JSON).body(recurrence)
                 .put("/api/campaigns/" + series + "/recurrence").then().statusCode(200).extract().jsonPath();
         assertEquals(at.toString(), view.getString("next[0]"), "the first instant is the one chosen");
         return at;
@@ -239,7 +318,7 @@ class RecurringCrashIT {
      * The instant has one decision, by the killed instance, on time, carried through; one campaign is named for it, the
      * decision's run, started once and finished with every member sent; the sink received each member once for it.
      */
-    private void assertOneRunSentOnce(long series, Instant at, long run, JsonPath done, String by, List<String> members) {
+    private void assertOneRunSentOnce(String name, long series, Instant at, long run, JsonPath done, String by, List<String> members) {
         List<Document> decisions = database.database().getCollection("occurrences")
                 .find(Filters.and(Filters.eq("campaign", series), Filters.eq("at", Date.from(at)))).into(new ArrayList<>());
         assertEquals(1, decisions.size(), "one decision for " + at);
@@ -250,30 +329,50 @@ class RecurringCrashIT {
         assertEquals(run, d.getLong("run"));
         assertNull(d.get("pending"), "its run was started: nothing left pending");
         assertNull(d.get("reason"));
-        assertEquals(List.of(run), named(at), "one campaign for " + at + ", the decision's run");
+        assertEquals(List.of(run), named(Task.CAMPAIGN, name, at), "one campaign for " + at + ", the decision's run");
         assertEquals("finished", done.getString("state"));
         assertEquals(MEMBERS, done.getLong("progress.total"));
         assertEquals(MEMBERS, done.getLong("progress.sent"), "every member sent");
         assertEquals(0, done.getLong("progress.failed") + done.getLong("progress.unknown") + done.getLong("progress.skipped"));
-        List<String> from = done.getList("history.from", String.class);
-        List<String> to = done.getList("history.to", String.class);
-        int starts = 0;
-        for (int i = 0; i < to.size(); i++) {
-            if ("ready".equals(from.get(i)) && "started".equals(to.get(i))) {
-                starts++;
-            }
-        }
-        assertEquals(1, starts, "started once: " + to);
+        assertEquals(1, starts(done), "started once: " + done.getList("history.to"));
         assertEquals(List.of(), sink.duplicates(run), "nobody received twice");
         Set<String> received = new HashSet<>();
         sink.of(run).forEach(r -> received.add(r.member()));
         assertEquals(new HashSet<>(members), received, "every member received");
     }
 
+    /**
+     * The rebuilding series' instant has one audience named for it, the decision's, the run's; built once (one
+     * {@code ready → started}, its run 1), finished, selecting every member.
+     */
+    private void assertOneAudienceBuiltOnce(String api, Instant at, long audience, JsonPath done) {
+        assertEquals(List.of(audience), named(Task.AUDIENCE, REBUILT, at), "one audience for " + at + ", the decision's");
+        assertEquals(audience, done.getLong("audienceId"), "the run is made over it");
+        Document a = task(audience);
+        assertEquals(1L, a.getLong("run"), "built once");
+        JsonPath view = given().baseUri(api).get("/api/audiences/" + audience).then().statusCode(200).extract().jsonPath();
+        assertEquals("finished", view.getString("state"));
+        assertEquals(MEMBERS, view.getLong("progress.sent"), "the query selected every member");
+        assertEquals(1, starts(view), "started once: " + view.getList("history.to"));
+    }
+
+    /** How many times a task's history moved it from {@code ready} to {@code started}. */
+    private static int starts(JsonPath task) {
+        List<String> from = task.getList("history.from", String.class);
+        List<String> to = task.getList("history.to", String.class);
+        int starts = 0;
+        for (int i = 0; i < to.size(); i++) {
+            if ("ready".equals(from.get(i)) && "started".equals(to.get(i))) {
+                starts++;
+            }
+        }
+        return starts;
+    }
+
     /** Waits for the run to finish; fails at once if a campaign other than the run is named for its instant. */
-    private JsonPath awaitFinished(String api, long run, Instant at) {
+    private JsonPath awaitFinished(String api, String name, long run, Instant at) {
         ClusterFaultIT.awaitTrue(Duration.ofSeconds(90), () -> {
-            List<Long> others = named(at).stream().filter(id -> id != run).toList();
+            List<Long> others = named(Task.CAMPAIGN, name, at).stream().filter(id -> id != run).toList();
             assertEquals(List.of(), others, "campaigns for " + at + " beside the decision's run " + run);
             var r = given().baseUri(api).get("/api/campaigns/" + run);
             if (r.statusCode() != 200) { // not made yet (404), or the database just came back
@@ -286,10 +385,11 @@ class RecurringCrashIT {
         return given().baseUri(api).get("/api/campaigns/" + run).then().statusCode(200).extract().jsonPath();
     }
 
-    /** The campaigns named for the series' occurrence at {@code at}. */
-    private List<Long> named(Instant at) {
+    /** The tasks of {@code kind} named for the occurrence at {@code at} of the series {@code name}. */
+    private List<Long> named(String kind, String name, Instant at) {
         List<Long> ids = new ArrayList<>();
-        database.database().getCollection("tasks").find(Filters.regex("name", "^" + Pattern.quote(SERIES + " · " + at) + "$"))
+        database.database().getCollection("tasks").find(Filters.and(Filters.eq("kind", kind),
+                        Filters.regex("name", "^" + Pattern.quote(name + " · " + at) + "$")))
                 .forEach(t -> ids.add(t.getLong("_id")));
         return ids;
     }
