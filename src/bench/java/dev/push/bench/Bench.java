@@ -76,6 +76,8 @@ public final class Bench {
         Path out = Path.of("docs/benchmarks.md");
         Path work = Path.of("target/bench");
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        /** JVM options for the service (--jvm, repeatable): e.g. to compare JIT settings back to back. */
+        List<String> jvm = new ArrayList<>();
         String command = "";
 
         static Options parse(String[] args) {
@@ -96,6 +98,7 @@ public final class Bench {
                     case "--out" -> o.out = Path.of(args[++i]);
                     case "--work" -> o.work = Path.of(args[++i]);
                     case "--jar" -> o.jar = Path.of(args[++i]);
+                    case "--jvm" -> o.jvm.add(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/run --help)");
                 }
             }
@@ -264,7 +267,7 @@ public final class Bench {
     private Service startService(String backend, String xmx, boolean fresh, boolean jfr) throws IOException, InterruptedException {
         String label = (o.big ? "big-" : "") + backend;
         Service svc = Service.start(label, o.jar.toAbsolutePath(), o.work.toAbsolutePath(), backend, o.mongo,
-                "push_bench_" + System.currentTimeMillis(), xmx, jfr, fresh);
+                "push_bench_" + System.currentTimeMillis(), xmx, jfr, fresh, o.jvm);
         say("   service pid %d on :%d, database %s, ready in %d ms", svc.pid(), svc.httpPort, svc.databaseUri,
                 svc.startupMillis);
         return svc;

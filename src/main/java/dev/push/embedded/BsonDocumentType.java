@@ -89,14 +89,13 @@ final class BsonDocumentType extends BasicDataType<Document> {
      * document whose other fields may be long).
      */
     static int fieldsSize(Document document, Collection<String> fields) {
-        Document elements = new Document();
+        int size = 0;
         for (String field : fields) {
             if (document.containsKey(field)) {
-                elements.put(field, document.get(field));
+                size += BsonSize.element(field, document.get(field));
             }
         }
-        // A document's own length (int32) and terminator.
-        return bytes(elements).length - 5;
+        return size;
     }
 
     static byte[] bytes(Document document) {
