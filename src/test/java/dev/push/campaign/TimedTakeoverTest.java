@@ -72,10 +72,6 @@ class TimedTakeoverTest {
         });
     }
 
-    static void pace(long campaign, int qps) {
-        given().contentType(ContentType.JSON).body(Map.of("qps", qps)).patch("/api/campaigns/" + campaign).then().statusCode(200);
-    }
-
     @Test
     void aHeldWaveWhoseWorkerDiesIsTakenOverByAnotherInstanceAndNobodyIsSentTwice() throws Exception {
         gate.reset();
@@ -114,7 +110,7 @@ class TimedTakeoverTest {
         Instant opens = TimedDeliveryTest.quietEnd(waiting, startedAt);
 
         // Paced for the held wave only, so that its worker is mid-wave when the gate closes; the first wave has no fault.
-        pace(campaign, 300);
+        Api.pace("campaigns", campaign, 300);
         clock.advance(Duration.between(clock.instant(), opens).plusSeconds(1));
         // A releases the wave and its worker starts on it; then A is never ticked again (silent, as if dead).
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -124,7 +120,7 @@ class TimedTakeoverTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> gate.delivered().size() >= MEMBERS / 2 + MEMBERS / 6);
         gate.close();
         List<String> inFlight = gate.held().get(30, TimeUnit.SECONDS);
-        pace(campaign, 0);
+        Api.pace("campaigns", campaign, 0);
         tickUntil(b, campaign, "campaigns", j -> "finished".equals(j.getString("state")));
 
         JsonPath done = Api.get("campaigns", campaign);

@@ -1,7 +1,7 @@
 package dev.push.console;
 
+import dev.push.Api;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -56,7 +55,7 @@ class ConsoleJourneyTest extends ConsoleTest {
         browser.click("button[data-command=resume]");
         awaitState("started");
         // The pace was for the pause; lifted now, the rest is sent at once (as the fault tests do after their fault).
-        given().contentType(ContentType.JSON).body(Map.of("qps", 0)).patch("/api/campaigns/" + campaign).then().statusCode(200);
+        Api.pace("campaigns", campaign, 0);
         browser.await(Duration.ofSeconds(120), d -> "finished".equals(state()));
         JsonPath finished = awaitPageEqualsApi(campaign);
         assertEquals(adults, finished.getLong("progress.sent"), "every adult of the cohort got the message");
