@@ -61,6 +61,11 @@ public final class Api {
         return given().post("/api/" + kinds + "/" + id + "/" + command).then().statusCode(status).extract().jsonPath();
     }
 
+    /** Sets a task's pace (sends or members a second; 0: unpaced), as an operator edits it while it runs. */
+    public static void pace(String kinds, long id, int qps) {
+        given().contentType(ContentType.JSON).body(Map.of("qps", qps)).patch("/api/" + kinds + "/" + id).then().statusCode(200);
+    }
+
     public static JsonPath get(String kinds, long id) {
         return given().get("/api/" + kinds + "/" + id).then().statusCode(200).extract().jsonPath();
     }

@@ -73,7 +73,7 @@ class AudienceBuildTakeoverTest {
                 .until(() -> unit(id).getInteger("cursor", 0) >= 1);
         Document atTakeOver = unit(id);
         // A is silent from here; its worker waits for its rate. B runs the build unlimited.
-        given().contentType(ContentType.JSON).body(Map.of("qps", 0)).patch("/api/audiences/" + id).then().statusCode(200);
+        Api.pace("audiences", id, 0);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
             b.tick();
             return "finished".equals(Api.get("audiences", id).getString("state"));

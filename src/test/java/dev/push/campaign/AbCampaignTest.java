@@ -179,7 +179,7 @@ class AbCampaignTest {
         String prefix = "abp-" + UUID.randomUUID().toString().substring(0, 6) + "-";
         List<String> ids = Api.memberIds(prefix, 1200);
         long c = Api.abCampaign(Api.builtAudience(ids), "log", 25, Map.of("holdout", 50, "wait", "PT1H", "fallback", "A"));
-        given().contentType(ContentType.JSON).body(Map.of("qps", 200)).patch("/api/campaigns/" + c).then().statusCode(200);
+        Api.pace("campaigns", c, 200);
         VariantAssignment assignment = new VariantAssignment(c, List.of(25, 25), 0);
         long tested = ids.stream().filter(id -> assignment.tested(id) != VariantAssignment.HOLDOUT).count();
 

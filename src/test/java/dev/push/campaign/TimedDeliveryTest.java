@@ -2,6 +2,8 @@ package dev.push.campaign;
 
 import dev.push.Api;
 import dev.push.channel.LogChannel;
+import dev.push.engine.MasterLoop;
+import dev.push.engine.ServiceInstance;
 import dev.push.time.MovableClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -51,6 +53,9 @@ class TimedDeliveryTest {
     @Inject
     MovableClock clock;
 
+    @Inject
+    MasterLoop engine;
+
     @AfterEach
     void resetClock() {
         clock.reset();
@@ -91,9 +96,37 @@ class TimedDeliveryTest {
         return Api.get("campaigns", campaign);
     }
 
-    /** Lets the engine tick a few times at the current clock: enough for any due release to start. */
-    static void letTicksPass() throws InterruptedException {
-        Thread.sleep(2_500);
+    /**
+     * Lets the engine tick twice at the current clock, nudged rather than waited for: enough for any due release to
+     * start. A tick writes the instance's heartbeat with the clock it started at, and ticks never overlap, so a
+     * heartbeat newer than one at or after the clock's reading now means the tick that wrote that one has ended.
+     */
+    void letTicksPass() {
+        String instance = given().get("/q/health/ready").then().extract().jsonPath()
+                .getString("checks.find { it.name == 'instance' }.data.instance");
+        long[] seen = {clock.millis() - 1};
+        for (int tick = 0; tick < 3; tick++) {
+            engine.nudge();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                ServiceInstance me = ServiceInstance.findById(instance);
+                if (me == null || me.heartbeat <= seen[0]) {
+                    return false;
+                }
+                seen[0] = me.heartbeat;
+                return true;
+            });
+        }
+    }
+
+    /**
+     * The ticks let pass released nobody: the campaign still waits with {@code held} members held. (The deliveries
+     * counted beside it could lag a wrong release by a send; a release is the state the tick writes.)
+     */
+    static void assertStillWaiting(long campaign, long held) {
+        JsonPath c = Api.get("campaigns", campaign);
+        assertEquals("paused", c.getString("state"), "still waiting");
+        assertEquals(Boolean.TRUE, c.getBoolean("timing.waiting"), "still waiting");
+        assertEquals(held, c.getLong("progress.held"), "still held");
     }
 
     @Test
@@ -124,6 +157,7 @@ class TimedDeliveryTest {
             moveTo(tenOClock.minus(Duration.ofMinutes(1)));
             letTicksPass();
             assertEquals(500 * z, log.deliveredMembers(campaign).size(), "nobody of " + ZONES.get(z) + " before 10:00 local");
+            assertStillWaiting(campaign, 3000 - 500 * z);
 
             moveTo(tenOClock.plusSeconds(1));
             boolean last = z == ZONES.size() - 1;
@@ -255,6 +289,7 @@ class TimedDeliveryTest {
         moveTo(opens.minus(Duration.ofMinutes(1)));
         letTicksPass();
         assertEquals(100, log.deliveredMembers(campaign).size(), "nobody inside quiet hours");
+        assertStillWaiting(campaign, 100);
 
         moveTo(opens.plusSeconds(1));
         JsonPath done = awaitWave(campaign, 200, true);

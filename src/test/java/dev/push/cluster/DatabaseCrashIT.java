@@ -78,7 +78,7 @@ class DatabaseCrashIT {
     @Test
     void databaseProcessKilledUnderTwoInstancesPushesNobodyTwice() throws Exception {
         int db = freePort();
-        ServiceProcess database = started(ServiceProcess.database(db, data, work));
+        ServiceProcess database = started(ServiceProcess.database("database-crash", db, data, work));
         awaitPort(db);
         String mongo = "mongodb://127.0.0.1:" + db;
         ServiceProcess first = launched(ServiceProcess.instance("crash-1", freePort(), mongo, work, Map.of()));
@@ -91,7 +91,7 @@ class DatabaseCrashIT {
         database.kill();
 
         assertDataFileOpens();
-        started(ServiceProcess.database(db, data, work));
+        started(ServiceProcess.database("database-crash", db, data, work));
         awaitPort(db);
         JsonPath done = awaitFinished(first.base(), campaign);
 

@@ -70,10 +70,13 @@ final class ServiceProcess {
         return new ServiceProcess(name, httpPort, cmd, logs.resolve(name + ".log").toFile());
     }
 
-    /** The embedded database on its own ({@code --database-only}). */
-    static ServiceProcess database(int port, Path dir, Path logs) {
-        return new ServiceProcess("database", 0, List.of(java(), "-Xmx512m", "-jar", JAR.toString(), "--database-only",
-                "--port", String.valueOf(port), "--dir", dir.toString()), logs.resolve("database.log").toFile());
+    /**
+     * The embedded database on its own ({@code --database-only}), logging to {@code name}.log: a name of its test's own,
+     * since the fault test classes run side by side in two forks (pom.xml) and share the logs' folder.
+     */
+    static ServiceProcess database(String name, int port, Path dir, Path logs) {
+        return new ServiceProcess(name, 0, List.of(java(), "-Xmx512m", "-jar", JAR.toString(), "--database-only",
+                "--port", String.valueOf(port), "--dir", dir.toString()), logs.resolve(name + ".log").toFile());
     }
 
     private static String java() {

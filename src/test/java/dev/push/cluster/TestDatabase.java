@@ -49,7 +49,7 @@ final class TestDatabase implements AutoCloseable {
      */
     static TestDatabase embedded(String purpose, Path logs) throws IOException, InterruptedException {
         int port = ClusterFaultIT.freePort();
-        ServiceProcess p = ServiceProcess.database(port, Files.createTempDirectory("push-" + purpose + "-db"), logs).start()
+        ServiceProcess p = ServiceProcess.database("database-" + purpose, port, Files.createTempDirectory("push-" + purpose + "-db"), logs).start()
                 .awaitReady(Duration.ofSeconds(30));
         ClusterFaultIT.awaitPort(port);
         return new TestDatabase(p, port, "mongodb://127.0.0.1:" + port, "push");

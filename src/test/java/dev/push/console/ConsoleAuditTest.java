@@ -33,7 +33,7 @@ class ConsoleAuditTest extends ConsoleTest {
         // 2,000 members at 20 a second: the campaign runs long enough to be paused from its page.
         long campaign = Api.campaign(Api.builtAudience(Api.memberIds("audit-ui-" + System.nanoTime() + "-", 2_000)), "log", 2, 20, 10, 10);
         Api.command("campaigns", campaign, "start", 200);
-        given().contentType(ContentType.JSON).body(Map.of("qps", 25)).patch("/api/campaigns/" + campaign).then().statusCode(200);
+        Api.pace("campaigns", campaign, 25);
 
         browser.open("#/campaigns/" + campaign);
         browser.awaitVisible("button[data-command=pause]");
