@@ -11,8 +11,8 @@ import de.bwaldvogel.mongo.bson.ObjectId;
 
 /**
  * The length a value takes in BSON as the server's encoder writes it, counted without encoding it: a keyed update
- * changes the collection's data size by its changed fields' sizes, and encoding them to count was a fifth of the
- * update's cost (docs/benchmarks.md §14). Kinds not counted here are encoded to count ({@code BsonSizeTest} holds every
+ * changes the collection's data size by its changed fields' sizes, and encoding them to count was a quarter of the
+ * update's samples in a capped campaign (18 of 72, docs/benchmarks.md §14). Kinds not counted here are encoded to count ({@code BsonSizeTest} holds every
  * count to the encoder's).
  */
 final class BsonSize {

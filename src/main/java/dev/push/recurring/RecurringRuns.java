@@ -56,9 +56,10 @@ public class RecurringRuns implements ClockedStep {
         Schedule schedule = Schedule.of(r.getString("cron"), r.getString("zone"));
         Date next = r.getDate("next");
         Instant following = schedule.after(now);
+        Date moveTo = following == null ? null : Date.from(following);
         Instant first = firstUndecided(campaign, schedule, next.toInstant(), now);
         if (first == null) {
-            recurrences.advance(campaign, next, following == null ? null : Date.from(following));
+            recurrences.advance(campaign, next, moveTo);
             return;
         }
         Date skip = r.getDate("skip");
@@ -76,7 +77,7 @@ public class RecurringRuns implements ClockedStep {
             decision = Occurrences.decision(campaign, d, instanceId, now, null, null, List.of(), null);
         }
         boolean won = occurrences.decide(decision);
-        recurrences.advance(campaign, next, following == null ? null : Date.from(following));
+        recurrences.advance(campaign, next, moveTo);
         if (won && d.runs()) {
             pending.make(decision);
         }

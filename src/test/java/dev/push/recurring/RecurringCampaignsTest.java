@@ -548,6 +548,16 @@ class RecurringCampaignsTest {
     Tasks tasks;
 
     /** Campaigns made as the series' run at {@code at}: named for it, over the series' audience. */
+    /**
+     * The decision as a master killed right after recording it leaves it: written as the decision writes it (by
+     * "instance-killed", at {@code decidedAt}, with the ids its run and rebuilt audience take, or none), no run made,
+     * the series' next occurrence not moved on.
+     */
+    void decidedByAKilledMaster(long campaign, OccurrenceDecision d, Instant decidedAt, Long run, Long rebuilt) {
+        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign, d, "instance-killed", decidedAt, run,
+                run == null ? null : d.at().atZone(PARIS).toLocalDate(), List.of(), rebuilt));
+    }
+
     long runsOf(long series, Instant at) {
         return database.get("tasks").countDocuments(Filters.and(Filters.eq("name", "campaign · " + at),
                 Filters.eq("audienceId", tasks.find(series).audienceId)));
@@ -561,9 +571,7 @@ class RecurringCampaignsTest {
         // What a master killed right after its decision's insert leaves: the decision, with its run's id, written as
         // the decision writes it; no run; the series' next occurrence not yet moved on.
         long runId = tasks.reserveId();
-        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
-                new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
-                runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), null));
+        decidedByAKilledMaster(campaign, new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), FIRST, runId, null);
         Map<String, Object> orphan = occurrences(campaign).get(0);
         assertEquals(List.of(true, runId), List.of(orphan.get("pending"), ((Number) orphan.get("run")).longValue()));
         assertNull(orphan.get("runState"), "no run yet");
@@ -593,9 +601,8 @@ class RecurringCampaignsTest {
         master("instance-b", clockB);
         long campaign = recurringCampaign(Api.memberIds("rec-decided-", 2), "run");
         // A master decided the first instant on time and was killed before moving the series on.
-        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
-                new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
-                tasks.reserveId(), FIRST.atZone(PARIS).toLocalDate(), List.of(), null));
+        decidedByAKilledMaster(campaign, new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), FIRST, tasks.reserveId(),
+                null);
 
         // No master is back before the following instant has come too.
         Instant second = FIRST.plus(Duration.ofDays(1));
@@ -620,9 +627,8 @@ class RecurringCampaignsTest {
         // A master back two days late decided the latest instant, counting the first missed, and was killed before
         // moving the series on: the series' next occurrence is still the first.
         Instant second = FIRST.plus(Duration.ofDays(1));
-        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
-                new OccurrenceDecision(second, OccurrenceDecision.MISSED_SKIPPED, 2), "instance-killed",
-                second.plus(Duration.ofHours(2)), null, null, List.of(), null));
+        decidedByAKilledMaster(campaign, new OccurrenceDecision(second, OccurrenceDecision.MISSED_SKIPPED, 2),
+                second.plus(Duration.ofHours(2)), null, null);
 
         Instant third = FIRST.plus(Duration.ofDays(2));
         tickBothAt(third.plusSeconds(2), 3);
@@ -657,9 +663,7 @@ class RecurringCampaignsTest {
      */
     long killedAfterRebuildingItsAudience(long campaign, long runId) {
         long audienceId = tasks.reserveId();
-        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
-                new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), "instance-killed", FIRST,
-                runId, FIRST.atZone(PARIS).toLocalDate(), List.of(), audienceId));
+        decidedByAKilledMaster(campaign, new OccurrenceDecision(FIRST, OccurrenceDecision.RUN, 0), FIRST, runId, audienceId);
         audiences.rebuild(tasks.find(tasks.find(campaign).audienceId), audienceId, "campaign · " + FIRST, RecurringRuns.BY);
         return audienceId;
     }
@@ -719,9 +723,8 @@ class RecurringCampaignsTest {
         master("instance-b", clockB);
         long campaign = recurringCampaign(Api.memberIds("rec-orphan-skip-", 2), "skip");
         // A master decided the instant missed and skipped it, and was killed before moving the series on.
-        database.get(Occurrences.COLLECTION).insertOne(Occurrences.decision(campaign,
-                new OccurrenceDecision(FIRST, OccurrenceDecision.MISSED_SKIPPED, 1), "instance-killed",
-                FIRST.plus(Duration.ofHours(1)), null, null, List.of(), null));
+        decidedByAKilledMaster(campaign, new OccurrenceDecision(FIRST, OccurrenceDecision.MISSED_SKIPPED, 1),
+                FIRST.plus(Duration.ofHours(1)), null, null);
 
         // Masters back within the grace would call the instant on time: the recorded decision stands.
         tickBothAt(FIRST.plusSeconds(2), 5);
