@@ -97,16 +97,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * Compacts an existing file (also after a crash, when it was not compacted at close) and opens it with
-     * compressed pages and the default automatic commits, which mongo-java-server relies on to persist changes.
-     */
-    /**
      * At most this many documents a page (H2's default is 48): reading one member by key decodes
      * its whole page, so a campaign looking up member addresses at random decoded 48 documents
      * for each; with 8 the 100,000-member webhook benchmark ran 27% faster, and nothing else slower.
      */
     static final int KEYS_PER_PAGE = 8;
 
+    /**
+     * Compacts an existing file (also after a crash, when it was not compacted at close) and opens it with
+     * compressed pages and the default automatic commits, which mongo-java-server relies on to persist changes.
+     */
     static MVStore openStore(Path file) {
         Path compacted = compactedMarker(file);
         // A clean stop compacted the file already; only after a crash is it compacted here.
