@@ -2,9 +2,14 @@ package dev.push.channel;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** Sends to each recipient of a sub-batch, at most {@code concurrency} at once, answering the outcomes in order. */
@@ -20,5 +25,20 @@ public final class FanOut {
                 .merge(concurrency)
                 .collect().last()
                 .map(x -> Arrays.asList(outcomes));
+    }
+
+    /**
+     * {@link #each}, for a provider that reports dead addresses: {@code sendOne} adds them to the queue it is given, and
+     * once every recipient is answered they are marked invalid for {@code kind} in one write, off the event loop.
+     */
+    public static Uni<List<Outcome>> markingInvalid(List<Delivery.Recipient> to, int concurrency, Recipients recipients,
+            String kind, BiFunction<Delivery.Recipient, Queue<Recipients.InvalidAddress>, Uni<Outcome>> sendOne) {
+        Queue<Recipients.InvalidAddress> invalid = new ConcurrentLinkedQueue<>();
+        return each(to, concurrency, r -> sendOne.apply(r, invalid))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(outcomes -> {
+                    recipients.markInvalid(kind, new ArrayList<>(invalid));
+                    return outcomes;
+                });
     }
 }

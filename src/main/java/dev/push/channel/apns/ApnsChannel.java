@@ -16,16 +16,14 @@ import dev.push.channel.http.Backoff;
 import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Sends through APNs with Pushy over HTTP/2, one notification per member, at most
@@ -68,16 +66,11 @@ final class ApnsChannel implements Channel, AutoCloseable {
 
     @Override
     public Uni<List<Outcome>> send(Delivery delivery) {
-        ConcurrentLinkedQueue<Recipients.InvalidAddress> invalid = new ConcurrentLinkedQueue<>();
-        return FanOut.each(delivery.recipients(), settings.concurrency(), r -> sendOne(delivery, r, invalid))
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(outcomes -> {
-                    recipients.markInvalid("apns", new ArrayList<>(invalid));
-                    return outcomes;
-                });
+        return FanOut.markingInvalid(delivery.recipients(), settings.concurrency(), recipients, "apns",
+                (r, invalid) -> sendOne(delivery, r, invalid));
     }
 
-    private Uni<Outcome> sendOne(Delivery delivery, Delivery.Recipient r, ConcurrentLinkedQueue<Recipients.InvalidAddress> invalid) {
+    private Uni<Outcome> sendOne(Delivery delivery, Delivery.Recipient r, Queue<Recipients.InvalidAddress> invalid) {
         SimpleApnsPushNotification notification;
         try {
             notification = notification(delivery, r);

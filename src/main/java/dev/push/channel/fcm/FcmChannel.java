@@ -10,7 +10,6 @@ import dev.push.channel.http.Excerpt;
 import dev.push.channel.personalization.PersonalMessage;
 import dev.push.channel.personalization.Personalization;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -18,10 +17,9 @@ import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Sends through FCM HTTP v1, one {@code messages:send} per member, at most {@code concurrency} at a
@@ -70,17 +68,11 @@ final class FcmChannel implements Channel {
 
     @Override
     public Uni<List<Outcome>> send(Delivery delivery) {
-        ConcurrentLinkedQueue<Recipients.InvalidAddress> invalid = new ConcurrentLinkedQueue<>();
-        return FanOut.each(delivery.recipients(), settings.concurrency(), r -> sendOne(delivery, r, invalid))
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(outcomes -> {
-                    // One bulk write per sub-batch, off the event loop.
-                    recipients.markInvalid("fcm", new ArrayList<>(invalid));
-                    return outcomes;
-                });
+        return FanOut.markingInvalid(delivery.recipients(), settings.concurrency(), recipients, "fcm",
+                (r, invalid) -> sendOne(delivery, r, invalid));
     }
 
-    private Uni<Outcome> sendOne(Delivery delivery, Delivery.Recipient r, ConcurrentLinkedQueue<Recipients.InvalidAddress> invalid) {
+    private Uni<Outcome> sendOne(Delivery delivery, Delivery.Recipient r, Queue<Recipients.InvalidAddress> invalid) {
         byte[] body;
         try {
             body = message(delivery, r).toBuffer().getBytes();

@@ -13,7 +13,6 @@ import dev.push.channel.http.SendFailure;
 import dev.push.channel.personalization.Personalization;
 import dev.push.member.PushSubscription;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -24,12 +23,11 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Sends to browsers through their push services (RFC 8030), one request per member: the payload encrypted for the
@@ -83,16 +81,11 @@ final class WebPushChannel implements Channel {
 
     @Override
     public Uni<List<Outcome>> send(Delivery delivery) {
-        ConcurrentLinkedQueue<Recipients.InvalidAddress> gone = new ConcurrentLinkedQueue<>();
-        return FanOut.each(delivery.recipients(), settings.concurrency(), r -> sendOne(delivery, r, gone))
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(outcomes -> {
-                    recipients.markInvalid("webpush", new ArrayList<>(gone));
-                    return outcomes;
-                });
+        return FanOut.markingInvalid(delivery.recipients(), settings.concurrency(), recipients, "webpush",
+                (r, gone) -> sendOne(delivery, r, gone));
     }
 
-    private Uni<Outcome> sendOne(Delivery delivery, Delivery.Recipient r, ConcurrentLinkedQueue<Recipients.InvalidAddress> gone) {
+    private Uni<Outcome> sendOne(Delivery delivery, Delivery.Recipient r, Queue<Recipients.InvalidAddress> gone) {
         PushSubscription subscription;
         try {
             subscription = PushSubscription.parse(r.address());
