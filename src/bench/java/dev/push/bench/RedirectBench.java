@@ -125,6 +125,13 @@ public final class RedirectBench {
      */
     static Load drive(long servicePid, int port, int connections, int warmup, int seconds, int expected,
                       BiFunction<HttpClient, Long, Future<Integer>> call) throws InterruptedException {
+        return drive(servicePid, port, connections, warmup, seconds, expected, call, () -> { }, () -> { });
+    }
+
+    /** {@link #drive}, running {@code atStart} and {@code atEnd} (on this thread) as the measured window opens and closes. */
+    static Load drive(long servicePid, int port, int connections, int warmup, int seconds, int expected,
+                      BiFunction<HttpClient, Long, Future<Integer>> call, Runnable atStart, Runnable atEnd)
+            throws InterruptedException {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost("127.0.0.1")
                 .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(connections));
@@ -163,6 +170,8 @@ public final class RedirectBench {
             vertx.runOnContext(v -> lane[0].run());
         }
         Thread.sleep(warmup * 1000L);
+        // The window's scrapes (atStart, atEnd) fall outside its CPU readings.
+        atStart.run();
         long answeredBefore = next.get();
         double serviceCpu0 = cpuSeconds(servicePid);
         double clientCpu0 = cpuSeconds(ProcessHandle.current().pid());
@@ -173,6 +182,7 @@ public final class RedirectBench {
         double serviceCpu = cpuSeconds(servicePid) - serviceCpu0;
         double clientCpu = cpuSeconds(ProcessHandle.current().pid()) - clientCpu0;
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        atEnd.run();
         running.set(false);
         stopped.await(30, TimeUnit.SECONDS);
         long total = next.get();

@@ -5,9 +5,19 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Triggered sends on one instance (issue 17), not a test: starts the packaged service on the embedded H2 database and
@@ -15,7 +25,9 @@ import java.util.Map;
  * connections — one connection for latency, then {@code --connections} (32) for throughput — first alone, then while a
  * log campaign of {@code --members} (1,000,000) runs on the same instance, a campaign of its own for each phase. The latency is the client's: request to
  * answer, and the answer comes after the channel has the message and the outcome is committed, so it bounds the
- * request-to-handoff time from above. Usage: {@code bench/run sends [--members N] [--connections C] [--seconds S]
+ * request-to-handoff time from above; next to it each phase prints the service's own timer of the handoff
+ * ({@code push_sends_handoff_seconds}, from the request reaching the REST layer to the channel's answer) for the same
+ * window, as the bounds of the histogram bucket its p50 and p99 fall in. Usage: {@code bench/run sends [--members N] [--connections C] [--seconds S]
  * [--warmup W] [--xmx 512m] [--rounds R [--floor]] [--jar PATH] [--jvm OPTION]... [--jfr]}; with {@code --rounds R}, sends alone only: R rounds at
  * {@code --connections} one after the other on the same JVM, then one at 1 connection; {@code --floor} then drives
  * {@code GET /api/me} the same way, the cost of a request without a send. {@code --jar}: another build of
@@ -76,7 +88,7 @@ public final class SendBench {
                 waitForSent(api, campaign);
                 long before = sent(api, campaign);
                 long t0 = System.nanoTime();
-                RedirectBench.Load load = sends(svc, api, run + "c" + c, c, warmup, seconds);
+                Phase load = sends(svc, api, run + "c" + c, c, warmup, seconds);
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 long after = sent(api, campaign);
                 String state = api.get("/api/campaigns/" + campaign).path("state").asText();
@@ -90,23 +102,70 @@ public final class SendBench {
         }
     }
 
-    private static RedirectBench.Load sends(Service svc, Rest api, String run, int connections, int warmup, int seconds)
+    /** A phase's load as the client saw it, and the handoff latency the service timed for the same window. */
+    record Phase(RedirectBench.Load load, String handoff) {
+    }
+
+    private static Phase sends(Service svc, Rest api, String run, int connections, int warmup, int seconds)
             throws InterruptedException {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", api.authorization())
                 .add("Content-Type", "application/json");
-        return RedirectBench.drive(svc.pid(), svc.httpPort, connections, warmup, seconds, 202, (client, i) -> {
+        List<NavigableMap<Double, Double>> scrapes = new ArrayList<>();
+        RedirectBench.Load load = RedirectBench.drive(svc.pid(), svc.httpPort, connections, warmup, seconds, 202, (client, i) -> {
             RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/sends")
                     .setHeaders(MultiMap.caseInsensitiveMultiMap().addAll(headers).add("Idempotency-Key", run + "-" + i));
             Buffer body = Buffer.buffer("{\"members\":[\"u" + (i % 100_000) + "\"],\"channel\":\"log\","
                     + "\"message\":{\"title\":\"Your code\",\"body\":\"Hello {member.id}\"}}");
             return client.request(o).compose(req -> req.send(body).compose(resp -> resp.body().map(b -> resp.statusCode())));
-        });
+        }, () -> scrapes.add(handoffBuckets(svc, api)), () -> scrapes.add(handoffBuckets(svc, api)));
+        return new Phase(load, "handoff (the service's timer) p50 " + quantile(scrapes.get(0), scrapes.get(1), 0.50)
+                + ", p99 " + quantile(scrapes.get(0), scrapes.get(1), 0.99));
     }
 
-    private static void report(String what, RedirectBench.Load l) {
-        System.out.printf("sends %s: %,.0f/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; non-202 answers: %d; "
-                + "service CPU %.0f µs a send, the bench's client %.0f µs%n", what, l.rate(), l.p50(), l.p99(), l.max(), l.errors(),
-                l.serviceCpuMicros(), l.clientCpuMicros());
+    private static final Pattern BUCKET = Pattern.compile("^push_sends_handoff_seconds_bucket\\{le=\"([^\"]+)\"[^}]*} (\\S+)$",
+            Pattern.MULTILINE);
+
+    /** The service's handoff histogram ({@code HandoffLatency}): sends timed so far, cumulative, by upper bound in seconds. */
+    private static NavigableMap<Double, Double> handoffBuckets(Service svc, Rest api) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(svc.base() + "/q/metrics"))
+                    .header("Authorization", api.authorization()).build(), HttpResponse.BodyHandlers.ofString());
+            NavigableMap<Double, Double> buckets = new TreeMap<>();
+            Matcher m = BUCKET.matcher(r.body());
+            while (m.find()) {
+                buckets.put(m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)),
+                        Double.parseDouble(m.group(2)));
+            }
+            return buckets;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Where quantile {@code q} of the sends timed between two scrapes falls: its bucket's bounds, in ms. */
+    static String quantile(NavigableMap<Double, Double> before, NavigableMap<Double, Double> after, double q) {
+        if (after.isEmpty()) {
+            return "none timed";
+        }
+        double total = after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
+        double lower = 0;
+        for (Map.Entry<Double, Double> b : after.entrySet()) {
+            if (total > 0 && b.getValue() - before.getOrDefault(b.getKey(), 0.0) >= q * total) {
+                return String.format("%.2f–%.2f ms", lower * 1e3, b.getKey() * 1e3);
+            }
+            lower = b.getKey();
+        }
+        return "none timed";
+    }
+
+    private static void report(String what, Phase phase) {
+        RedirectBench.Load l = phase.load();
+        System.out.printf("sends %s: %,.0f/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; %s; non-202 answers: %d; "
+                + "service CPU %.0f µs a send, the bench's client %.0f µs%n", what, l.rate(), l.p50(), l.p99(), l.max(),
+                phase.handoff(), l.errors(), l.serviceCpuMicros(), l.clientCpuMicros());
     }
 
     private static long sent(Rest api, long campaign) {

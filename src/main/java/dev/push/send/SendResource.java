@@ -2,6 +2,7 @@ package dev.push.send;
 
 import dev.push.api.Actor;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -32,8 +33,9 @@ public class SendResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"operator", "sends"})
     @Operation(summary = "Push one message to 1 to 1,000 members now, once per Idempotency-Key; answers the send's outcomes")
-    public Response send(@HeaderParam(TriggeredSend.KEY_HEADER) String idempotencyKey, @Valid SendRequest request) {
-        SendView view = triggered.send(Actor.name(), idempotencyKey, request);
+    public Response send(@HeaderParam(TriggeredSend.KEY_HEADER) String idempotencyKey, @Valid SendRequest request,
+                         RoutingContext rc) {
+        SendView view = triggered.send(Actor.name(), idempotencyKey, request, HandoffLatency.arrivalOf(rc));
         return Response.accepted(view).location(URI.create("/api/sends/" + view.id())).build();
     }
 

@@ -75,8 +75,14 @@ public class TriggeredSend {
     @Inject
     Clock clock;
 
-    /** Sends the request once for {@code caller}'s {@code idempotencyKey}; answers the send as it stands. */
-    public SendView send(String caller, String idempotencyKey, SendRequest request) {
+    @Inject
+    HandoffLatency latency;
+
+    /**
+     * Sends the request once for {@code caller}'s {@code idempotencyKey}; answers the send as it stands. The handoff is
+     * timed from {@code arrivedNanos} ({@link HandoffLatency}), when given.
+     */
+    public SendView send(String caller, String idempotencyKey, SendRequest request, Long arrivedNanos) {
         if (idempotencyKey == null || !KEY_SHAPE.matcher(idempotencyKey).matches()) {
             throw ApiException.badRequest(KEY_HEADER, idempotencyKey == null
                     ? "is required: the same key within push.retention.sends (24 hours by default) answers the first send"
@@ -115,7 +121,7 @@ public class TriggeredSend {
             }
             return SendView.of(first, clock.instant(), LIMIT);
         }
-        List<Outcome> outcomes = deliver(send.getLong("id"), channel, category, message, members);
+        List<Outcome> outcomes = deliver(send.getLong("id"), channel, category, message, members, arrivedNanos);
         sends.commit(send.get("_id"), outcomes);
         send.put("state", Sends.DONE);
         send.put("outcomes", Sends.outcomeDocuments(outcomes));
@@ -148,12 +154,14 @@ public class TriggeredSend {
         return SendView.of(send, clock.instant(), LIMIT);
     }
 
-    private List<Outcome> deliver(long id, Channel channel, String category, Document message, List<String> members) {
+    private List<Outcome> deliver(long id, Channel channel, String category, Document message, List<String> members,
+                                  Long arrivedNanos) {
         List<Outcome> outcomes = new ArrayList<>(members.size());
         FrequencyCaps.Kept kept = caps.keep(recipients.of(members, channel, category, outcomes), channel.name(), category,
                 false, outcomes);
         if (!kept.to().isEmpty()) {
             List<Outcome> sent = channel.sendAndWait(new Delivery(id, channel.name(), message, kept.to(), false, category), LIMIT);
+            latency.handedOff(arrivedNanos);
             caps.giveBack(kept, sent);
             outcomes.addAll(sent);
         }

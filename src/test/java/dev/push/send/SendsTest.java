@@ -96,6 +96,29 @@ class SendsTest {
     }
 
     @Test
+    void aSendHandedToItsChannelIsTimedFromItsArrivalAndTheSameKeyGivenAgainIsNot() {
+        double before = handoffsTimed();
+        String key = key();
+        post(key, body(List.of("ts-timed"), "Timed")).then().statusCode(202);
+        assertEquals(before + 1, handoffsTimed(), "the send handed to its channel is timed");
+        post(key, body(List.of("ts-timed"), "Timed")).then().statusCode(202);
+        assertEquals(before + 1, handoffsTimed(), "the key given again handed nothing over");
+        String metrics = metrics();
+        assertTrue(metrics.contains("push_sends_handoff_seconds_bucket{le=\"0.005\"}"), "a bucket ends at the 5 ms target");
+        assertTrue(metrics.contains("push_sends_handoff_seconds_bucket{le=\"0.05\"}"), "a bucket ends at the 50 ms target");
+    }
+
+    static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    static double handoffsTimed() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^push_sends_handoff_seconds_count(?:\\{[^}]*})? (\\S+)$",
+                java.util.regex.Pattern.MULTILINE).matcher(metrics());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
     void theSameKeyAnswersTheFirstSendAndSendsNothingAgain() {
         String key = key();
         long first = post(key, body(List.of("ts-again"), "Once")).then().statusCode(202).extract().jsonPath().getLong("id");
