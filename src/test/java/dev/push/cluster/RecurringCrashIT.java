@@ -34,8 +34,9 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * Issue 17 on real processes: a recurring campaign's master killed (kill -9) between its decision and its run's start,
- * and the database process killed in that window, leave each scheduled instant exactly one run, made under the
- * decision's id by another instance's tick, sent once to every member.
+ * the database process killed in that window, and the master killed while the run it made waits for its rebuilt
+ * audience's build, leave each scheduled instant exactly one run, made or carried on under the decision's ids by
+ * another instance's tick, sent once to every member.
  *
  * <p>Design. One database process; instance {@code k}, the one killed, reaches the database through a
  * {@link CommandGate} and runs on a clock 90 s ahead ({@code push.clock.offset}); instance {@code s}, through a gate
@@ -60,11 +61,17 @@ import io.restassured.path.json.JsonPath;
  * run), and {@code k3} is killed there. {@code k2}'s gate lets go and holds {@code k2} again once it has made the run over
  * that audience and started the audience's build: the run waits for the build. The database process is killed there
  * and started again on the same file; {@code k2} builds the audience and starts the run; it sends 20 of 20.</li>
+ * <li>A third series rebuilds its audience likewise. {@code k4} came up with {@code k3}, through a gate of its own, on a
+ * clock a quarter of an hour ahead of {@code k2}'s, held as {@code k3} was. The series recurs at a minute {@code k4}'s
+ * clock passed less than 45 s ago; {@code k2}'s gate holds it at its next look for pending decisions, {@code k4}'s
+ * lets go and holds {@code k4} once it has inserted the decision, the rebuilt audience, the run over it and started
+ * the audience's build: the run waits for the build, which no worker holds yet. {@code k4} is killed there;
+ * {@code k2}'s gate lets go, and {@code k2} builds the audience and starts the run; it sends 20 of 20.</li>
  * </ol>
  * Then: each instant has one decision (by the killed instance; outcome run, none missed, nothing pending) and one
  * campaign named for it, the decision's run, started once, finished with 20 sent; the sink received each member once
- * per run; the series' next occurrence is the one after. The rebuilding series' instant has one audience named for it,
- * the decision's, the run's, built once, selecting 20. Figures go to target/reliability/recurring-crash.md.
+ * per run; the series' next occurrence is the one after. Each rebuilding series' instant has one audience named for
+ * it, the decision's, the run's, built once, selecting 20. Figures go to target/reliability/recurring-crash.md.
  */
 class RecurringCrashIT {
     static final int MEMBERS = 20;
