@@ -34,8 +34,9 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * Issue 17 on real processes: a recurring campaign's master killed (kill -9) between its decision and its run's start,
- * and the database process killed in that window, leave each scheduled instant exactly one run, made under the
- * decision's id by another instance's tick, sent once to every member.
+ * the database process killed in that window, and the master killed while the run it made waits for its rebuilt
+ * audience's build, leave each scheduled instant exactly one run, made or carried on under the decision's ids by
+ * another instance's tick, sent once to every member.
  *
  * <p>Design. One database process; instance {@code k}, the one killed, reaches the database through a
  * {@link CommandGate} and runs on a clock 90 s ahead ({@code push.clock.offset}); instance {@code s}, through a gate
@@ -60,11 +61,17 @@ import io.restassured.path.json.JsonPath;
  * run), and {@code k3} is killed there. {@code k2}'s gate lets go and holds {@code k2} again once it has made the run over
  * that audience and started the audience's build: the run waits for the build. The database process is killed there
  * and started again on the same file; {@code k2} builds the audience and starts the run; it sends 20 of 20.</li>
+ * <li>A third series rebuilds its audience likewise. {@code k4} came up with {@code k3}, through a gate of its own, on a
+ * clock a quarter of an hour ahead of {@code k2}'s, held as {@code k3} was. The series recurs at a minute {@code k4}'s
+ * clock passed less than 45 s ago; {@code k2}'s gate holds it at its next look for pending decisions, {@code k4}'s
+ * lets go and holds {@code k4} once it has inserted the decision, the rebuilt audience, the run over it and started
+ * the audience's build: the run waits for the build, which no worker holds yet. {@code k4} is killed there;
+ * {@code k2}'s gate lets go, and {@code k2} builds the audience and starts the run; it sends 20 of 20.</li>
  * </ol>
  * Then: each instant has one decision (by the killed instance; outcome run, none missed, nothing pending) and one
  * campaign named for it, the decision's run, started once, finished with 20 sent; the sink received each member once
- * per run; the series' next occurrence is the one after. The rebuilding series' instant has one audience named for it,
- * the decision's, the run's, built once, selecting 20. Figures go to target/reliability/recurring-crash.md.
+ * per run; the series' next occurrence is the one after. Each rebuilding series' instant has one audience named for
+ * it, the decision's, the run's, built once, selecting 20. Figures go to target/reliability/recurring-crash.md.
  */
 class RecurringCrashIT {
     static final int MEMBERS = 20;
@@ -72,6 +79,7 @@ class RecurringCrashIT {
     static final Duration READY = Duration.ofMinutes(3);
     static final String SERIES = "recurring crash";
     static final String REBUILT = "recurring rebuilt";
+    static final String TAKEN_OVER = "recurring taken over";
     static final String LOT = "recurring-crash";
 
     Path work;
@@ -79,6 +87,7 @@ class RecurringCrashIT {
     TestDatabase database;
     CommandGate gate;
     CommandGate survivorGate;
+    CommandGate k4Gate;
     final List<ServiceProcess> instances = new ArrayList<>();
     /** Where the seconds go, printed with the figures line (start-ups dominate). */
     final StringBuilder steps = new StringBuilder();
@@ -86,7 +95,7 @@ class RecurringCrashIT {
 
     @AfterEach
     void stop() throws Exception {
-        ServiceProcess.killAll(instances, gate, survivorGate, database, sink);
+        ServiceProcess.killAll(instances, gate, survivorGate, k4Gate, database, sink);
     }
 
     @Test
@@ -97,6 +106,7 @@ class RecurringCrashIT {
         database = TestDatabase.embedded("recurring", work);
         gate = new CommandGate(database.port());
         survivorGate = new CommandGate(database.port());
+        k4Gate = new CommandGate(database.port());
         CommandGate.Command decisionInsert = new CommandGate.Command("insert", "occurrences");
         // k's first requests of note, once the series is due on its clock: the decision, then its run.
         gate.holdAfter(decisionInsert, new CommandGate.Command("insert", "tasks"));
@@ -109,6 +119,7 @@ class RecurringCrashIT {
         List<String> members = members(s.base());
         long series = series(s.base(), SERIES, built(s.base(), Map.of("kind", "ids", "ids", members)));
         long rebuilding = series(s.base(), REBUILT, built(s.base(), Map.of("kind", "query", "filter", Map.of("lot", LOT))));
+        long takenOver = series(s.base(), TAKEN_OVER, built(s.base(), Map.of("kind", "query", "filter", Map.of("lot", LOT))));
         step("series made");
 
         // 1. kill -9 of the deciding master once its decision and its run are written, before it starts the run.
@@ -143,6 +154,11 @@ class RecurringCrashIT {
         Duration k3Offset = k2Offset.plus(Duration.ofMinutes(30));
         survivorGate.holdAt(new CommandGate.Command("find", "recurrences"));
         ServiceProcess k3 = instance("recur-k3", survivorGate.uri(), k3Offset);
+        // k4, for step 4, likewise, through a gate of its own, a quarter of an hour ahead of k2's clock: before the
+        // rebuilding series' instant of step 3 (half an hour ahead), which it therefore does not decide either.
+        Duration k4Offset = k2Offset.plus(Duration.ofMinutes(15));
+        k4Gate.holdAt(new CommandGate.Command("find", "recurrences"));
+        ServiceProcess k4 = instance("recur-k4", k4Gate.uri(), k4Offset);
         assertTrue(gate.awaitHeld(READY), "k2 did not decide " + second);
         step("k2 decided");
         Document pending = occurrence(series, second);
@@ -198,12 +214,48 @@ class RecurringCrashIT {
         JsonPath done3 = awaitFinished(k2.base(), REBUILT, run3, third);
         step("run 3 finished");
 
+        // 4. kill -9 of the master that decided, made the run over the rebuilt audience and started the audience's build,
+        // while the run waits for that build: the other live instance builds the audience and starts the run.
+        assertTrue(k4Gate.awaitHeld(READY), "k4 did not come up to its first look at the recurring campaigns");
+        step("k4 up");
+        // A minute k4's clock passed, a quarter of an hour ahead of k2's (which does not reach it during the test).
+        Instant fourth = recur(k2.base(), takenOver, k4Offset, 45, Map.of("audience", "rebuild"));
+        // k2 waits at its next look for pending decisions until k4 is dead, so that it carries nothing on meanwhile.
+        gate.holdAt(new CommandGate.Command("find", "occurrences"));
+        assertTrue(gate.awaitHeld(Duration.ofSeconds(30)), "k2 did not look for pending decisions");
+        // The master that wins a decision makes its run at once: the audience, the run over it, the build's start.
+        k4Gate.releaseAndHoldAfter(decisionInsert, new CommandGate.Command("insert", "tasks"),
+                new CommandGate.Command("insert", "tasks"), audienceStart);
+        assertTrue(k4Gate.awaitHeld(Duration.ofSeconds(30)), "k4 did not decide " + fourth + ", make its run and start its audience's build");
+        step("k4 decided");
+        Document takenDecision = occurrence(takenOver, fourth);
+        long run4 = takenDecision.getLong("run");
+        long audience4 = takenDecision.getLong("audience");
+        awaitDatabase(() -> task(run4) != null && "started".equals(task(audience4).getString("state")));
+        k4.kill();
+        step("k4 killed");
+        assertEquals(Boolean.TRUE, occurrence(takenOver, fourth).getBoolean("pending"), "k4 left its decision pending");
+        assertEquals(List.of(audience4), named(Task.AUDIENCE, TAKEN_OVER, fourth), "one audience for " + fourth + ", the decision's");
+        assertEquals("started", task(audience4).getString("state"), "its build started, not finished");
+        assertEquals(audience4, task(run4).getLong("audienceId"), "the run is made over the decision's audience");
+        assertEquals("ready", task(run4).getString("state"), "the run waits for its audience's build");
+        gate.release();
+        JsonPath done4 = awaitFinished(k2.base(), TAKEN_OVER, run4, fourth);
+        step("run 4 finished");
+
         assertOneRunSentOnce(SERIES, series, first, run1, done1, killed, members);
         assertOneRunSentOnce(SERIES, series, second, run2, done2, restarted, members);
         String decider3 = occurrence(rebuilding, third).getString("by");
         assertTrue(!List.of(killed, survivor, restarted).contains(decider3), "decided by k3, not " + decider3);
         assertOneRunSentOnce(REBUILT, rebuilding, third, run3, done3, decider3, members);
-        assertOneAudienceBuiltOnce(k2.base(), third, audience3, done3);
+        assertOneAudienceBuiltOnce(k2.base(), REBUILT, third, audience3, done3);
+        String decider4 = occurrence(takenOver, fourth).getString("by");
+        assertTrue(!List.of(killed, survivor, restarted, decider3).contains(decider4), "decided by k4, not " + decider4);
+        assertOneRunSentOnce(TAKEN_OVER, takenOver, fourth, run4, done4, decider4, members);
+        assertOneAudienceBuiltOnce(k2.base(), TAKEN_OVER, fourth, audience4, done4);
+        assertEquals(fourth.plus(Duration.ofHours(1)).toString(), given().baseUri(k2.base())
+                        .get("/api/campaigns/" + takenOver + "/recurrence").then().statusCode(200).extract().jsonPath().getString("next[0]"),
+                "the series taken over goes on to its next instant");
         assertEquals(third.plus(Duration.ofHours(1)).toString(), given().baseUri(k2.base())
                         .get("/api/campaigns/" + rebuilding + "/recurrence").then().statusCode(200).extract().jsonPath().getString("next[0]"),
                 "the rebuilding series goes on to its next instant");
@@ -216,8 +268,10 @@ class RecurringCrashIT {
                         + " sent %d; the database killed with the decision of %s pending and no run; finished: sent %d;"
                         + " rebuilt audience: k3 killed with the decision of %s pending, its audience ready and no run; the database"
                         + " killed with the run made and the audience's build started (%s after the restart); finished: sent %d;"
-                        + " 0 twice; %.1f s in all (%s)%n", MEMBERS, first, run1AtKill, survivor, done1.getLong("progress.sent"), second,
-                done2.getLong("progress.sent"), third, audience3AtRestart, done3.getLong("progress.sent"),
+                        + " taken over: k4 killed with the decision of %s pending, its run ready and its audience's build started;"
+                        + " k2 built it and started the run: sent %d; 0 twice; %.1f s in all (%s)%n", MEMBERS, first, run1AtKill,
+                survivor, done1.getLong("progress.sent"), second, done2.getLong("progress.sent"), third, audience3AtRestart,
+                done3.getLong("progress.sent"), fourth, done4.getLong("progress.sent"),
                 (System.nanoTime() - began) / 1e9, steps.toString().trim());
         Files.writeString(work.resolve("recurring-crash.md"), line, StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
@@ -345,8 +399,8 @@ class RecurringCrashIT {
      * The rebuilding series' instant has one audience named for it, the decision's, the run's; built once (one
      * {@code ready → started}, its run 1), finished, selecting every member.
      */
-    private void assertOneAudienceBuiltOnce(String api, Instant at, long audience, JsonPath done) {
-        assertEquals(List.of(audience), named(Task.AUDIENCE, REBUILT, at), "one audience for " + at + ", the decision's");
+    private void assertOneAudienceBuiltOnce(String api, String name, Instant at, long audience, JsonPath done) {
+        assertEquals(List.of(audience), named(Task.AUDIENCE, name, at), "one audience for " + at + ", the decision's");
         assertEquals(audience, done.getLong("audienceId"), "the run is made over it");
         Document a = task(audience);
         assertEquals(1L, a.getLong("run"), "built once");
