@@ -35,8 +35,9 @@ import io.restassured.path.json.JsonPath;
  * process), a cap of 1 news push per member per day, and two news campaigns started together over the same members,
  * each run by workers on both instances. What the loopback sink receives is counted per member over both campaigns.
  * The sink answers each push 100 ms after receiving it and a worker sends two at a time, so the campaigns last
- * seconds. The second scenario kills (kill -9) one instance mid-campaign while the sink holds each answer 200 ms, so
- * pushes are in flight: a member whose slot was taken and whose push outcome is unknown still counts toward the cap.
+ * seconds. The second scenario kills (kill -9) one instance mid-campaign while the sink holds its answers, once it has
+ * pushes in flight from that instance: a member whose slot was taken and whose push outcome is unknown still counts
+ * toward the cap.
  * Figures go to target/reliability/cap-cluster.md.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -142,8 +143,21 @@ class CapClusterIT {
                 && database.workersByInstance(second).size() == 2
                 && sink.of(first).size() + sink.of(second).size() >= MEMBERS / 4);
         ServiceProcess victim = instances.get(1);
-        int receivedAtKill = sink.of(first).size() + sink.of(second).size();
-        victim.kill();
+        String victimId = victim.instanceId();
+        // The kill must land while the victim waits on the sink, or nothing it pushed is left of unknown outcome: the
+        // sink holds every answer until the victim has a push received and unanswered, and until it is killed. Held
+        // for at most 5 s, under the channel's 10 s timeout, after which the survivor would send its held pushes again.
+        List<DeliverySink.Received> inFlightAtKill;
+        int receivedAtKill;
+        sink.holdAnswers();
+        try {
+            awaitTrue(Duration.ofSeconds(5), () -> !pushesInFlightFrom(victimId, audience, first, second).isEmpty());
+            inFlightAtKill = pushesInFlightFrom(victimId, audience, first, second);
+            receivedAtKill = sink.of(first).size() + sink.of(second).size();
+            victim.kill();
+        } finally {
+            sink.releaseAnswers();
+        }
         JsonPath one = awaitFinished(first);
         JsonPath two = awaitFinished(second);
 
@@ -173,6 +187,12 @@ class CapClusterIT {
             }
         }
         assertFalse(pushedUnknown.isEmpty(), "the kill left pushes received whose outcome is unknown");
+        for (DeliverySink.Received r : inFlightAtKill) {
+            String outcome = (r.campaign() == first ? firstOutcomes : secondOutcomes).get(r.member());
+            assertTrue(outcome.startsWith("unknown") && pushedUnknown.contains(r.member()), r.member() + " was in flight"
+                    + " from the killed instance: received once, of unknown outcome, yet it is " + outcome + ", received "
+                    + times.get(r.member()) + " times");
+        }
         Map<String, Integer> slots = slotsByMember("cap-b-");
         for (String id : pushedUnknown) {
             assertEquals(1, slots.get(id), id + ": its push of unknown outcome holds its slot");
@@ -188,10 +208,18 @@ class CapClusterIT {
         }
         long received = times.values().stream().mapToLong(Integer::longValue).sum();
         assertEquals(sent + pushedUnknown.size(), received, "received: the pushes counted sent and those of unknown outcome");
-        record(String.format("- the same with kill -9 of one instance after %d pushes (sink answering after 200 ms): %d sent,"
-                        + " %d unknown of which %d received (each holding its slot, never sent again), %d members received"
-                        + " nothing (a slot spent by a push that never went out), no member twice%n",
-                receivedAtKill, sent, unknown, pushedUnknown.size(), times.values().stream().filter(n -> n == 0).count()));
+        record(String.format("- the same with kill -9 of one instance after %d pushes, %d of them in flight from it (sink"
+                        + " answering after 200 ms): %d sent, %d unknown of which %d received (each holding its slot, never"
+                        + " sent again), %d members received nothing (a slot spent by a push that never went out), no"
+                        + " member twice%n",
+                receivedAtKill, inFlightAtKill.size(), sent, unknown, pushedUnknown.size(),
+                times.values().stream().filter(n -> n == 0).count()));
+    }
+
+    /** The pushes of these campaigns in flight from {@code instance}: received by the sink, not answered yet. */
+    static List<DeliverySink.Received> pushesInFlightFrom(String instance, long audience, long first, long second) {
+        return sink.inFlightFrom(instance, Map.of(first, database.sendersByMember(first, audience),
+                second, database.sendersByMember(second, audience)));
     }
 
     static List<String> members(String prefix) {

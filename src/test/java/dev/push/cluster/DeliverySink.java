@@ -32,12 +32,7 @@ final class DeliverySink implements AutoCloseable {
         }
         sink.answer(r -> {
             try {
-                JsonNode body = JSON.readTree(r.body());
-                List<Received> deliveries = new ArrayList<>();
-                for (JsonNode d : body.isArray() ? body : List.of(body)) {
-                    deliveries.add(new Received(d.get("campaign").asLong(), d.get("member").asText(), r.atMillis()));
-                }
-                received.addAll(deliveries);
+                received.addAll(deliveries(r));
                 return WebhookSink.Answer.ok();
             } catch (IOException | RuntimeException e) {
                 return WebhookSink.Answer.of(400, "not a delivery");
@@ -45,9 +40,50 @@ final class DeliverySink implements AutoCloseable {
         });
     }
 
+    /** The deliveries one request carries. */
+    private static List<Received> deliveries(WebhookSink.Received r) throws IOException {
+        JsonNode body = JSON.readTree(r.body());
+        List<Received> deliveries = new ArrayList<>();
+        for (JsonNode d : body.isArray() ? body : List.of(body)) {
+            deliveries.add(new Received(d.get("campaign").asLong(), d.get("member").asText(), r.atMillis()));
+        }
+        return deliveries;
+    }
+
     /** Answers each request this long after recording it (a slow receiver), so pushes are in flight at a kill. */
     void answerAfter(java.time.Duration delay) {
         sink.answerAfter(delay);
+    }
+
+    /** Sends no answer until {@link #releaseAnswers()} (see {@link WebhookSink#holdAnswers()}). */
+    void holdAnswers() {
+        sink.holdAnswers();
+    }
+
+    void releaseAnswers() {
+        sink.releaseAnswers();
+    }
+
+    /** The deliveries received and not answered yet: pushes in flight, their outcome unknown to their sender. */
+    List<Received> inFlight() {
+        List<Received> out = new ArrayList<>();
+        for (WebhookSink.Received r : sink.unanswered()) {
+            try {
+                out.addAll(deliveries(r));
+            } catch (IOException | RuntimeException e) {
+                // Answered 400 (not a delivery): not a push.
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The deliveries in flight from {@code instance}: those of members whose chunk of their campaign {@code instance}
+     * holds ({@code sendersByCampaign}: per campaign, each member's sender, {@link TestDatabase#sendersByMember}).
+     */
+    List<Received> inFlightFrom(String instance, Map<Long, Map<String, String>> sendersByCampaign) {
+        return inFlight().stream().filter(r -> instance.equals(
+                sendersByCampaign.getOrDefault(r.campaign(), Map.of()).get(r.member()))).toList();
     }
 
     /** How many times each member was received, over every campaign. */

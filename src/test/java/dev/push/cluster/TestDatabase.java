@@ -101,6 +101,29 @@ final class TestDatabase implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Who sends each member of {@code campaign} now: the instance holding the member's chunk ({@code campaign_chunks}
+     * owner {@code <instance>/<worker>}; a worker sends only what it reserved as owner), the member's chunk being the
+     * audience chunk of the same shard and number. Members of chunks no one claimed yet are left out.
+     */
+    Map<String, String> sendersByMember(long campaign, long audience) {
+        Map<String, String> holders = new java.util.HashMap<>();
+        for (Document chunk : database().getCollection("campaign_chunks").find(new Document("_id.c", campaign))) {
+            Document id = chunk.get("_id", Document.class);
+            String owner = chunk.getString("owner");
+            holders.put(id.getInteger("s") + "/" + id.getInteger("k"), owner.substring(0, owner.lastIndexOf('/')));
+        }
+        Map<String, String> out = new java.util.HashMap<>();
+        for (Document chunk : database().getCollection("audience_chunks").find(new Document("_id.a", audience))) {
+            Document id = chunk.get("_id", Document.class);
+            String holder = holders.get(id.getInteger("s") + "/" + id.getInteger("k"));
+            if (holder != null) {
+                chunk.getList("ids", String.class).forEach(m -> out.put(m, holder));
+            }
+        }
+        return out;
+    }
+
     /** SIGSTOP: the database stops answering, its connections stay open (a long GC pause or a stalled disk). */
     void freeze() throws IOException, InterruptedException {
         signal("STOP");

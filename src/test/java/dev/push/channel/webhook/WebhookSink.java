@@ -1,13 +1,17 @@
 package dev.push.channel.webhook;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,7 +21,7 @@ import java.util.function.Function;
  * The tests' HTTP receiver on 127.0.0.1 (webhook channel tests, campaign tests, cluster fault
  * tests through {@code DeliverySink}, the benchmark): counts every request, answers as its script
  * says, and keeps each request unless made {@link #counting()} (a benchmark's million deliveries
- * would not fit in memory).
+ * would not fit in memory). The requests not answered yet are kept either way, until answered.
  */
 public final class WebhookSink implements AutoCloseable {
     /** One request as it arrived: {@code atNanos} to measure intervals, {@code atMillis} wall-clock time. */
@@ -46,8 +50,12 @@ public final class WebhookSink implements AutoCloseable {
     private final boolean keep;
     private final AtomicLong count = new AtomicLong();
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+    private final Set<Received> unanswered = ConcurrentHashMap.newKeySet();
     private volatile Function<Received, Answer> script = r -> Answer.ok();
     private volatile long answerAfterMillis;
+    /** Answers due while held, each to run on its request's context; guarded by itself, as is {@link #holding}. */
+    private final List<Runnable> held = new ArrayList<>();
+    private boolean holding;
 
     /** A sink that keeps every request. */
     public WebhookSink() throws Exception {
@@ -68,15 +76,24 @@ public final class WebhookSink implements AutoCloseable {
             if (this.keep) {
                 received.add(r);
             }
+            unanswered.add(r);
             count.incrementAndGet();
             Answer a = script.apply(r);
             var resp = req.response().setStatusCode(a.status());
             a.headers().forEach(resp::putHeader);
+            Context context = vertx.getOrCreateContext();
+            Runnable end = () -> {
+                try {
+                    resp.end(a.body());
+                } finally {
+                    unanswered.remove(r);
+                }
+            };
             long after = answerAfterMillis;
             if (after > 0) {
-                vertx.setTimer(after, t -> resp.end(a.body()));
+                vertx.setTimer(after, t -> answerUnlessHeld(context, end));
             } else {
-                resp.end(a.body());
+                answerUnlessHeld(context, end);
             }
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -98,6 +115,43 @@ public final class WebhookSink implements AutoCloseable {
         answerAfterMillis = delay.toMillis();
     }
 
+    private void answerUnlessHeld(Context context, Runnable end) {
+        synchronized (held) {
+            if (holding) {
+                held.add(() -> context.runOnContext(v -> end.run()));
+                return;
+            }
+        }
+        end.run();
+    }
+
+    /**
+     * Sends no answer until {@link #releaseAnswers()}: whatever the script and {@link #answerAfter} say, every request
+     * received stays unanswered meanwhile, so a fault test can kill a sender while it surely has pushes in flight.
+     * Hold for less than the senders' timeout, or they send again.
+     */
+    public void holdAnswers() {
+        synchronized (held) {
+            holding = true;
+        }
+    }
+
+    /** Sends the answers held since {@link #holdAnswers()}, and answers as before from now on. */
+    public void releaseAnswers() {
+        List<Runnable> due;
+        synchronized (held) {
+            holding = false;
+            due = new ArrayList<>(held);
+            held.clear();
+        }
+        due.forEach(Runnable::run);
+    }
+
+    /** The requests received and not answered yet (held, or waiting out {@link #answerAfter}), kept or not. */
+    public List<Received> unanswered() {
+        return List.copyOf(unanswered);
+    }
+
     /** The requests kept so far, in arrival order (none for a {@link #counting()} sink). */
     public List<Received> received() {
         return List.copyOf(received);
@@ -109,6 +163,7 @@ public final class WebhookSink implements AutoCloseable {
     }
 
     public void reset() {
+        releaseAnswers();
         received.clear();
         count.set(0);
         script = r -> Answer.ok();
