@@ -9,9 +9,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,7 +86,7 @@ public final class RedirectBench {
                 }
                 Thread.sleep(200);
             }
-            Map<String, Double> m = metrics(svc, api);
+            Map<String, Double> m = metrics(api);
             double clicks = m.getOrDefault("push_tracking_clicks_written_total", 0.0);
             double writeSeconds = m.getOrDefault("push_tracking_click_writes_seconds_sum", 0.0);
             double flushes = m.getOrDefault("push_tracking_click_writes_seconds_count", 0.0);
@@ -210,12 +207,9 @@ public final class RedirectBench {
         }
     }
 
-    private static Map<String, Double> metrics(Service svc, Rest api) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(svc.base() + "/q/metrics"))
-                .header("Authorization", api.authorization()).build(), HttpResponse.BodyHandlers.ofString());
+    private static Map<String, Double> metrics(Rest api) {
         Map<String, Double> out = new java.util.HashMap<>();
-        Matcher m = METRIC.matcher(r.body());
+        Matcher m = METRIC.matcher(api.text("/q/metrics"));
         while (m.find()) {
             out.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
         }

@@ -65,7 +65,21 @@ final class Rest {
                 .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new Lines(count, line))));
     }
 
+    /** A GET's body as text (the Prometheus page at {@code /q/metrics}, say). */
+    String text(String path) {
+        return body(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
     private JsonNode send(HttpRequest.Builder request) {
+        String body = body(request);
+        try {
+            return body.isEmpty() ? JSON.nullNode() : JSON.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(request.build().uri() + ": " + e, e);
+        }
+    }
+
+    private String body(HttpRequest.Builder request) {
         try {
             HttpResponse<String> r = client.send(request.header("Authorization", authorization).timeout(Duration.ofHours(2)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -73,7 +87,7 @@ final class Rest {
                 throw new IllegalStateException(r.request().method() + " " + r.request().uri() + " answered "
                         + r.statusCode() + ": " + r.body());
             }
-            return r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+            return r.body();
         } catch (IOException e) {
             throw new IllegalStateException(request.build().uri() + ": " + e, e);
         } catch (InterruptedException e) {

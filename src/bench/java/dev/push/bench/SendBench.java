@@ -5,10 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,7 +113,7 @@ public final class SendBench {
             Buffer body = Buffer.buffer("{\"members\":[\"u" + (i % 100_000) + "\"],\"channel\":\"log\","
                     + "\"message\":{\"title\":\"Your code\",\"body\":\"Hello {member.id}\"}}");
             return client.request(o).compose(req -> req.send(body).compose(resp -> resp.body().map(b -> resp.statusCode())));
-        }, () -> scrapes.add(handoffBuckets(svc, api)), () -> scrapes.add(handoffBuckets(svc, api)));
+        }, () -> scrapes.add(handoffBuckets(api)), () -> scrapes.add(handoffBuckets(api)));
         return new Phase(load, "handoff (the service's timer) p50 " + quantile(scrapes.get(0), scrapes.get(1), 0.50)
                 + ", p99 " + quantile(scrapes.get(0), scrapes.get(1), 0.99));
     }
@@ -126,23 +122,14 @@ public final class SendBench {
             Pattern.MULTILINE);
 
     /** The service's handoff histogram ({@code HandoffLatency}): sends timed so far, cumulative, by upper bound in seconds. */
-    private static NavigableMap<Double, Double> handoffBuckets(Service svc, Rest api) {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(svc.base() + "/q/metrics"))
-                    .header("Authorization", api.authorization()).build(), HttpResponse.BodyHandlers.ofString());
-            NavigableMap<Double, Double> buckets = new TreeMap<>();
-            Matcher m = BUCKET.matcher(r.body());
-            while (m.find()) {
-                buckets.put(m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)),
-                        Double.parseDouble(m.group(2)));
-            }
-            return buckets;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+    private static NavigableMap<Double, Double> handoffBuckets(Rest api) {
+        NavigableMap<Double, Double> buckets = new TreeMap<>();
+        Matcher m = BUCKET.matcher(api.text("/q/metrics"));
+        while (m.find()) {
+            buckets.put(m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)),
+                    Double.parseDouble(m.group(2)));
         }
+        return buckets;
     }
 
     /** Where quantile {@code q} of the sends timed between two scrapes falls: its bucket's bounds, in ms. */

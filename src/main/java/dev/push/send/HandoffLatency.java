@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public class HandoffLatency {
     static final String ARRIVED = "push.sends.arrived";
-    private static final String ROUTE = "/api/sends";
 
     private final Timer timer;
 
@@ -38,7 +37,7 @@ public class HandoffLatency {
     /** Notes when a send's request arrived: before matching, so the body's reading and the worker hop are counted. */
     @ServerRequestFilter(preMatching = true)
     void arrived(RoutingContext rc) {
-        if (HttpMethod.POST.equals(rc.request().method()) && ROUTE.equals(rc.normalizedPath())) {
+        if (HttpMethod.POST.equals(rc.request().method()) && SendResource.PATH.equals(rc.normalizedPath())) {
             rc.put(ARRIVED, System.nanoTime());
         }
     }

@@ -21,11 +21,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.net.URI;
 
 /** Sends an app triggers: app back ends' tokens ({@code sends}) and operators send, viewers read (docs/sends.md). */
-@Path("/api/sends")
+@Path(SendResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Sends")
 @Blocking
 public class SendResource {
+    static final String PATH = "/api/sends";
+
     @Inject
     TriggeredSend triggered;
 
@@ -36,7 +38,7 @@ public class SendResource {
     public Response send(@HeaderParam(TriggeredSend.KEY_HEADER) String idempotencyKey, @Valid SendRequest request,
                          RoutingContext rc) {
         SendView view = triggered.send(Actor.name(), idempotencyKey, request, HandoffLatency.arrivalOf(rc));
-        return Response.accepted(view).location(URI.create("/api/sends/" + view.id())).build();
+        return Response.accepted(view).location(URI.create(PATH + "/" + view.id())).build();
     }
 
     @GET

@@ -279,12 +279,7 @@ class CapClusterIT {
 
     /** The instances whose workers claimed chunks of the campaign (the chunk records' owners). */
     static Set<String> instancesThatClaimed(long campaign) {
-        Set<String> out = new HashSet<>();
-        for (Document chunk : database.database().getCollection("campaign_chunks").find(new Document("_id.c", campaign))) {
-            String owner = chunk.getString("owner");
-            out.add(owner.substring(0, owner.lastIndexOf('/')));
-        }
-        return out;
+        return new HashSet<>(database.holdersByChunk(campaign).values());
     }
 
     /** The instants each member holds in the news cap's ledger (all channels), as stored in {@code cap_slots}. */

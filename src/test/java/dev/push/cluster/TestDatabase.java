@@ -107,12 +107,7 @@ final class TestDatabase implements AutoCloseable {
      * audience chunk of the same shard and number. Members of chunks no one claimed yet are left out.
      */
     Map<String, String> sendersByMember(long campaign, long audience) {
-        Map<String, String> holders = new java.util.HashMap<>();
-        for (Document chunk : database().getCollection("campaign_chunks").find(new Document("_id.c", campaign))) {
-            Document id = chunk.get("_id", Document.class);
-            String owner = chunk.getString("owner");
-            holders.put(id.getInteger("s") + "/" + id.getInteger("k"), owner.substring(0, owner.lastIndexOf('/')));
-        }
+        Map<String, String> holders = holdersByChunk(campaign);
         Map<String, String> out = new java.util.HashMap<>();
         for (Document chunk : database().getCollection("audience_chunks").find(new Document("_id.a", audience))) {
             Document id = chunk.get("_id", Document.class);
@@ -122,6 +117,17 @@ final class TestDatabase implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The instance holding each claimed chunk of {@code campaign} ({@code "<shard>/<k>"}), from its owner {@code <instance>/<worker>}. */
+    Map<String, String> holdersByChunk(long campaign) {
+        Map<String, String> holders = new java.util.HashMap<>();
+        for (Document chunk : database().getCollection("campaign_chunks").find(new Document("_id.c", campaign))) {
+            Document id = chunk.get("_id", Document.class);
+            String owner = chunk.getString("owner");
+            holders.put(id.getInteger("s") + "/" + id.getInteger("k"), owner.substring(0, owner.lastIndexOf('/')));
+        }
+        return holders;
     }
 
     /** SIGSTOP: the database stops answering, its connections stay open (a long GC pause or a stalled disk). */

@@ -108,6 +108,19 @@ class SendsTest {
         assertTrue(metrics.contains("push_sends_handoff_seconds_bucket{le=\"0.05\"}"), "a bucket ends at the 50 ms target");
     }
 
+    @Test
+    void aSendWhoseEveryMemberIsSkippedReachesNoChannelAndIsNotTimed() {
+        String member = "ts-untimed-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType("application/x-ndjson").body(("{\"id\": \"" + member + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/members/import").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("optedOutOf", List.of("account"), "optedOutOfAll", false))
+                .put("/api/members/" + member + "/preferences").then().statusCode(200);
+        double before = handoffsTimed();
+        JsonPath sent = post(key(), body(List.of(member), "Untimed")).then().statusCode(202).extract().jsonPath();
+        assertEquals("skipped", sent.getString("members[0].state"));
+        assertEquals(before, handoffsTimed(), "nothing was handed to a channel");
+    }
+
     static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
