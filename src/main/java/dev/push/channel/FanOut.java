@@ -3,6 +3,7 @@ package dev.push.channel;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,10 +36,22 @@ public final class FanOut {
             String kind, BiFunction<Delivery.Recipient, Queue<Recipients.InvalidAddress>, Uni<Outcome>> sendOne) {
         Queue<Recipients.InvalidAddress> invalid = new ConcurrentLinkedQueue<>();
         return each(to, concurrency, r -> sendOne.apply(r, invalid))
-                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .emitOn(FanOut::offTheEventLoop)
                 .map(outcomes -> {
                     recipients.markInvalid(kind, new ArrayList<>(invalid));
                     return outcomes;
                 });
+    }
+
+    /**
+     * Off an event loop to the worker pool; on any other thread, where it is: a worker's or a request's thread may
+     * block, and a worker that made the pool grow would give the new thread its low priority ({@code WorkerThreads}).
+     */
+    private static void offTheEventLoop(Runnable step) {
+        if (Context.isOnEventLoopThread()) {
+            Infrastructure.getDefaultWorkerPool().execute(step);
+        } else {
+            step.run();
+        }
     }
 }

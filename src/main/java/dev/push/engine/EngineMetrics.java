@@ -33,6 +33,9 @@ public class EngineMetrics {
     @Inject
     RateMeter rates;
 
+    @Inject
+    WorkerThreads workerThreads;
+
     private final Map<Long, Boolean> rateGauges = new ConcurrentHashMap<>();
 
     void register(@Observes StartupEvent event) {
@@ -47,6 +50,9 @@ public class EngineMetrics {
         Gauge.builder("push.workers.live", () -> WorkerSlot.<WorkerSlot>mongoCollection().find()
                         .into(new java.util.ArrayList<>()).stream().filter(loop.master()::live).count())
                 .description("Workers heart-beating across the cluster").register(registry);
+        workerThreads.nice().ifPresent(nice -> Gauge.builder("push.workers.nice", () -> nice)
+                .description("The nice value workers run at (requests run at the process's): above it, requests go first")
+                .register(registry));
     }
 
     /** Counts a sub-batch's outcomes. */

@@ -9,8 +9,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -24,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -60,6 +64,9 @@ public class MasterLoop {
     DatabaseWaits waits;
 
     @Inject
+    WorkerThreads workerThreads;
+
+    @Inject
     Instance<ClockedStep> clocked;
 
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
@@ -79,7 +86,7 @@ public class MasterLoop {
                     List<TaskKind> all = new ArrayList<>();
                     kinds.forEach(all::add);
                     master = new Master(host + "-" + UUID.randomUUID().toString().substring(0, 6), host, version,
-                            tasks, shards, all, Infrastructure.getDefaultWorkerPool(), config, rates, metrics, clock, waits.stalls(), this::nudge, this::alarmAt,
+                            tasks, shards, all, workerThreads, config, rates, metrics, clock, waits.stalls(), this::nudge, this::alarmAt,
                             clocked.stream().toList());
                 }
                 m = master;
@@ -118,8 +125,31 @@ public class MasterLoop {
      */
     public void nudge() {
         if (config.enabled()) {
-            Infrastructure.getDefaultWorkerPool().execute(this::tickOnce);
+            nudged.execute(this::tickOnce);
         }
+    }
+
+    /**
+     * Where nudged ticks run: a thread of the master's own, started with it (the bean is made at start-up, by its
+     * observer). Workers nudge, and a pool that grew a thread on a worker's call would give it the worker's low priority
+     * (a thread inherits its creator's: {@link WorkerThreads}) and then serve requests at it.
+     */
+    private ThreadPoolExecutor nudged;
+
+    @PostConstruct
+    void startNudges() {
+        nudged = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), tick -> {
+            Thread t = new Thread(tick, "push-master");
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+        nudged.prestartAllCoreThreads();
+    }
+
+    /** A nudge after this is dropped: the instance is stopping. */
+    @PreDestroy
+    void stopNudges() {
+        nudged.shutdown();
     }
 
     private final AtomicReference<Alarm> alarm = new AtomicReference<>();
@@ -150,6 +180,7 @@ public class MasterLoop {
 
     /** Registers the instance (and so becomes ready) at once rather than at the scheduler's first tick. */
     void onStart(@Observes StartupEvent event) {
+        workerThreads.ready();
         nudge();
     }
 

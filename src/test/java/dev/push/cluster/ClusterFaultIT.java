@@ -587,6 +587,27 @@ class ClusterFaultIT {
                 .get("/api/campaigns/" + campaign + "/deliveries").then().extract().jsonPath().getList("items");
     }
 
+    /**
+     * Workers yield the CPU to requests ({@code WorkerThreads}): on each instance, started as unprivileged as its image
+     * runs, the threads at the workers' nice are workers' threads and no other, not even a pool's thread that a worker's
+     * call made it grow (a thread inherits its creator's nice, and only privilege lowers it again).
+     */
+    @Test
+    @Order(8)
+    void onlyWorkersThreadsRunAtTheWorkersLowerPriority() throws Exception {
+        long campaign = campaign(0);
+        assertExactlyOnce(campaign, awaitFinished(campaign));
+
+        int workerThreads = 0;
+        for (ServiceProcess p : instances.stream().filter(ServiceProcess::serving).toList()) {
+            List<String> atWorkersNice = p.threadsAtNice(10);
+            assertEquals(List.of(), atWorkersNice.stream().filter(name -> !name.startsWith("push-worker-")).toList(),
+                    "threads of " + p.name + " at the workers' nice 10 that are not workers'");
+            workerThreads += atWorkersNice.size();
+        }
+        assertTrue(workerThreads >= WORKERS / 4, "the campaign's workers ran at nice 10: " + workerThreads + " threads");
+    }
+
     /** The live instance running most of the campaign's workers, as the worker slots show them. */
     static ServiceProcess busiest(long campaign) {
         Map<String, Integer> byInstance = workersByInstance(campaign);

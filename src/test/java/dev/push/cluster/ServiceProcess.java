@@ -1,16 +1,22 @@
 package dev.push.cluster;
 
+import dev.push.engine.WorkerThreads;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
 
 /** A process of the packaged service (target/quarkus-app), started and killed by a fault test. */
 final class ServiceProcess {
@@ -20,7 +26,8 @@ final class ServiceProcess {
      * against 18-22 s, load 19-24) and changes no behaviour, only how the bytecode is compiled. Not for the database
      * process, which does the cluster's heavy lifting for minutes.
      */
-    private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1");
+    private static final List<String> SERVICE_JVM = Stream.concat(Stream.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
+            Stream.of(WorkerThreads.JVM_OPTIONS.split(" "))).toList();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String name;
@@ -40,7 +47,8 @@ final class ServiceProcess {
 
     /** A service instance on {@code httpPort} using the database at {@code mongo}. */
     static ServiceProcess instance(String name, int httpPort, String mongo, Path logs, Map<String, String> properties) {
-        List<String> cmd = new ArrayList<>(List.of(java()));
+        List<String> cmd = new ArrayList<>(Unprivileged.prefix());
+        cmd.add(java());
         cmd.addAll(SERVICE_JVM);
         cmd.addAll(List.of("-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.mongodb.connection-string=" + mongo,
@@ -62,7 +70,8 @@ final class ServiceProcess {
      * file in {@code dir}, listening on {@code databasePort}.
      */
     static ServiceProcess alone(String name, int httpPort, Path dir, int databasePort, Path logs) {
-        List<String> cmd = new ArrayList<>(List.of(java()));
+        List<String> cmd = new ArrayList<>(Unprivileged.prefix());
+        cmd.add(java());
         cmd.addAll(SERVICE_JVM);
         cmd.addAll(List.of("-Dquarkus.http.port=" + httpPort, "-Dpush.embedded.dir=" + dir, "-Dpush.embedded.port=" + databasePort,
                 "-Dpush.admin.password=" + dev.push.security.TestCredentials.ADMIN_PASSWORD, "-Dpush.outbound.allow=127.0.0.0/8",
@@ -138,6 +147,23 @@ final class ServiceProcess {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The names of the process's threads that run at {@code nice}, as Linux reports them (at most 15 characters). */
+    List<String> threadsAtNice(int nice) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (WorkerThreads.niceOf(task.resolve("stat")).equals(OptionalInt.of(nice))) {
+                        names.add(Files.readString(task.resolve("comm")).strip());
+                    }
+                } catch (NoSuchFileException ended) {
+                    // the thread ended while listed
+                }
+            }
+        }
+        return names;
     }
 
     /** kill -9: no shutdown hook, nothing released. */

@@ -29,4 +29,12 @@ class MetricsTest {
         assertTrue(metrics.contains("push_rate_observed{task=\"" + campaign + "\"}"), "observed rate");
         assertTrue(metrics.contains("mongodb_driver_commands_seconds"), "MongoDB command latency");
     }
+
+    @Test
+    void prometheusShowsTheNiceValueWorkersYieldTheCpuToRequestsAt() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        assertTrue(metrics.lines().anyMatch("push_workers_nice 10.0"::equals), "workers at nice 10, in:\n" + metrics.lines()
+                .filter(l -> l.startsWith("push_workers")).toList());
+    }
 }
