@@ -51,7 +51,7 @@ public class EngineMetrics {
                         .into(new java.util.ArrayList<>()).stream().filter(loop.master()::live).count())
                 .description("Workers heart-beating across the cluster").register(registry);
         workerThreads.nice().ifPresent(nice -> Gauge.builder("push.workers.nice", () -> nice)
-                .description("The nice value workers run at (requests run at the process's): above it, requests go first")
+                .description("The nice value workers run at while triggered sends are served (requests: the process's)")
                 .register(registry));
     }
 

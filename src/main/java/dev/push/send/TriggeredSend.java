@@ -10,6 +10,7 @@ import dev.push.channel.Delivery;
 import dev.push.channel.Outcome;
 import dev.push.channel.Recipients;
 import dev.push.channel.config.Channels;
+import dev.push.engine.WorkerThreads;
 import dev.push.fatigue.FrequencyCaps;
 import dev.push.member.MemberId;
 import dev.push.template.Templates;
@@ -32,7 +33,8 @@ import java.util.regex.Pattern;
 
 /**
  * A send an app triggers ({@code POST /api/sends}): checked, reserved under its {@code Idempotency-Key} (see
- * {@link Sends}), handed to its channel on the caller's request thread — never queued behind campaign workers — and
+ * {@link Sends}), handed to its channel on the caller's request thread — never queued behind campaign workers, which
+ * yield the CPU meanwhile ({@link WorkerThreads#makeWay}) — and
  * committed with each member's outcome. A request whose key has a send already sends nothing and answers that send;
  * with another body it is refused (422), since the key would then answer a different message than the caller asked.
  */
@@ -78,11 +80,15 @@ public class TriggeredSend {
     @Inject
     HandoffLatency latency;
 
+    @Inject
+    WorkerThreads workers;
+
     /**
      * Sends the request once for {@code caller}'s {@code idempotencyKey}; answers the send as it stands. The handoff is
      * timed from {@code arrivedNanos} ({@link HandoffLatency}), when given.
      */
     public SendView send(String caller, String idempotencyKey, SendRequest request, Long arrivedNanos) {
+        workers.makeWay();
         if (idempotencyKey == null || !KEY_SHAPE.matcher(idempotencyKey).matches()) {
             throw ApiException.badRequest(KEY_HEADER, idempotencyKey == null
                     ? "is required: the same key within push.retention.sends (24 hours by default) answers the first send"

@@ -1,6 +1,7 @@
 package dev.push.cluster;
 
 import com.mongodb.client.MongoCollection;
+import dev.push.engine.WorkerThreads;
 import com.mongodb.client.model.Filters;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -588,24 +589,34 @@ class ClusterFaultIT {
     }
 
     /**
-     * Workers yield the CPU to requests ({@code WorkerThreads}): on each instance, started as unprivileged as its image
-     * runs, the threads at the workers' nice are workers' threads and no other, not even a pool's thread that a worker's
-     * call made it grow (a thread inherits its creator's nice, and only privilege lowers it again).
+     * Workers yield the CPU to triggered sends ({@code WorkerThreads}): on each instance, started as unprivileged as its
+     * image runs, the threads at the yielding workers' nice are theirs and no other, not even a pool's thread that a
+     * yielding step's call made it grow (a thread inherits its creator's nice, and only privilege lowers it again), after
+     * a campaign that ran with sends beside it, and on after them.
      */
     @Test
     @Order(8)
-    void onlyWorkersThreadsRunAtTheWorkersLowerPriority() throws Exception {
-        long campaign = campaign(0);
+    void onlyYieldingWorkersThreadsRunAtTheirLowerPriority() throws Exception {
+        long campaign = campaign(2_000);
+        List<ServiceProcess> serving = instances.stream().filter(ServiceProcess::serving).toList();
+        int sends = 0;
+        while (sends < 200 || !"finished".equals(task("campaigns", campaign).getString("state"))) {
+            ServiceProcess p = serving.get(sends % serving.size());
+            given().baseUri(p.base()).contentType(ContentType.JSON).header("Idempotency-Key", "yield-" + sends)
+                    .body(Map.of("members", List.of("c-" + sends), "channel", "log", "message", Map.of("title", "t", "body", "b")))
+                    .post("/api/sends").then().statusCode(202);
+            sends++;
+        }
         assertExactlyOnce(campaign, awaitFinished(campaign));
 
-        int workerThreads = 0;
-        for (ServiceProcess p : instances.stream().filter(ServiceProcess::serving).toList()) {
-            List<String> atWorkersNice = p.threadsAtNice(10);
-            assertEquals(List.of(), atWorkersNice.stream().filter(name -> !name.startsWith("push-worker-")).toList(),
-                    "threads of " + p.name + " at the workers' nice 10 that are not workers'");
-            workerThreads += atWorkersNice.size();
+        int yieldingThreads = 0;
+        for (ServiceProcess p : serving) {
+            List<String> atYieldingNice = p.threadsAtNice(10);
+            assertEquals(List.of(), atYieldingNice.stream().filter(name -> !name.equals(WorkerThreads.YIELDING)).toList(),
+                    "threads of " + p.name + " at the yielding workers' nice 10 that are not theirs");
+            yieldingThreads += atYieldingNice.size();
         }
-        assertTrue(workerThreads >= WORKERS / 4, "the campaign's workers ran at nice 10: " + workerThreads + " threads");
+        assertTrue(yieldingThreads > 0, "workers yielded to the " + sends + " sends: no thread at nice 10");
     }
 
     /** The live instance running most of the campaign's workers, as the worker slots show them. */

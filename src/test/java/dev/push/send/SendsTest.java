@@ -3,6 +3,7 @@ package dev.push.send;
 import dev.push.Api;
 import dev.push.campaign.CampaignRequest;
 import dev.push.channel.LogChannel;
+import dev.push.engine.WorkerThreads;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -32,6 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class SendsTest {
+    @Inject
+    WorkerThreads workerThreads;
+
     @Inject
     LogChannel log;
 
@@ -106,6 +110,17 @@ class SendsTest {
         String metrics = metrics();
         assertTrue(metrics.contains("push_sends_handoff_seconds_bucket{le=\"0.005\"}"), "a bucket ends at the 5 ms target");
         assertTrue(metrics.contains("push_sends_handoff_seconds_bucket{le=\"0.05\"}"), "a bucket ends at the 50 ms target");
+    }
+
+    @Test
+    void aSendBeingServedMakesCampaignWorkersYield() {
+        long before = workerThreads.wayMadeAt();
+        long sentAt = System.nanoTime();
+
+        post(key(), body(List.of("ts-way"), "Way")).then().statusCode(202);
+
+        assertTrue(workerThreads.wayMadeAt() - sentAt > 0, "the way was made while the send was served (before: "
+                + before + ", sent at " + sentAt + ", made at " + workerThreads.wayMadeAt() + ")");
     }
 
     @Test
