@@ -1,7 +1,6 @@
 package dev.push.bench;
 
-import dev.push.cluster.Unprivileged;
-import dev.push.engine.WorkerThreads;
+import dev.push.cluster.ServiceLaunch;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -72,13 +71,11 @@ final class Service implements AutoCloseable {
         Path gcLog = workDir.resolve(label + "-gc.log");
         Path jfr = recordJfr ? workDir.resolve(label + ".jfr") : null;
         Path log = workDir.resolve(label + "-service.log");
-        List<String> cmd = new ArrayList<>(Unprivileged.prefix());
-        cmd.addAll(List.of("java", "-Xmx" + xmx,
+        List<String> cmd = new ArrayList<>(ServiceLaunch.java("java"));
+        cmd.addAll(List.of("-Xmx" + xmx,
                 "-Xlog:gc:file=" + gcLog + ":uptime",
                 // A heap that is too small must end the run visibly rather than leave a half-alive service.
                 "-XX:+ExitOnOutOfMemoryError"));
-        // As the README and the images start it (a compile-time constant: the bench's class path has no service classes).
-        cmd.addAll(List.of(WorkerThreads.JVM_OPTIONS.split(" ")));
         if (jfr != null) {
             // -Dbench.jfr.settings=FILE.jfc: other settings, e.g. a copy of profile.jfc sampling every millisecond.
             // Deep stacks: a request's Mutiny and Vert.x chains run past JFR's default 64 frames, which would cut off

@@ -26,8 +26,7 @@ final class ServiceProcess {
      * against 18-22 s, load 19-24) and changes no behaviour, only how the bytecode is compiled. Not for the database
      * process, which does the cluster's heavy lifting for minutes.
      */
-    private static final List<String> SERVICE_JVM = Stream.concat(Stream.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
-            Stream.of(WorkerThreads.JVM_OPTIONS.split(" "))).toList();
+    private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String name;
@@ -47,8 +46,7 @@ final class ServiceProcess {
 
     /** A service instance on {@code httpPort} using the database at {@code mongo}. */
     static ServiceProcess instance(String name, int httpPort, String mongo, Path logs, Map<String, String> properties) {
-        List<String> cmd = new ArrayList<>(Unprivileged.prefix());
-        cmd.add(java());
+        List<String> cmd = new ArrayList<>(ServiceLaunch.java(java()));
         cmd.addAll(SERVICE_JVM);
         cmd.addAll(List.of("-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.mongodb.connection-string=" + mongo,
@@ -70,8 +68,7 @@ final class ServiceProcess {
      * file in {@code dir}, listening on {@code databasePort}.
      */
     static ServiceProcess alone(String name, int httpPort, Path dir, int databasePort, Path logs) {
-        List<String> cmd = new ArrayList<>(Unprivileged.prefix());
-        cmd.add(java());
+        List<String> cmd = new ArrayList<>(ServiceLaunch.java(java()));
         cmd.addAll(SERVICE_JVM);
         cmd.addAll(List.of("-Dquarkus.http.port=" + httpPort, "-Dpush.embedded.dir=" + dir, "-Dpush.embedded.port=" + databasePort,
                 "-Dpush.admin.password=" + dev.push.security.TestCredentials.ADMIN_PASSWORD, "-Dpush.outbound.allow=127.0.0.0/8",

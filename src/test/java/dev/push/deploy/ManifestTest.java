@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.push.cluster.ServiceLaunch;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -209,6 +211,21 @@ class ManifestTest {
             assertEquals(httpPort(), containerPort(at(container, probe.getKey(), "httpGet", "port")), probe.getKey() + " port");
         }
         assertEquals("/q/health/live", healthPath("liveness", "live"), "the README and docs name /q/health/live");
+    }
+
+    @Test
+    void theReadmeAndTheImagesStartTheJvmAsTheFaultTestsAndTheBenchDo() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String run = readme.lines().filter(l -> l.contains("java ") && l.contains("quarkus-run.jar")).findFirst()
+                .orElseThrow(() -> new AssertionError("the README's command that runs the service"));
+        for (String option : ServiceLaunch.JVM_OPTIONS) {
+            assertTrue(run.contains(" " + option + " "), "the README's command has " + option + ": " + run);
+            for (String image : List.of("Dockerfile.jvm", "Dockerfile.jvm-appcds")) {
+                String entrypoint = Files.readString(Path.of("docker", image)).lines()
+                        .filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
+                assertTrue(entrypoint.contains("\"" + option + "\""), image + " starts the JVM with " + option);
+            }
+        }
     }
 
     @Test
