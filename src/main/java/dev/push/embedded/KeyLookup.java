@@ -25,6 +25,7 @@ import de.bwaldvogel.mongo.bson.Document;
 final class KeyLookup {
 
     private static final String ID = "_id";
+    private static final String AND = "$and";
 
     private KeyLookup() {
     }
@@ -90,7 +91,7 @@ final class KeyLookup {
         if (filter.containsKey(ID)) {
             return filter.get(ID);
         }
-        if (filter.get("$and") instanceof Collection<?> clauses) {
+        if (filter.get(AND) instanceof Collection<?> clauses) {
             for (Object clause : clauses) {
                 if (clause instanceof Document d && d.containsKey(ID)) {
                     return d.get(ID);
@@ -134,8 +135,11 @@ final class KeyLookup {
      * both values, the largest cost of reading documents by key in slices.
      */
     static Document withoutExactIds(Document filter, Document projection) {
-        if (!filter.containsKey(ID) || projection != null && projection.keySet().stream().anyMatch(k -> k.contains("$"))) {
+        if (projection != null && projection.keySet().stream().anyMatch(k -> k.contains("$"))) {
             return filter;
+        }
+        if (!filter.containsKey(ID)) {
+            return withoutExactIdClause(filter);
         }
         Object condition = filter.get(ID);
         boolean met = isExactValue(condition) || condition instanceof Document operators && operators.size() == 1
@@ -146,6 +150,38 @@ final class KeyLookup {
         Document rest = new Document(filter);
         rest.remove(ID);
         return rest;
+    }
+
+    /**
+     * The same for a filter whose {@code _id} condition is in a top-level {@code $and} ({@link #idCondition}): without
+     * that clause's exact {@code _id}, or the filter itself.
+     */
+    private static Document withoutExactIdClause(Document filter) {
+        if (!(filter.get(AND) instanceof List<?> clauses)) {
+            return filter;
+        }
+        for (int i = 0; i < clauses.size(); i++) {
+            if (clauses.get(i) instanceof Document clause && clause.containsKey(ID)) {
+                Document narrowed = withoutExactIds(clause, null);
+                if (narrowed == clause) {
+                    return filter;
+                }
+                List<Object> rest = new ArrayList<>(clauses);
+                if (narrowed.isEmpty()) {
+                    rest.remove(i);
+                } else {
+                    rest.set(i, narrowed);
+                }
+                Document out = new Document(filter);
+                if (rest.isEmpty()) {
+                    out.remove(AND);
+                } else {
+                    out.put(AND, rest);
+                }
+                return out;
+            }
+        }
+        return filter;
     }
 
     private static boolean isIdIndex(Index<?> index) {

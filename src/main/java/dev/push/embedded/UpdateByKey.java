@@ -18,7 +18,8 @@ import de.bwaldvogel.mongo.bson.Document;
 
 /**
  * The narrow form of update that most keyed writes take — the cap ledger's writes, a claim's checkpoint — answered
- * without the stock update engine: one document found by its exact {@code _id}, matching the rest of the filter, whose
+ * without the stock update engine: one document found by its exact {@code _id} (at the top of the filter, or in a
+ * top-level {@code $and}, as the Java driver renders {@code Filters.and}), matching the rest of the filter, whose
  * update only {@code $set}s, {@code $inc}s (by a number other than 0) or {@code $push}es (one value, or {@code $each} of
  * some, optionally {@code $sort}ed by 1 or -1 when no element is a document or an array) top-level fields that no index
  * reads. The stock path clones the document, applies the operators through its generic engine, checks and updates every
@@ -33,6 +34,7 @@ import de.bwaldvogel.mongo.bson.Document;
  */
 final class UpdateByKey {
     private static final String ID = "_id";
+    private static final String AND = "$and";
     /** Conditions an upsert's new document does not take from its filter. */
     private static final Set<String> NOT_COPIED = Set.of("$not", "$exists", "$gt", "$gte", "$lt", "$lte", "$ne");
 
@@ -74,11 +76,12 @@ final class UpdateByKey {
      */
     static Result apply(Target target, Document filter, Document update, ArrayFilters arrayFilters, boolean isMulti,
                         boolean isUpsert) {
-        if (isMulti || update.isEmpty() || arrayFilters != null && !arrayFilters.isEmpty() || !filter.containsKey(ID)) {
+        Object idCondition = KeyLookup.idCondition(filter);
+        if (isMulti || update.isEmpty() || arrayFilters != null && !arrayFilters.isEmpty() || idCondition == null) {
             return null;
         }
         for (String key : filter.keySet()) {
-            if (key.startsWith("$")) {
+            if (key.startsWith("$") && !AND.equals(key)) {
                 return null;
             }
         }
@@ -94,7 +97,7 @@ final class UpdateByKey {
                 }
             }
         }
-        List<Object> ids = KeyLookup.exactIds(filter.get(ID));
+        List<Object> ids = KeyLookup.exactIds(idCondition);
         if (ids == null || ids.size() != 1) {
             return null;
         }

@@ -20,6 +20,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.ReturnDocument;
@@ -89,7 +90,17 @@ class KeyedBackendEquivalenceTest {
             new Document("_id", "m-9"),
             new Document("_id", 7L),
             new Document("_id", new Document("$in", List.of("nope", key(1, 2, 4), 8.5, "m-9", 7L, key(1, 0, 3)))),
-            new Document("owner", "w1"));
+            new Document("owner", "w1"),
+            // Filters.and(eq("_id", x), ...) as the driver renders it: {$and: [{_id: x}, ...]}.
+            Filters.and(Filters.eq("_id", key(2, 0, 0)), Filters.eq("owner", "w1")),
+            Filters.and(Filters.eq("_id", key(2, 0, 0)), Filters.eq("owner", "w2")),
+            Filters.and(Filters.eq("_id", "m-9"), Filters.gte("n", 3), Filters.eq("tag", "y")),
+            Filters.and(Filters.eq("_id", 7L), Filters.eq("tag", "x")),
+            Filters.and(Filters.eq("_id", key(9, 9, 9)), Filters.eq("owner", "w1")),
+            Filters.and(Filters.in("_id", key(1, 3, 9), key(1, 2, 4)), Filters.eq("owner", "old")),
+            Filters.and(Filters.eq("owner", "old"), new Document("_id", key(1, 1, 1)).append("n", 1)),
+            Filters.and(Filters.eq("_id", key(1, 0, 0)), Filters.eq("_id", key(1, 1, 1))),
+            Filters.and(Filters.gt("_id", key(1, 2, 0)), Filters.eq("owner", "w1")));
     }
 
     @ParameterizedTest(name = "{0}")
