@@ -177,7 +177,7 @@ public class Audiences {
         }
         long read = source instanceof AudienceSource.Combine combine
                 ? combinedSources(t.id, combine).stream().mapToLong(src -> src.progress.sent).sum() : t.stagedLines;
-        t.units = SizedUnits.count(read, t.workers, t.shards);
+        t.units = SizedUnits.count(read, SizedUnits.BUILD_IDS, t.workers, t.shards);
         return read;
     }
 

@@ -284,7 +284,7 @@ public class Campaigns {
         if (audience.disabled) {
             throw ApiException.conflict("audience " + audience.id + " is disabled");
         }
-        campaign.units = SizedUnits.count(audience.progress.sent, campaign.workers, audience.shards);
+        campaign.units = SizedUnits.count(audience.progress.sent, SizedUnits.CAMPAIGN_MEMBERS, campaign.workers, audience.shards);
         return audience.progress.sent;
     }
 

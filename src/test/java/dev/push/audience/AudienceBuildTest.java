@@ -250,47 +250,47 @@ class AudienceBuildTest {
     }
 
     @Test
-    void anUploadIsBuiltInAUnitPerThousandLinesOfConsecutiveShardsWithEachMemberOnce() {
+    void anUploadIsBuiltInAUnitPerFiveThousandLinesOfConsecutiveShardsWithEachMemberOnce() {
         long id = create(Map.of("kind", "upload"));
         StringBuilder file = new StringBuilder();
-        for (int i = 0; i < 4_500; i++) {
-            file.append("sized-").append(i % 4_000).append('\n'); // 500 duplicates
+        for (int i = 0; i < 22_500; i++) {
+            file.append("sized-").append(i % 22_000).append('\n'); // 500 duplicates
         }
         given().contentType(ContentType.TEXT).body(file.toString()).put("/api/audiences/" + id + "/upload")
-                .then().statusCode(200).body("accepted", equalTo(4_500));
+                .then().statusCode(200).body("accepted", equalTo(22_500));
 
         JsonPath built = build(id);
 
         JsonPath units = given().get("/api/tasks/" + id + "/units").then().statusCode(200).extract().jsonPath();
-        assertEquals(5, units.getList("$").size(), "4,500 lines with three workers: five units");
+        assertEquals(5, units.getList("$").size(), "22,500 lines with three workers: five units");
         assertEquals(List.of(51, 51, 51, 51, 52), units.getList("cursor", Integer.class), "each unit built its run of the 256 shards");
-        assertEquals(4_500L, units.getList("counts.processed", Long.class).stream().mapToLong(Long::longValue).sum(),
+        assertEquals(22_500L, units.getList("counts.processed", Long.class).stream().mapToLong(Long::longValue).sum(),
                 "the units' counters add up to the lines read");
-        assertEquals(4_000, built.getLong("progress.sent"), "members added");
+        assertEquals(22_000, built.getLong("progress.sent"), "members added");
         assertEquals(500, built.getLong("progress.skipped"), "duplicates skipped");
-        assertEquals(4_500, built.getLong("progress.processed"));
+        assertEquals(22_500, built.getLong("progress.processed"));
         List<String> members = members(id);
-        assertEquals(4_000, members.size(), "no member twice");
-        assertEquals(IntStream.range(0, 4_000).mapToObj(i -> "sized-" + i).collect(Collectors.toSet()), new HashSet<>(members));
+        assertEquals(22_000, members.size(), "no member twice");
+        assertEquals(IntStream.range(0, 22_000).mapToObj(i -> "sized-" + i).collect(Collectors.toSet()), new HashSet<>(members));
         List<Integer> shardOrder = members.stream().map(m -> Shards.of(m, 256)).toList();
         assertEquals(shardOrder.stream().sorted().toList(), shardOrder, "listed shard by shard: each member in its shard's chunks");
     }
 
     @Test
     void aCombineIsBuiltInUnitsSizedToTheMembersItReads() {
-        long a = Api.builtAudience(IntStream.range(0, 1_500).mapToObj(i -> "cs-" + i).toList());
-        long b = Api.builtAudience(IntStream.range(1_000, 2_000).mapToObj(i -> "cs-" + i).toList());
+        long a = Api.builtAudience(IntStream.range(0, 10_000).mapToObj(i -> "cs-" + i).toList());
+        long b = Api.builtAudience(IntStream.range(4_000, 10_000).mapToObj(i -> "cs-" + i).toList());
         long exclude = create(Map.of("kind", "combine", "op", "exclude", "audiences", List.of(a, b)));
 
         JsonPath built = build(exclude);
 
-        assertEquals(3, given().get("/api/tasks/" + exclude + "/units").then().statusCode(200).extract().jsonPath()
-                .getList("$").size(), "2,500 source members with three workers: three units");
-        assertEquals(2_500, built.getLong("progress.processed"), "each source member read once");
-        assertEquals(1_000, built.getLong("progress.sent"));
+        assertEquals(4, given().get("/api/tasks/" + exclude + "/units").then().statusCode(200).extract().jsonPath()
+                .getList("$").size(), "16,000 source members with three workers: four units");
+        assertEquals(16_000, built.getLong("progress.processed"), "each source member read once");
+        assertEquals(4_000, built.getLong("progress.sent"));
         List<String> members = members(exclude);
-        assertEquals(1_000, members.size(), "no member twice");
-        assertEquals(IntStream.range(0, 1_000).mapToObj(i -> "cs-" + i).collect(Collectors.toSet()), new HashSet<>(members));
+        assertEquals(4_000, members.size(), "no member twice");
+        assertEquals(IntStream.range(0, 4_000).mapToObj(i -> "cs-" + i).collect(Collectors.toSet()), new HashSet<>(members));
     }
 
     @Test
