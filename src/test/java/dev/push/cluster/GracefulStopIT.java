@@ -74,6 +74,9 @@ class GracefulStopIT {
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         Set<String> answeredMembers = java.util.concurrent.ConcurrentHashMap.newKeySet();
         java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+        // A request the stop cut off may have been recorded before its answer was lost: counted, never required.
+        java.util.concurrent.atomic.AtomicLong unanswered = new java.util.concurrent.atomic.AtomicLong();
+        Set<String> unansweredMembers = java.util.concurrent.ConcurrentHashMap.newKeySet();
         AtomicBoolean sigterm = new AtomicBoolean();
         Thread clicker = new Thread(() -> {
             for (int i = 0; ; i++) {
@@ -84,10 +87,16 @@ class GracefulStopIT {
                     if (r.statusCode() == 302) {
                         answered.incrementAndGet();
                         answeredMembers.add(ids.get(m));
-                    } else if (sigterm.get()) {
-                        return;
+                    } else {
+                        unanswered.incrementAndGet();
+                        unansweredMembers.add(ids.get(m));
+                        if (sigterm.get()) {
+                            return;
+                        }
                     }
                 } catch (Exception e) {
+                    unanswered.incrementAndGet();
+                    unansweredMembers.add(ids.get(m));
                     if (sigterm.get()) {
                         return;
                     }
@@ -104,9 +113,16 @@ class GracefulStopIT {
         JsonPath funnel = given().baseUri(base).get("/api/campaigns/" + campaign + "/funnel").then().statusCode(200)
                 .extract().jsonPath();
         assertTrue(answered.get() > MEMBERS / 2, "clicks answered before the stop: " + answered.get());
-        assertEquals(answered.get(), funnel.getLong("clicks"), "every answered click was written");
-        assertEquals(answeredMembers.size(), funnel.getLong("stages.find { it.name == 'clicked' }.members"),
-                "unique clicks: the members whose click was answered");
+        long clicks = funnel.getLong("clicks");
+        assertTrue(clicks >= answered.get(), "every answered click was written: " + clicks + " of " + answered.get());
+        assertTrue(clicks <= answered.get() + unanswered.get(), "no click written twice: " + clicks + " written, "
+                + answered.get() + " answered, " + unanswered.get() + " cut off or refused");
+        Set<String> mayHaveClicked = new java.util.HashSet<>(answeredMembers);
+        mayHaveClicked.addAll(unansweredMembers);
+        long clicked = funnel.getLong("stages.find { it.name == 'clicked' }.members");
+        assertTrue(clicked >= answeredMembers.size() && clicked <= mayHaveClicked.size(),
+                "unique clicks: the members whose click was answered, and at most those whose click was cut off: "
+                        + clicked + " against " + answeredMembers.size() + "–" + mayHaveClicked.size());
         java.util.regex.Matcher atStop = java.util.regex.Pattern.compile("stopping: wrote (\\d+) clicks still pending")
                 .matcher(Files.readString(work.resolve("click-stop.log")));
         assertTrue(atStop.find() && Long.parseLong(atStop.group(1)) > 0, "some clicks were still pending at the stop");
