@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,6 +43,7 @@ public final class SendBench {
         Path work = Path.of("target/bench");
         try (Service svc = Service.start("sends", Path.of(o.jar()).toAbsolutePath(),
                 work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true, o.jvm())) {
+            long ready = System.nanoTime();
             Rest api = new Rest(svc.base());
             String run = Long.toString(System.nanoTime(), 36);
             System.out.printf("machine: %d cores, load average %s at the start; service %s%s%n",
@@ -50,7 +52,10 @@ public final class SendBench {
                 // Sends alone on a JVM warmed for longer: rounds back to back (the first after --warmup, the others after
                 // 2 s), then one connection; no campaign. The JIT of a loaded machine takes minutes, not seconds.
                 for (int r = 1; r <= o.rounds(); r++) {
-                    report("alone, " + connections + " connections, round " + r + " (load average " + loadAverage() + ")",
+                    // How long after start the JIT lets a round reach a rate: the warm-up a restarted instance goes through.
+                    long since = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - ready);
+                    report("alone, " + connections + " connections, round " + r + " (from " + since
+                                    + " s after the service was ready, its warm-up included; load average " + loadAverage() + ")",
                             sends(svc, api, run + "r" + r, connections, r == 1 ? warmup : 2, seconds));
                 }
                 report("alone, 1 connection, after the rounds", sends(svc, api, run + "one", 1, 2, seconds));
