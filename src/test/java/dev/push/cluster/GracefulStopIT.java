@@ -81,20 +81,18 @@ class GracefulStopIT {
         Thread clicker = new Thread(() -> {
             for (int i = 0; ; i++) {
                 int m = i % MEMBERS;
+                boolean redirected;
                 try {
-                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + paths.get(m)))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() == 302) {
-                        answered.incrementAndGet();
-                        answeredMembers.add(ids.get(m));
-                    } else {
-                        unanswered.incrementAndGet();
-                        unansweredMembers.add(ids.get(m));
-                        if (sigterm.get()) {
-                            return;
-                        }
-                    }
+                    redirected = http.send(HttpRequest.newBuilder(URI.create(base + paths.get(m)))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode() == 302;
                 } catch (Exception e) {
+                    redirected = false;
+                }
+                if (redirected) {
+                    answered.incrementAndGet();
+                    answeredMembers.add(ids.get(m));
+                } else {
                     unanswered.incrementAndGet();
                     unansweredMembers.add(ids.get(m));
                     if (sigterm.get()) {
