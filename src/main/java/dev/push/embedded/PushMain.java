@@ -1,6 +1,6 @@
 package dev.push.embedded;
 
-import dev.push.embedded.EmbeddedDatabase;
+import dev.push.training.TrainingRun;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -11,11 +11,16 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The service's entry point. {@code --database-only} runs just the embedded database (no API,
  * no workers), so that several service instances on one machine can share it:
- * {@code java -jar quarkus-run.jar --database-only [--port 27018] [--dir data]}.
+ * {@code java -jar quarkus-run.jar --database-only [--port 27018] [--dir data]}. {@code --training-run} runs the
+ * service's training workload on an in-memory database and exits ({@link TrainingRun}).
  */
 @QuarkusMain
 public class PushMain {
-    public static void main(String... args) throws InterruptedException {
+    public static void main(String... args) throws Exception {
+        if (Arrays.asList(args).contains(TrainingRun.ARGUMENT)) {
+            TrainingRun.main(args);
+            return;
+        }
         if (!Arrays.asList(args).contains("--database-only")) {
             Quarkus.run(args);
             return;

@@ -1,0 +1,232 @@
+package dev.push.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The work of a day, in small: what operators and app back ends ask of the service through its REST API, over
+ * {@code members} members of its own (ids and names carry {@code tag}, so it can share a database with other data and
+ * count exactly its own). Members imported as NDJSON; audiences from an upload with duplicates, from a query and from
+ * the intersection and difference of two others; log campaigns with one and four workers, one from a saved template
+ * with a French variant; triggered sends from eight clients, each key sent twice.
+ */
+final class TrainingWorkload {
+
+    /** Clients sending at once, as an app back end's request threads do. */
+    static final int SEND_CLIENTS = 8;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TASK_LIMIT = Duration.ofMinutes(10);
+
+    /** What the run did, counted by the service: each figure exact for a run over its own members. */
+    record Summary(long imported, long uploadAudience, long queryAudience, long intersect, long exclude,
+                   List<Long> campaignsSent, long sendsSent, long sendsReplayed) {
+    }
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+    private final String tag;
+    private final int members;
+    private String authorization;
+
+    TrainingWorkload(URI base, String adminPassword, String tag, int members) {
+        this.base = base;
+        this.tag = tag;
+        this.members = members;
+        this.authorization = "Basic " + Base64.getEncoder()
+                .encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+    }
+
+    Summary run() {
+        // A token, as a script should: Basic costs a bcrypt verification now and then.
+        authorization = "Bearer " + post("/api/tokens", Map.of("name", tag)).path("token").asText();
+        long imported = importMembers().path("imported").asLong();
+
+        long upload = audience(Map.of("kind", "upload"));
+        put("/api/audiences/" + upload + "/upload", "text/plain",
+                IntStream.range(0, members).mapToObj(i -> memberId(i % 10 == 9 ? i - 5 : i) + "\n").collect(Collectors.joining()));
+        long uploadSize = build(upload);
+        long query = audience(Map.of("kind", "query", "filter", Map.of("run", tag, "visits", Map.of("$gte", 10))));
+        long querySize = build(query);
+        long first = uploaded(0, members / 2);
+        long second = uploaded(members / 4, members / 2);
+        long intersect = build(audience(Map.of("kind", "combine", "op", "intersect", "audiences", List.of(first, second))));
+        long exclude = build(audience(Map.of("kind", "combine", "op", "exclude", "audiences", List.of(first, second))));
+
+        String template = tag + "-template";
+        post("/api/templates", Map.of("name", template, "title", "Hello {member.attributes.plan}", "body", "A training message",
+                "link", "https://example.org/training", "locales", Map.of("fr", Map.of("title", "Bonjour"))));
+        List<Long> sent = new ArrayList<>();
+        sent.add(campaign(Map.of("name", tag + " 1 worker", "audienceId", query, "channel", "log", "workers", 1,
+                "message", message())));
+        sent.add(campaign(Map.of("name", tag + " 4 workers", "audienceId", upload, "channel", "log", "workers", 4,
+                "template", template)));
+        long[] sends = triggeredSends(template);
+        get("/api/campaigns");
+        get("/api/audiences");
+        return new Summary(imported, uploadSize, querySize, intersect, exclude, sent, sends[0], sends[1]);
+    }
+
+    private JsonNode importMembers() {
+        String lines = IntStream.range(0, members).mapToObj(i -> "{\"id\":\"" + memberId(i) + "\",\"attributes\":{\"run\":\""
+                + tag + "\",\"visits\":" + (i % 20) + ",\"plan\":\"" + (i % 3 == 0 ? "pro" : "free") + "\""
+                + (i % 4 == 0 ? ",\"locale\":\"fr\"" : "") + "}}\n").collect(Collectors.joining());
+        return send(request("/api/members/import").header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(lines)));
+    }
+
+    private long uploaded(int from, int count) {
+        long id = audience(Map.of("kind", "upload"));
+        put("/api/audiences/" + id + "/upload", "text/plain",
+                IntStream.range(from, from + count).mapToObj(i -> memberId(i) + "\n").collect(Collectors.joining()));
+        build(id);
+        return id;
+    }
+
+    private long audience(Map<String, Object> source) {
+        return post("/api/audiences", Map.of("name", tag + " " + source.get("kind"), "workers", 4, "source", source))
+                .path("id").asLong();
+    }
+
+    /** Builds an audience and answers its size. */
+    private long build(long audience) {
+        return finished("audiences", audience).path("progress").path("sent").asLong();
+    }
+
+    /** Runs a campaign and answers how many it sent. */
+    private long campaign(Map<String, Object> request) {
+        return finished("campaigns", post("/api/campaigns", request).path("id").asLong()).path("progress").path("sent").asLong();
+    }
+
+    private JsonNode finished(String kinds, long id) {
+        post("/api/" + kinds + "/" + id + "/start", null);
+        long deadline = System.nanoTime() + TASK_LIMIT.toNanos();
+        while (true) {
+            JsonNode task = get("/api/" + kinds + "/" + id);
+            String state = task.path("state").asText();
+            if (state.equals("finished")) {
+                return task;
+            }
+            if (state.equals("failed") || state.equals("stopped") || System.nanoTime() > deadline) {
+                throw new IllegalStateException(kinds + " " + id + " is " + state + ": " + task.path("stateReason").asText());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * One send per member of the first tenth, from {@link #SEND_CLIENTS} clients, then each key again (answered with the
+     * first send, sending nothing); every fourth names the template. Answers {members sent, replays answered with the
+     * first send's id}.
+     */
+    private long[] triggeredSends(String template) {
+        int count = Math.max(1, members / 10);
+        ExecutorService clients = Executors.newFixedThreadPool(SEND_CLIENTS);
+        try {
+            long sent = 0;
+            long replayed = 0;
+            long[] firstIds = new long[count];
+            for (int round = 0; round < 2; round++) {
+                List<Future<JsonNode>> answers = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    int member = i;
+                    Map<String, Object> body = member % 4 == 0
+                            ? Map.of("members", List.of(memberId(member)), "channel", "log", "template", template)
+                            : Map.of("members", List.of(memberId(member)), "channel", "log", "message", message());
+                    answers.add(clients.submit(() -> send(request("/api/sends").header("Idempotency-Key", tag + "-" + member)
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(write(body))))));
+                }
+                for (int i = 0; i < count; i++) {
+                    JsonNode send = answers.get(i).get();
+                    if (round == 0) {
+                        firstIds[i] = send.path("id").asLong();
+                        sent += send.path("counts").path("sent").asLong();
+                    } else if (send.path("id").asLong() == firstIds[i]) {
+                        replayed++;
+                    }
+                }
+                get("/api/sends/" + firstIds[0]);
+            }
+            return new long[] {sent, replayed};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private String memberId(int i) {
+        return tag + "-" + i;
+    }
+
+    private static Map<String, Object> message() {
+        return Map.of("title", "Training", "body", "A training message", "link", "https://example.org/training");
+    }
+
+    private JsonNode get(String path) {
+        return send(request(path).GET());
+    }
+
+    private JsonNode post(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json").POST(body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(write(body))));
+    }
+
+    private void put(String path, String contentType, String body) {
+        send(request(path).header("Content-Type", contentType).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(TASK_LIMIT);
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        HttpRequest r = request.header("Authorization", authorization).build();
+        try {
+            HttpResponse<String> answer = client.send(r, HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() >= 300) {
+                throw new IllegalStateException(r.method() + " " + r.uri().getPath() + " answered " + answer.statusCode()
+                        + ": " + answer.body());
+            }
+            return answer.body().isEmpty() ? JSON.nullNode() : JSON.readTree(answer.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(r.method() + " " + r.uri().getPath() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String write(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
