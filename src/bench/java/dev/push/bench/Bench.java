@@ -559,7 +559,7 @@ public final class Bench {
         b.append("- command: `").append(o.command.strip()).append("`\n");
         b.append("- date: ").append(started).append(" (UTC); commit ").append(sh("git", "rev-parse", "--short", "HEAD")).append('\n');
         b.append("- machine: ").append(sh("nproc")).append(" cores; ").append(memory()).append("; ")
-                .append(sh("java", "-version").lines().findFirst().orElse("?")).append('\n');
+                .append("the service on ").append(sh(Service.JAVA, "-version").lines().findFirst().orElse("?")).append('\n');
         b.append("- load average (1, 5, 15 min) before: ").append(loadBefore).append(", after: ").append(loadAfter)
                 .append(" (other builds share this machine: compare ratios within one run)\n");
         b.append("- database: ").append(o.mongo != null ? "MongoDB at the given connection string"

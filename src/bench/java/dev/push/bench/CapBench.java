@@ -21,7 +21,7 @@ public final class CapBench {
         int members = o.members();
         Path work = Path.of("target/bench");
         try (Service svc = Service.start("caps", Path.of(o.jar()).toAbsolutePath(),
-                work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true)) {
+                work.toAbsolutePath(), "h2", null, null, o.xmx(), o.jfr(), true, o.jvm())) {
             Rest api = new Rest(svc.base());
             System.out.printf("machine: %d cores, load average %s at the start; %,d members, H2, -Xmx%s%n",
                     Runtime.getRuntime().availableProcessors(), loadAverage(), members, o.xmx());

@@ -43,7 +43,7 @@ public final class RedirectBench {
         int warmup = o.warmup();
         Path work = Path.of("target/bench");
         try (Service svc = Service.start("redirects", Path.of(o.jar()).toAbsolutePath(), work.toAbsolutePath(), "h2", null,
-                null, o.xmx(), o.jfr(), true)) {
+                null, o.xmx(), o.jfr(), true, o.jvm())) {
             Rest api = new Rest(svc.base());
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < members; i++) {

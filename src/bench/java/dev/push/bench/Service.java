@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * Only this process is ever stopped, through its own handle.
  */
 final class Service implements AutoCloseable {
+    /** The service's {@code java}: {@code -Dbench.java=…} (bench/run --aot: a JDK 25) or the one on the PATH. */
+    static final String JAVA = System.getProperty("bench.java", "java");
     private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
     final String label;
@@ -71,7 +73,7 @@ final class Service implements AutoCloseable {
         Path gcLog = workDir.resolve(label + "-gc.log");
         Path jfr = recordJfr ? workDir.resolve(label + ".jfr") : null;
         Path log = workDir.resolve(label + "-service.log");
-        List<String> cmd = new ArrayList<>(ServiceLaunch.java("java"));
+        List<String> cmd = new ArrayList<>(ServiceLaunch.java(JAVA));
         cmd.addAll(List.of("-Xmx" + xmx,
                 "-Xlog:gc:file=" + gcLog + ":uptime",
                 // A heap that is too small must end the run visibly rather than leave a half-alive service.

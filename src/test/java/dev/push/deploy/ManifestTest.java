@@ -220,12 +220,24 @@ class ManifestTest {
                 .orElseThrow(() -> new AssertionError("the README's command that runs the service"));
         for (String option : ServiceLaunch.JVM_OPTIONS) {
             assertTrue(run.contains(" " + option + " "), "the README's command has " + option + ": " + run);
-            for (String image : List.of("Dockerfile.jvm", "Dockerfile.jvm-appcds")) {
+            for (String image : List.of("Dockerfile.jvm", "Dockerfile.jvm-appcds", "Dockerfile.jvm-aot")) {
                 String entrypoint = Files.readString(Path.of("docker", image)).lines()
                         .filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
                 assertTrue(entrypoint.contains("\"" + option + "\""), image + " starts the JVM with " + option);
             }
         }
+    }
+
+    @Test
+    void theAotImageRecordsItsCacheWithTheTrainingRunAndStartsWithIt() throws IOException {
+        String image = Files.readString(Path.of("docker", "Dockerfile.jvm-aot"));
+        String training = image.lines().filter(l -> l.startsWith("RUN java")).findFirst()
+                .orElseThrow(() -> new AssertionError("Dockerfile.jvm-aot records its cache in a RUN step"));
+        assertTrue(training.contains("-XX:AOTCacheOutput=app.aot") && training.contains(dev.push.training.TrainingRun.ARGUMENT),
+                training);
+        String entrypoint = image.lines().filter(l -> l.startsWith("ENTRYPOINT")).findFirst().orElseThrow();
+        assertTrue(entrypoint.contains("\"-XX:AOTCache=app.aot\""), entrypoint);
+        assertTrue(image.contains("-Dquarkus.package.jar.type=aot-jar"), "the image says how to build its jar layout");
     }
 
     @Test
