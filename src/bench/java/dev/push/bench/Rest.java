@@ -1,14 +1,11 @@
 package dev.push.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.push.training.ApiClient;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -16,92 +13,44 @@ import java.util.function.IntFunction;
 
 /** The service's REST API as a user's script calls it. */
 final class Rest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    /**
-     * The service the harness starts gets this admin password. Like a script should, the harness
-     * uses it once to create an API token and then sends the token: HTTP Basic costs a bcrypt
-     * verification on every request, which showed up as a third to a half of the service's CPU
-     * while the harness polled a build's state.
-     */
+    /** The admin password of the service the harness starts; used once, to create the bench's API token. */
     static final String ADMIN_PASSWORD = "push-bench-admin";
-    private final String base;
-    private String authorization = "Basic " + java.util.Base64.getEncoder()
-            .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    private final ApiClient api;
 
     Rest(String base) {
-        this.base = base;
-        authorization = "Bearer " + post("/api/tokens", Map.of("name", "bench")).path("token").asText();
+        api = new ApiClient(URI.create(base), ADMIN_PASSWORD, "bench", Duration.ofHours(2));
     }
 
     /** The Authorization header value this client sends (a bench API token). */
     String authorization() {
-        return authorization;
+        return api.authorization();
     }
 
     JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return api.get(path);
     }
 
     JsonNode post(String path, Object body) {
-        HttpRequest.BodyPublisher p = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(write(body));
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json").POST(p));
+        return api.post(path, body);
     }
 
     JsonNode put(String path, Object body) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(write(body))));
+        return api.put(path, body);
     }
 
     JsonNode delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+        return api.delete(path);
     }
 
     /** Sends {@code count} generated lines as a streamed body. */
     JsonNode stream(String method, String path, String contentType, long count, IntFunction<String> line) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+        return api.send(api.request(path).header("Content-Type", contentType)
                 .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new Lines(count, line))));
     }
 
     /** A GET's body as text (the Prometheus page at {@code /q/metrics}, say). */
     String text(String path) {
-        return body(HttpRequest.newBuilder(URI.create(base + path)).GET());
-    }
-
-    private JsonNode send(HttpRequest.Builder request) {
-        String body = body(request);
-        try {
-            return body.isEmpty() ? JSON.nullNode() : JSON.readTree(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(request.build().uri() + ": " + e, e);
-        }
-    }
-
-    private String body(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> r = client.send(request.header("Authorization", authorization).timeout(Duration.ofHours(2)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() >= 300) {
-                throw new IllegalStateException(r.request().method() + " " + r.request().uri() + " answered "
-                        + r.statusCode() + ": " + r.body());
-            }
-            return r.body();
-        } catch (IOException e) {
-            throw new IllegalStateException(request.build().uri() + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String write(Object body) {
-        try {
-            return JSON.writeValueAsString(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return api.text(api.request(path).GET());
     }
 
     static Map<String, Object> message() {

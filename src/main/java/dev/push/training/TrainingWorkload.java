@@ -1,17 +1,11 @@
 package dev.push.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +25,6 @@ final class TrainingWorkload {
 
     /** Clients sending at once, as an app back end's request threads do. */
     static final int SEND_CLIENTS = 8;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TASK_LIMIT = Duration.ofMinutes(10);
 
     /** What the run did, counted by the service: each figure exact for a run over its own members. */
@@ -39,28 +32,25 @@ final class TrainingWorkload {
                    List<Long> campaignsSent, long sendsSent, long sendsReplayed) {
     }
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
+    private final String adminPassword;
     private final String tag;
     private final int members;
-    private String authorization;
+    private ApiClient api;
 
     TrainingWorkload(URI base, String adminPassword, String tag, int members) {
         this.base = base;
+        this.adminPassword = adminPassword;
         this.tag = tag;
         this.members = members;
-        this.authorization = "Basic " + Base64.getEncoder()
-                .encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
     }
 
     Summary run() {
-        // A token, as a script should: Basic costs a bcrypt verification now and then.
-        authorization = "Bearer " + post("/api/tokens", Map.of("name", tag)).path("token").asText();
+        api = new ApiClient(base, adminPassword, tag, TASK_LIMIT);
         long imported = importMembers().path("imported").asLong();
 
         long upload = audience(Map.of("kind", "upload"));
-        put("/api/audiences/" + upload + "/upload", "text/plain",
+        upload(upload,
                 IntStream.range(0, members).mapToObj(i -> memberId(i % 10 == 9 ? i - 5 : i) + "\n").collect(Collectors.joining()));
         long uploadSize = build(upload);
         long query = audience(Map.of("kind", "query", "filter", Map.of("run", tag, "visits", Map.of("$gte", 10))));
@@ -71,7 +61,7 @@ final class TrainingWorkload {
         long exclude = build(audience(Map.of("kind", "combine", "op", "exclude", "audiences", List.of(first, second))));
 
         String template = tag + "-template";
-        post("/api/templates", Map.of("name", template, "title", "Hello {member.attributes.plan}", "body", "A training message",
+        api.post("/api/templates", Map.of("name", template, "title", "Hello {member.attributes.plan}", "body", "A training message",
                 "link", "https://example.org/training", "locales", Map.of("fr", Map.of("title", "Bonjour"))));
         List<Long> sent = new ArrayList<>();
         sent.add(campaign(Map.of("name", tag + " 1 worker", "audienceId", query, "channel", "log", "workers", 1,
@@ -79,8 +69,8 @@ final class TrainingWorkload {
         sent.add(campaign(Map.of("name", tag + " 4 workers", "audienceId", upload, "channel", "log", "workers", 4,
                 "template", template)));
         long[] sends = triggeredSends(template);
-        get("/api/campaigns");
-        get("/api/audiences");
+        api.get("/api/campaigns");
+        api.get("/api/audiences");
         return new Summary(imported, uploadSize, querySize, intersect, exclude, sent, sends[0], sends[1]);
     }
 
@@ -88,20 +78,25 @@ final class TrainingWorkload {
         String lines = IntStream.range(0, members).mapToObj(i -> "{\"id\":\"" + memberId(i) + "\",\"attributes\":{\"run\":\""
                 + tag + "\",\"visits\":" + (i % 20) + ",\"plan\":\"" + (i % 3 == 0 ? "pro" : "free") + "\""
                 + (i % 4 == 0 ? ",\"locale\":\"fr\"" : "") + "}}\n").collect(Collectors.joining());
-        return send(request("/api/members/import").header("Content-Type", "application/x-ndjson")
+        return api.send(api.request("/api/members/import").header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofString(lines)));
     }
 
     private long uploaded(int from, int count) {
         long id = audience(Map.of("kind", "upload"));
-        put("/api/audiences/" + id + "/upload", "text/plain",
+        upload(id,
                 IntStream.range(from, from + count).mapToObj(i -> memberId(i) + "\n").collect(Collectors.joining()));
         build(id);
         return id;
     }
 
+    private void upload(long audience, String lines) {
+        api.send(api.request("/api/audiences/" + audience + "/upload").header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString(lines)));
+    }
+
     private long audience(Map<String, Object> source) {
-        return post("/api/audiences", Map.of("name", tag + " " + source.get("kind"), "workers", 4, "source", source))
+        return api.post("/api/audiences", Map.of("name", tag + " " + source.get("kind"), "workers", 4, "source", source))
                 .path("id").asLong();
     }
 
@@ -112,14 +107,14 @@ final class TrainingWorkload {
 
     /** Runs a campaign and answers how many it sent. */
     private long campaign(Map<String, Object> request) {
-        return finished("campaigns", post("/api/campaigns", request).path("id").asLong()).path("progress").path("sent").asLong();
+        return finished("campaigns", api.post("/api/campaigns", request).path("id").asLong()).path("progress").path("sent").asLong();
     }
 
     private JsonNode finished(String kinds, long id) {
-        post("/api/" + kinds + "/" + id + "/start", null);
+        api.post("/api/" + kinds + "/" + id + "/start", null);
         long deadline = System.nanoTime() + TASK_LIMIT.toNanos();
         while (true) {
-            JsonNode task = get("/api/" + kinds + "/" + id);
+            JsonNode task = api.get("/api/" + kinds + "/" + id);
             String state = task.path("state").asText();
             if (state.equals("finished")) {
                 return task;
@@ -155,8 +150,8 @@ final class TrainingWorkload {
                     Map<String, Object> body = member % 4 == 0
                             ? Map.of("members", List.of(memberId(member)), "channel", "log", "template", template)
                             : Map.of("members", List.of(memberId(member)), "channel", "log", "message", message());
-                    answers.add(clients.submit(() -> send(request("/api/sends").header("Idempotency-Key", tag + "-" + member)
-                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(write(body))))));
+                    answers.add(clients.submit(() -> api.send(api.request("/api/sends").header("Idempotency-Key", tag + "-" + member)
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ApiClient.json(body))))));
                 }
                 for (int i = 0; i < count; i++) {
                     JsonNode send = answers.get(i).get();
@@ -167,7 +162,7 @@ final class TrainingWorkload {
                         replayed++;
                     }
                 }
-                get("/api/sends/" + firstIds[0]);
+                api.get("/api/sends/" + firstIds[0]);
             }
             return new long[] {sent, replayed};
         } catch (InterruptedException e) {
@@ -186,47 +181,5 @@ final class TrainingWorkload {
 
     private static Map<String, Object> message() {
         return Map.of("title", "Training", "body", "A training message", "link", "https://example.org/training");
-    }
-
-    private JsonNode get(String path) {
-        return send(request(path).GET());
-    }
-
-    private JsonNode post(String path, Object body) {
-        return send(request(path).header("Content-Type", "application/json").POST(body == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(write(body))));
-    }
-
-    private void put(String path, String contentType, String body) {
-        send(request(path).header("Content-Type", contentType).PUT(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(TASK_LIMIT);
-    }
-
-    private JsonNode send(HttpRequest.Builder request) {
-        HttpRequest r = request.header("Authorization", authorization).build();
-        try {
-            HttpResponse<String> answer = client.send(r, HttpResponse.BodyHandlers.ofString());
-            if (answer.statusCode() >= 300) {
-                throw new IllegalStateException(r.method() + " " + r.uri().getPath() + " answered " + answer.statusCode()
-                        + ": " + answer.body());
-            }
-            return answer.body().isEmpty() ? JSON.nullNode() : JSON.readTree(answer.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(r.method() + " " + r.uri().getPath() + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String write(Object body) {
-        try {
-            return JSON.writeValueAsString(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
