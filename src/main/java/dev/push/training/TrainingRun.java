@@ -15,14 +15,13 @@ import org.jboss.logging.Logger;
  * {@code java -XX:AOTCacheOutput=app.aot -jar quarkus-run.jar --training-run} (JDK 25 and later, the {@code aot-jar}
  * build): the service starts on an in-memory embedded database nobody else reaches, runs {@link TrainingWorkload} over
  * its own REST API, and exits, so the JVM records the classes it loaded and the methods it found hot. A JVM started with
- * that cache ({@code -XX:AOTCache=app.aot}) loads those classes ready-made and compiles those methods from its first
- * requests instead of after tens of seconds of interpreting them (docs/benchmarks.md, "AOT cache";
- * {@code docker/Dockerfile.jvm-aot}).
+ * that cache ({@code -XX:AOTCache=app.aot}) loads those classes ready-made and compiles those methods sooner: its cold
+ * phases run faster, though the JIT still compiles (docs/benchmarks.md §18; {@code docker/Dockerfile.jvm-aot}).
  */
 public class TrainingRun implements QuarkusApplication {
 
     public static final String ARGUMENT = "--training-run";
-    /** Half the CI benchmark's size: every path runs thousands of times, and the run takes seconds. */
+    /** Enough for every path to run thousands of times, few enough for a run of seconds (11–13 s here). */
     static final int MEMBERS = 10_000;
     private static final Logger LOG = Logger.getLogger(TrainingRun.class);
 
@@ -50,8 +49,9 @@ public class TrainingRun implements QuarkusApplication {
         var config = ConfigProvider.getConfig();
         URI base = URI.create("http://127.0.0.1:" + config.getValue("quarkus.http.port", Integer.class));
         long start = System.nanoTime();
-        TrainingWorkload.Summary done = new TrainingWorkload(base, config.getValue("push.admin.password", String.class),
-                "training", MEMBERS).run();
+        ApiClient api = new ApiClient(base, config.getValue("push.admin.password", String.class), "training",
+                TrainingWorkload.TASK_LIMIT);
+        TrainingWorkload.Summary done = new TrainingWorkload(api, "training", MEMBERS).run();
         LOG.infof("Training run done in %.1f s: %s", (System.nanoTime() - start) / 1e9, done);
         return 0;
     }

@@ -2,7 +2,6 @@ package dev.push.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,28 +24,25 @@ final class TrainingWorkload {
 
     /** Clients sending at once, as an app back end's request threads do. */
     static final int SEND_CLIENTS = 8;
-    private static final Duration TASK_LIMIT = Duration.ofMinutes(10);
+    /** How long a request, or a build or campaign, may take before the run fails. */
+    static final Duration TASK_LIMIT = Duration.ofMinutes(10);
 
     /** What the run did, counted by the service: each figure exact for a run over its own members. */
     record Summary(long imported, long uploadAudience, long queryAudience, long intersect, long exclude,
                    List<Long> campaignsSent, long sendsSent, long sendsReplayed) {
     }
 
-    private final URI base;
-    private final String adminPassword;
+    private final ApiClient api;
     private final String tag;
     private final int members;
-    private ApiClient api;
 
-    TrainingWorkload(URI base, String adminPassword, String tag, int members) {
-        this.base = base;
-        this.adminPassword = adminPassword;
+    TrainingWorkload(ApiClient api, String tag, int members) {
+        this.api = api;
         this.tag = tag;
         this.members = members;
     }
 
     Summary run() {
-        api = new ApiClient(base, adminPassword, tag, TASK_LIMIT);
         long imported = importMembers().path("imported").asLong();
 
         long upload = audience(Map.of("kind", "upload"));

@@ -25,7 +25,8 @@ class TrainingWorkloadTest {
 
     @Test
     void everyStepOfTheWorkloadDoesItsWorkOnItsOwnMembers() {
-        TrainingWorkload.Summary done = new TrainingWorkload(base, TestCredentials.ADMIN_PASSWORD, "training-test", MEMBERS).run();
+        ApiClient api = new ApiClient(base, TestCredentials.ADMIN_PASSWORD, "training-test", TrainingWorkload.TASK_LIMIT);
+        TrainingWorkload.Summary done = new TrainingWorkload(api, "training-test", MEMBERS).run();
 
         assertEquals(new TrainingWorkload.Summary(
                 MEMBERS,
