@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
@@ -460,23 +460,7 @@ public final class Bench {
     private JsonNode awaitFinished(Rest api, String kinds, long id) {
         // Generous (the slowest phase here runs at thousands of members a second), but finite: a
         // task that stops moving ends the run with a "did not complete" row and a failing exit code.
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.SECONDS.toNanos(600 + o.size / 1_000);
-        while (true) {
-            JsonNode t = api.get("/api/" + kinds + "/" + id);
-            String state = t.path("state").asText();
-            if (state.equals("finished")) {
-                return t;
-            }
-            if (state.equals("failed") || state.equals("stopped")) {
-                throw new IllegalStateException(kinds + " " + id + " " + state + ": " + t.path("stateReason").asText());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(kinds + " " + id + " did not finish in time; it is " + state
-                        + " at " + t.path("progress").path("processed").asLong() + " processed");
-            }
-            sleep(pollMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
-        }
+        return api.awaitFinished(kinds, id, Duration.ofSeconds(600 + o.size / 1_000), Bench::pollMillis);
     }
 
     /**
@@ -639,15 +623,6 @@ public final class Bench {
 
     private static double secondsSince(long t0) {
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     static String fmt(long n) {

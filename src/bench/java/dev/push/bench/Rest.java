@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.LongUnaryOperator;
 
 /** The service's REST API as a user's script calls it. */
 final class Rest {
@@ -40,6 +41,11 @@ final class Rest {
 
     JsonNode delete(String path) {
         return api.delete(path);
+    }
+
+    /** Polls a build or a campaign until it is finished ({@link ApiClient#awaitFinished}). */
+    JsonNode awaitFinished(String kinds, long id, Duration limit, LongUnaryOperator pollMillis) {
+        return api.awaitFinished(kinds, id, limit, pollMillis);
     }
 
     /** Sends {@code count} generated lines as a streamed body. */

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The service's REST API as a user's script calls it: JSON in and out, an answer of 300 or more an exception naming the
@@ -87,6 +89,36 @@ public final class ApiClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Polls a build or a campaign ({@code kinds}: {@code audiences} or {@code campaigns}) until it answers
+     * {@code finished}, asking again {@code pollMillis(ms elapsed)} ms later. Ends with an exception when it fails, is
+     * stopped, or has not finished within {@code limit}.
+     */
+    public JsonNode awaitFinished(String kinds, long id, Duration limit, LongUnaryOperator pollMillis) {
+        long start = System.nanoTime();
+        long deadline = start + limit.toNanos();
+        while (true) {
+            JsonNode task = get("/api/" + kinds + "/" + id);
+            String state = task.path("state").asText();
+            if (state.equals("finished")) {
+                return task;
+            }
+            if (state.equals("failed") || state.equals("stopped")) {
+                throw new IllegalStateException(kinds + " " + id + " " + state + ": " + task.path("stateReason").asText());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(kinds + " " + id + " did not finish within " + limit + "; it is " + state
+                        + " at " + task.path("progress").path("processed").asLong() + " processed");
+            }
+            try {
+                Thread.sleep(pollMillis.applyAsLong(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -108,23 +108,7 @@ final class TrainingWorkload {
 
     private JsonNode finished(String kinds, long id) {
         api.post("/api/" + kinds + "/" + id + "/start", null);
-        long deadline = System.nanoTime() + TASK_LIMIT.toNanos();
-        while (true) {
-            JsonNode task = api.get("/api/" + kinds + "/" + id);
-            String state = task.path("state").asText();
-            if (state.equals("finished")) {
-                return task;
-            }
-            if (state.equals("failed") || state.equals("stopped") || System.nanoTime() > deadline) {
-                throw new IllegalStateException(kinds + " " + id + " is " + state + ": " + task.path("stateReason").asText());
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        return api.awaitFinished(kinds, id, TASK_LIMIT, elapsed -> 20);
     }
 
     /**
